@@ -1,0 +1,37 @@
+"""The REST API v1: one NinjaAPI, one router per domain app (API.md)."""
+from ninja import NinjaAPI, Schema
+
+from aftersales.catalog.api import router as catalog_router
+from aftersales.contracts.api import router as contracts_router
+from aftersales.core.api import ERRORS, BearerAuth, install_error_handlers, login_for_token
+from aftersales.customers.api import router as customers_router
+from aftersales.devices.api import router as devices_router
+from aftersales.inventory.api import router as inventory_router
+from aftersales.network.api import router as network_router
+from aftersales.tickets.api import router as tickets_router
+from aftersales.billing.api import router as billing_router
+
+api = NinjaAPI(
+    title="Aftersales API", version="1", urls_namespace="api", auth=BearerAuth(),
+    description="After-sales service management (售后服务管理系统). See API.md.",
+)
+install_error_handlers(api)
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+
+
+@api.post("/auth/token", auth=None, response={200: TokenOut, **ERRORS}, tags=["auth"])
+def obtain_token(request, payload: TokenIn):
+    return {"token": login_for_token(payload.username, payload.password)}
+
+
+for router in (network_router, customers_router, catalog_router, devices_router,
+               contracts_router, tickets_router, billing_router, inventory_router):
+    api.add_router("", router)

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import AccessoryPeriod, FaultCode, Part, ProductModel
+
+
+@admin.register(ProductModel)
+class ProductModelAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "category", "warranty_months", "return_days",
+                    "exchange_days", "factory_price", "large_unit"]
+    list_filter = ["category", "large_unit"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Part)
+class PartAdmin(SimpleHistoryAdmin):
+    list_display = ["sku", "name", "price", "cost", "accessory_kind"]
+    list_filter = ["accessory_kind"]
+    search_fields = ["sku", "name"]
+    filter_horizontal = ["fits_models"]
+
+
+@admin.register(FaultCode)
+class FaultCodeAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "component"]
+    search_fields = ["code", "name", "component"]
+
+
+@admin.register(AccessoryPeriod)
+class AccessoryPeriodAdmin(SimpleHistoryAdmin):
+    list_display = ["kind", "months"]

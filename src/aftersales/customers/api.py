@@ -1,0 +1,118 @@
+from typing import Literal
+
+from ninja import Router, Schema, Status
+from pydantic import EmailStr, Field
+
+from aftersales.core.api import ERRORS, Money, paginate
+from aftersales.core.errors import NotFound, ValidationFailed
+from aftersales.network.selectors import access_service_point
+
+from . import selectors, services
+
+router = Router(tags=["customers"])
+
+
+class ContactIn(Schema):
+    name: str = Field(max_length=60)
+    phone: str = Field(max_length=20)
+    title: str = Field("", max_length=60)
+
+
+class CustomerIn(Schema):
+    name: str = Field(max_length=120)
+    kind: Literal["person", "company"]
+    phone: str = Field(max_length=30)
+    email: EmailStr | None = None
+    address: str | None = Field(None, max_length=200)
+    zone: Literal["city", "prefecture", "province"]
+    service_point: int | None = None
+    credit_code: str | None = Field(None, max_length=18)
+    notes: str | None = None
+    contacts: list[ContactIn] = []
+
+
+class CustomerPatch(Schema):
+    name: str | None = Field(None, max_length=120)
+    phone: str | None = Field(None, max_length=30)
+    email: EmailStr | None = None
+    address: str | None = Field(None, max_length=200)
+    zone: Literal["city", "prefecture", "province"] | None = None
+    credit_code: str | None = Field(None, max_length=18)
+    notes: str | None = None
+
+
+class ContactOut(Schema):
+    id: int
+    name: str
+    phone: str
+    title: str
+    is_primary: bool
+
+
+class CustomerOut(Schema):
+    id: int
+    number: str
+    name: str
+    kind: str
+    phone: str
+    email: str
+    address: str
+    zone: str
+    credit_code: str
+    service_point: int | None = Field(None, alias="service_point_id")
+    blocked: bool
+    blocked_reason: str
+    outstanding: Money
+
+
+class CustomerDetail(CustomerOut):
+    contacts: list[ContactOut]
+
+
+class CustomerList(Schema):
+    items: list[CustomerOut]
+    next: str | None
+
+
+def _point(request, point_id: int | None):
+    if point_id is None:
+        return None
+    try:
+        return access_service_point(actor=request.auth, service_point_id=point_id)
+    except NotFound:
+        raise ValidationFailed("Unknown service point.", field="service_point") from None
+
+
+@router.post("/customers", response={201: CustomerDetail, **ERRORS})
+def create_customer(request, payload: CustomerIn):
+    data = payload.dict(exclude={"service_point", "contacts"})
+    data = {k: (v if v is not None else "") for k, v in data.items()}
+    customer = services.create_customer(
+        actor=request.auth, service_point=_point(request, payload.service_point),
+        contacts=[c.dict() for c in payload.contacts], **data)
+    return Status(201, selectors.access_customer(actor=request.auth, customer_id=customer.pk))
+
+
+@router.get("/customers", response={200: CustomerList, **ERRORS})
+def list_customers(request, q: str | None = None, page: int = 1, page_size: int = 50):
+    return paginate(request, selectors.customer_list(actor=request.auth, q=q), page=page,
+                    page_size=page_size)
+
+
+@router.get("/customers/{customer_id}", response={200: CustomerDetail, **ERRORS})
+def get_customer(request, customer_id: int):
+    return selectors.access_customer(actor=request.auth, customer_id=customer_id)
+
+
+@router.patch("/customers/{customer_id}", response={200: CustomerDetail, **ERRORS})
+def update_customer(request, customer_id: int, payload: CustomerPatch):
+    customer = selectors.access_customer(actor=request.auth, customer_id=customer_id)
+    services.update_customer(actor=request.auth, customer=customer,
+                             **payload.dict(exclude_unset=True))
+    return selectors.access_customer(actor=request.auth, customer_id=customer_id)
+
+
+@router.post("/customers/{customer_id}/contacts", response={201: ContactOut, **ERRORS})
+def add_contact(request, customer_id: int, payload: ContactIn):
+    customer = selectors.access_customer(actor=request.auth, customer_id=customer_id)
+    return Status(201, services.add_contact(actor=request.auth, customer=customer, **payload.dict()))

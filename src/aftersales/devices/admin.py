@@ -1,0 +1,25 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Device, RepairRecord, WarrantyPolicy
+
+
+@admin.register(Device)
+class DeviceAdmin(SimpleHistoryAdmin):
+    list_display = ["serial", "imei", "model", "customer", "purchase_date"]
+    search_fields = ["serial", "imei", "customer__name", "customer__phone"]
+    list_select_related = ["model", "customer"]
+    raw_id_fields = ["customer", "replaces"]
+
+
+@admin.register(RepairRecord)
+class RepairRecordAdmin(SimpleHistoryAdmin):
+    list_display = ["device", "repaired_on", "fault_code", "part_sku", "reference"]
+    list_select_related = ["device"]
+    raw_id_fields = ["device"]
+
+
+@admin.register(WarrantyPolicy)
+class WarrantyPolicyAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "repeat_fault_repairs", "repeat_fault_window_days",
+                    "repair_warranty_days", "own_reason_return_days"]

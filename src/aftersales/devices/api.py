@@ -1,0 +1,157 @@
+from datetime import date
+from typing import Literal
+
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from aftersales.catalog.selectors import get_product_model
+from aftersales.core.api import ERRORS, paginate
+from aftersales.core.errors import NotFound, ValidationFailed
+from aftersales.customers.selectors import access_customer
+
+from . import selectors, services, warranty
+
+router = Router(tags=["devices"])
+
+
+class DeviceIn(Schema):
+    serial: str = Field(max_length=40)
+    imei: str | None = Field(None, max_length=20)
+    model: str = Field(description="product model code")
+    customer: int
+    purchase_date: date | None = None
+    invoice_no: str | None = Field(None, max_length=40)
+    warranty_card_no: str | None = Field(None, max_length=40)
+    manufactured_on: date | None = None
+    dealer: str | None = Field(None, max_length=120)
+
+
+class DeviceOut(Schema):
+    id: int
+    serial: str
+    imei: str | None
+    model: str
+    model_name: str
+    customer: int
+    customer_name: str
+    purchase_date: date | None
+    invoice_no: str
+    warranty_card_no: str
+    manufactured_on: date | None
+    dealer: str
+    warranty_ends: date | None
+    in_warranty: bool
+
+
+class DeviceList(Schema):
+    items: list[DeviceOut]
+    next: str | None
+
+
+def device_out(device, *, rules=None, today: date | None = None) -> dict:
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    ends = selectors.warranty_ends(device, on=today, rules=rules)
+    return {
+        "id": device.pk, "serial": device.serial, "imei": device.imei,
+        "model": device.model.code, "model_name": device.model.name,
+        "customer": device.customer_id, "customer_name": device.customer.name,
+        "purchase_date": device.purchase_date, "invoice_no": device.invoice_no,
+        "warranty_card_no": device.warranty_card_no, "manufactured_on": device.manufactured_on,
+        "dealer": device.dealer, "warranty_ends": ends,
+        "in_warranty": ends is not None and today <= ends,
+    }
+
+
+@router.post("/devices", response={201: DeviceOut, **ERRORS})
+def register_device(request, payload: DeviceIn):
+    model = get_product_model(code=payload.model, field="model")
+    try:
+        customer = access_customer(actor=request.auth, customer_id=payload.customer)
+    except NotFound:
+        raise ValidationFailed("Unknown customer.", field="customer") from None
+    data = payload.dict(exclude={"model", "customer"})
+    data = {k: ("" if v is None and k in {"invoice_no", "warranty_card_no", "dealer"} else v)
+            for k, v in data.items()}
+    device = services.register_device(actor=request.auth, model=model, customer=customer,
+                                      **data)
+    return Status(201, device_out(selectors.access_device(actor=request.auth, serial=device.serial)))
+
+
+@router.get("/devices", response={200: DeviceList, **ERRORS})
+def list_devices(request, q: str | None = None, customer: int | None = None, page: int = 1,
+                 page_size: int = 50):
+    result = paginate(request, selectors.device_list(actor=request.auth, q=q,
+                                                     customer_id=customer),
+                      page=page, page_size=page_size)
+    rules = selectors.RuleValues()
+    return {"items": [device_out(d, rules=rules) for d in result["items"]],
+            "next": result["next"]}
+
+
+@router.get("/devices/{serial}", response={200: DeviceOut, **ERRORS})
+def get_device(request, serial: str):
+    return device_out(selectors.access_device(actor=request.auth, serial=serial))
+
+
+class FaultIn(Schema):
+    kind: Literal["performance", "appearance", "accessory", "own_reason"] = "performance"
+    part: str | None = Field(None, description="part SKU")
+    code: str | None = Field(None, description="fault code")
+
+
+class EvidenceIn(Schema):
+    invoice: bool = False
+    warranty_card: bool = False
+    card_serial: str | None = None
+    card_model: str | None = None
+    card_altered: bool = False
+    casing_wear: bool = False
+
+
+class WarrantyCheckIn(Schema):
+    serial: str
+    on: date | None = None
+    fault: FaultIn = FaultIn()
+    cause: Literal["none", "misuse", "self_repair", "force_majeure"] = "none"
+    evidence: EvidenceIn = EvidenceIn()
+
+
+class WarrantyOut(Schema):
+    covered: bool
+    options: list[str]
+    basis: str
+    warranty_ends: date | None
+    reasons: list[str]
+
+
+def decision_out(decision: warranty.Decision) -> dict:
+    return {"covered": decision.covered, "options": list(decision.options),
+            "basis": decision.basis, "warranty_ends": decision.warranty_ends,
+            "reasons": list(decision.reasons)}
+
+
+def fault_of(fault: FaultIn) -> warranty.Fault:
+    """Resolve the part SKU to its accessory kind so the accessory periods apply."""
+    from aftersales.catalog.selectors import get_fault_code, get_part
+
+    accessory_kind = None
+    if fault.part:
+        accessory_kind = get_part(sku=fault.part, field="fault.part").accessory_kind or None
+    if fault.code:
+        get_fault_code(code=fault.code, field="fault.code")
+    if fault.kind == "accessory" and accessory_kind is None:
+        raise ValidationFailed("An accessory fault names the accessory part.",
+                               field="fault.part")
+    return warranty.Fault(kind=fault.kind, part_sku=fault.part, accessory_kind=accessory_kind,
+                          code=fault.code)
+
+
+@router.post("/warranty/check", response={200: WarrantyOut, **ERRORS})
+def check_warranty(request, payload: WarrantyCheckIn):
+    device = selectors.access_device(actor=request.auth, serial=payload.serial)
+    decision = selectors.warranty_decision(
+        device=device, fault=fault_of(payload.fault), cause=payload.cause,
+        evidence=warranty.Evidence(**payload.evidence.dict()), on=payload.on)
+    return decision_out(decision)

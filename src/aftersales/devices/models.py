@@ -1,0 +1,83 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Device(models.Model):
+    """One unit in the field, known by its serial number and (for phones) its IMEI."""
+
+    serial = models.CharField(_("serial number"), max_length=40, unique=True)
+    imei = models.CharField(_("IMEI"), max_length=15, null=True, blank=True, unique=True)
+    model = models.ForeignKey("catalog.ProductModel", on_delete=models.PROTECT,
+                              related_name="devices", verbose_name=_("model"))
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT,
+                                 related_name="devices", verbose_name=_("customer"))
+    purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
+    invoice_no = models.CharField(_("invoice number"), max_length=40, blank=True)
+    warranty_card_no = models.CharField(_("warranty card number"), max_length=40, blank=True)
+    manufactured_on = models.DateField(_("manufactured on"), null=True, blank=True)
+    dealer = models.CharField(_("dealer"), max_length=120, blank=True)
+    replaces = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="replaced_by",
+                                 verbose_name=_("replacement for"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(serial=""), name="device_serial_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.serial
+
+
+class RepairRecord(models.Model):
+    """A completed repair of a unit: the history the warranty engine reads for repeat
+    faults and the 90-day repair warranty. Written by the tickets app on resolution."""
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="repairs")
+    repaired_on = models.DateField(_("repaired on"))
+    fault_code = models.CharField(_("fault code"), max_length=40, blank=True)
+    part_sku = models.CharField(_("part"), max_length=40, blank=True)
+    reference = models.CharField(_("reference"), max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("repair record")
+        verbose_name_plural = _("repair records")
+        ordering = ["-repaired_on", "-id"]
+        indexes = [models.Index(fields=["device", "repaired_on"], name="repair_device_date_idx")]
+
+    def __str__(self):
+        return f"{self.device_id} {self.repaired_on} {self.fault_code}"
+
+
+class WarrantyPolicy(models.Model):
+    """三包 rule values that are not per model (one row, editable in the admin)."""
+
+    repeat_fault_repairs = models.PositiveSmallIntegerField(
+        _("repairs before a free replacement"), default=2)
+    repeat_fault_window_days = models.PositiveSmallIntegerField(
+        _("repeat-fault window (days)"), default=30)
+    repair_warranty_days = models.PositiveSmallIntegerField(_("repair warranty (days)"),
+                                                            default=90)
+    own_reason_return_days = models.PositiveSmallIntegerField(
+        _("own-reason return period (days)"), default=7)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("warranty policy")
+        verbose_name_plural = _("warranty policy")
+
+    def __str__(self):
+        return str(_("Warranty policy"))
+
+    @classmethod
+    def current(cls) -> "WarrantyPolicy":
+        return cls.objects.order_by("pk").first() or cls()

@@ -1,0 +1,100 @@
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from aftersales.catalog.selectors import accessory_months
+from aftersales.contracts.models import Contract
+from aftersales.core.scoping import get_scoped, scope
+from aftersales.network.models import User
+
+from . import warranty
+from .models import Device, RepairRecord, WarrantyPolicy
+
+POINT_PATH = "customer__service_point"
+
+
+def _base() -> QuerySet[Device]:
+    return Device.objects.select_related("model", "customer", "customer__service_point")
+
+
+def device_list(*, actor: User, q: str | None = None, customer_id: int | None = None
+                ) -> QuerySet[Device]:
+    qs = scope(_base(), actor=actor, path=POINT_PATH)
+    if customer_id is not None:
+        qs = qs.filter(customer_id=customer_id)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(serial__iexact=q) | Q(imei=q) | Q(serial__istartswith=q))
+    return qs.order_by("-id")
+
+
+def access_device(*, actor: User, serial: str) -> Device:
+    return get_scoped(_base(), actor=actor, path=POINT_PATH, serial=(serial or "").upper(),
+                      message="Device not found.")
+
+
+def find_device(*, serial: str) -> Device | None:
+    """Unscoped look-up for public warranty checks (no personal data leaves it)."""
+    return _base().filter(Q(serial=(serial or "").upper()) | Q(imei=serial)).first()
+
+
+class RuleValues:
+    """The rule rows read once per request, so a list of N devices costs no N queries."""
+
+    def __init__(self):
+        self.policy = WarrantyPolicy.current()
+        self.accessory_months = accessory_months() or dict(warranty.ACCESSORY_MONTHS_DEFAULT)
+
+
+def policy_for(device: Device, rules: RuleValues | None = None) -> warranty.Policy:
+    rules = rules or RuleValues()
+    months, rules = rules.accessory_months, rules.policy
+    return warranty.Policy(
+        warranty_months=device.model.warranty_months, return_days=device.model.return_days,
+        exchange_days=device.model.exchange_days, accessory_months=months,
+        repeat_fault_repairs=rules.repeat_fault_repairs,
+        repeat_fault_window_days=rules.repeat_fault_window_days,
+        repair_warranty_days=rules.repair_warranty_days,
+        own_reason_return_days=rules.own_reason_return_days)
+
+
+def unit_of(device: Device) -> warranty.Unit:
+    return warranty.Unit(serial=device.serial, model_code=device.model.code,
+                         purchase_date=device.purchase_date,
+                         manufactured_on=device.manufactured_on,
+                         serial_date_pattern=device.model.serial_date_pattern or None)
+
+
+def covers_of(device: Device) -> list[warranty.ContractCover]:
+    contracts = Contract.objects.filter(
+        devices=device, status=Contract.Status.ACTIVE,
+        kind__in=[Contract.Kind.ANNUAL, Contract.Kind.EXTENDED])
+    return [warranty.ContractCover(kind=c.kind, starts_on=c.starts_on, ends_on=c.ends_on)
+            for c in contracts]
+
+
+def repairs_of(device: Device) -> list[warranty.PastRepair]:
+    return [warranty.PastRepair(repaired_on=r.repaired_on, fault_code=r.fault_code or None,
+                                part_sku=r.part_sku or None)
+            for r in RepairRecord.objects.filter(device=device)]
+
+
+def warranty_decision(*, device: Device, fault: warranty.Fault, cause: str,
+                      evidence: warranty.Evidence, on: date | None = None) -> warranty.Decision:
+    """Gather the unit's facts (model periods, policy, contracts, repair history) and ask
+    the pure engine."""
+    return warranty.decide(unit=unit_of(device), fault=fault, cause=cause, evidence=evidence,
+                           on=on or timezone.localdate(), policy=policy_for(device),
+                           repairs=repairs_of(device), contracts=covers_of(device))
+
+
+def warranty_ends(device: Device, *, on: date | None = None,
+                  rules: RuleValues | None = None) -> date | None:
+    """The plain unit warranty end (performance fault, proof as registered)."""
+    evidence = warranty.Evidence(invoice=bool(device.invoice_no),
+                                 warranty_card=bool(device.warranty_card_no))
+    decision = warranty.decide(unit=unit_of(device), fault=warranty.Fault(kind="performance"),
+                               cause="none", evidence=evidence,
+                               on=on or timezone.localdate(), policy=policy_for(device, rules))
+    return decision.warranty_ends

@@ -1,0 +1,119 @@
+"""Shared fixtures: users of every role, an API client with a bearer token, and the
+factories of each app exposed as fixtures."""
+import pytest
+from django.test import Client
+
+from aftersales.core.api import issue_token
+from tests.factories import (
+    CustomerFactory,
+    DeviceFactory,
+    FaultCodeFactory,
+    PartFactory,
+    ProductModelFactory,
+    ServicePointFactory,
+    UserFactory,
+)
+
+
+class ApiClient:
+    """Talks JSON to /api/v1 with a bearer token, like an integrator would."""
+
+    def __init__(self, user=None):
+        self.client = Client()
+        self.headers = {}
+        if user is not None:
+            self.headers["HTTP_AUTHORIZATION"] = f"Bearer {issue_token(user)}"
+
+    def _url(self, path):
+        return path if path.startswith("/api/") else f"/api/v1{path}"
+
+    def get(self, path, params=None, **extra):
+        return self.client.get(self._url(path), params or {}, **self.headers, **extra)
+
+    def post(self, path, data=None, **extra):
+        return self.client.post(self._url(path), data or {}, content_type="application/json",
+                                **self.headers, **extra)
+
+    def patch(self, path, data=None, **extra):
+        return self.client.patch(self._url(path), data or {}, content_type="application/json",
+                                 **self.headers, **extra)
+
+
+@pytest.fixture
+def api_for(db):
+    return ApiClient
+
+
+@pytest.fixture
+def hq(db):
+    return ServicePointFactory(code="HQ", kind="hq", tier="diamond")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="root", role="admin", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="boss", role="manager")
+
+
+@pytest.fixture
+def agent(db):
+    return UserFactory(username="hotline", role="agent")
+
+
+@pytest.fixture
+def engineer(db):
+    return UserFactory(username="eng", role="engineer", skills=["手机"])
+
+
+@pytest.fixture
+def admin_api(admin_user):
+    return ApiClient(admin_user)
+
+
+@pytest.fixture
+def agent_api(agent):
+    return ApiClient(agent)
+
+
+@pytest.fixture
+def anon_api(db):
+    return ApiClient()
+
+
+@pytest.fixture
+def service_point_factory(db):
+    return ServicePointFactory
+
+
+@pytest.fixture
+def user_factory(db):
+    return UserFactory
+
+
+@pytest.fixture
+def customer_factory(db):
+    return CustomerFactory
+
+
+@pytest.fixture
+def product_model_factory(db):
+    return ProductModelFactory
+
+
+@pytest.fixture
+def part_factory(db):
+    return PartFactory
+
+
+@pytest.fixture
+def fault_code_factory(db):
+    return FaultCodeFactory
+
+
+@pytest.fixture
+def device_factory(db):
+    return DeviceFactory
