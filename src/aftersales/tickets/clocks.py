@@ -1,0 +1,137 @@
+"""The SLA clocks of a ticket: build the pure engine's inputs from the rule tables, store
+the due and met times on the ticket. The arithmetic lives in sla.py, only there."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.db.models import Q
+
+from . import sla
+from .models import BusinessDay, CalendarYear, SLATarget, Ticket, TicketPause, WorkingWindow
+
+log = logging.getLogger(__name__)
+
+TARGETS = ("respond", "onsite", "resolve", "escalate")
+FINAL = (Ticket.Status.RESOLVED, Ticket.Status.CLOSED, Ticket.Status.CANCELLED)
+_warned_years: set[int] = set()
+
+
+def load_calendar(*, years: range) -> sla.BusinessCalendar:
+    """The statutory calendar for `years`; a year without data counts Mon-Fri (and warns)."""
+    rows = BusinessDay.objects.filter(day__year__gte=years.start, day__year__lt=years.stop)
+    known = set(CalendarYear.objects.filter(year__in=list(years)).values_list("year",
+                                                                                 flat=True))
+    holidays, workdays = set(), set()
+    for day, kind in rows.values_list("day", "kind"):
+        (holidays if kind == BusinessDay.Kind.HOLIDAY else workdays).add(day)
+    for year in years:
+        if year not in known and year not in _warned_years:
+            _warned_years.add(year)
+            log.warning("Business calendar has no data for %s: counting weekends only. "
+                        "Enter the State Council schedule in the admin.", year)
+    return sla.BusinessCalendar(holidays=holidays, workdays=workdays, known_years=known)
+
+
+def missing_years(*, years: range) -> list[int]:
+    known = set(CalendarYear.objects.filter(year__in=list(years)).values_list("year",
+                                                                                 flat=True))
+    return [year for year in years if year not in known]
+
+
+def working_hours(*, service_point_id: int | None) -> sla.WorkingHours:
+    rows = list(WorkingWindow.objects.filter(service_point_id=service_point_id)
+                .order_by("starts")) if service_point_id else []
+    if not rows:
+        rows = list(WorkingWindow.objects.filter(service_point__isnull=True).order_by("starts"))
+    if not rows:
+        return sla.WorkingHours()
+    return sla.WorkingHours(windows=tuple((r.starts, r.ends) for r in rows))
+
+
+def targets_for(ticket: Ticket) -> dict[str, SLATarget]:
+    """The most specific active row per target name (blank fields match anything)."""
+    rows = SLATarget.objects.filter(
+        Q(priority="") | Q(priority=ticket.priority), Q(mode="") | Q(mode=ticket.mode),
+        Q(kind="") | Q(kind=ticket.kind), active=True)
+    best: dict[str, SLATarget] = {}
+    for row in rows:
+        score = bool(row.priority) + bool(row.mode) + bool(row.kind)
+        current = best.get(row.name)
+        if current is None or score > bool(current.priority) + bool(current.mode) + bool(
+                current.kind):
+            best[row.name] = row
+    return best
+
+
+def _start_of(ticket: Ticket, row: SLATarget) -> datetime | None:
+    if row.starts_on == SLATarget.Start.ONSITE_START:
+        return ticket.onsite_started_at
+    if row.starts_on == SLATarget.Start.REPAIR_START:
+        return ticket.repair_started_at
+    return ticket.created_at
+
+
+def met_times(ticket: Ticket) -> dict[str, datetime | None]:
+    return {"respond": ticket.responded_at, "onsite": ticket.onsite_started_at,
+            "resolve": ticket.resolved_at,
+            "escalate": ticket.escalated_at or ticket.resolved_at}
+
+
+SLA_FIELDS = [f"{name}_{suffix}" for name in TARGETS for suffix in ("due", "met_at")] + [
+    "sla_next_due", "sla_breached"]
+
+
+def refresh(ticket: Ticket, *, now: datetime) -> list[str]:
+    """Recompute the stored due times of the targets not met yet; returns the fields set."""
+    rows = targets_for(ticket)
+    pauses = [sla.Pause(start=p.started_at, end=p.ended_at)
+              for p in TicketPause.objects.filter(ticket=ticket)]
+    start_year = ticket.created_at.year
+    calendar = load_calendar(years=range(start_year - 1, max(start_year, now.year) + 2))
+    hours = working_hours(service_point_id=ticket.service_point_id)
+    met = met_times(ticket)
+    final = ticket.status in FINAL
+    stopped_at = ticket.resolved_at or ticket.closed_at or now
+    next_due = None
+    breached = ticket.sla_breached
+    for name in TARGETS:
+        setattr(ticket, f"{name}_met_at", met[name])
+        row = rows.get(name)
+        due = getattr(ticket, f"{name}_due")
+        if met[name] is None or due is None:
+            start = _start_of(ticket, row) if row else None
+            if start is None:
+                due = None
+            else:
+                due = sla.due_at(start=start, target=sla.Target(name, row.amount, row.unit),
+                                 pauses=pauses, calendar=calendar, hours=hours)
+            setattr(ticket, f"{name}_due", due)
+        if due is None:
+            continue
+        if met[name] is not None:
+            breached = breached or met[name] > due
+        elif final:
+            breached = breached or stopped_at > due
+        else:
+            next_due = due if next_due is None else min(next_due, due)
+    ticket.sla_next_due = None if final else next_due
+    ticket.sla_breached = breached
+    return SLA_FIELDS
+
+
+def target_view(ticket: Ticket, *, now: datetime) -> dict[str, dict]:
+    """Each target with its due time, met time and whether it is breached."""
+    met = met_times(ticket)
+    paused = ticket.status == Ticket.Status.ON_HOLD
+    final = ticket.status in FINAL
+    stopped_at = ticket.resolved_at or ticket.closed_at or now
+    out = {}
+    for name in TARGETS:
+        due = getattr(ticket, f"{name}_due")
+        met_at = met[name]
+        at = met_at or (stopped_at if final else now)
+        out[name] = {"due": due, "met_at": met_at,
+                     "breached": sla.is_breached(due=due, met_at=None, now=at),
+                     "paused": paused and met_at is None and not final}
+    return out

@@ -1,0 +1,31 @@
+"""Constructors of the append-only ticket events: the stage timestamps and the audit."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from .models import Ticket, TicketEvent
+
+
+def record(*, ticket: Ticket, action: str, actor, at: datetime, from_status: str = "",
+           to_status: str = "", data: dict | None = None) -> TicketEvent:
+    return TicketEvent.objects.create(ticket=ticket, action=action, actor=actor, at=at,
+                                      from_status=from_status, to_status=to_status,
+                                      data=data or {})
+
+
+def opened(*, ticket: Ticket, actor, at: datetime) -> TicketEvent:
+    return record(ticket=ticket, action="open", actor=actor, at=at, to_status=ticket.status,
+                  data={"channel": ticket.channel, "kind": ticket.kind, "mode": ticket.mode,
+                        "priority": ticket.priority})
+
+
+def transitioned(*, ticket: Ticket, action: str, actor, at: datetime, from_status: str,
+                 data: dict | None = None) -> TicketEvent:
+    return record(ticket=ticket, action=action, actor=actor, at=at, from_status=from_status,
+                  to_status=ticket.status, data=data)
+
+
+def sla_breached(*, ticket: Ticket, target: str, due: datetime, at: datetime) -> TicketEvent:
+    return record(ticket=ticket, action="sla_breach", actor=None, at=at,
+                  from_status=ticket.status, to_status=ticket.status,
+                  data={"target": target, "due": due.isoformat()})

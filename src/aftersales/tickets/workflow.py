@@ -1,0 +1,72 @@
+"""The ticket state machine: ONE declarative table of which action may run in which status
+and where it leads. Services consult it; nothing else changes `Ticket.status`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import Ticket
+
+S = Ticket.Status
+
+#: Statuses in which the job is still open (SLA clocks may run, load counts).
+OPEN = frozenset({S.NEW, S.RESPONDED, S.ASSIGNED, S.SCHEDULED, S.ON_SITE, S.DIAGNOSED,
+                  S.AWAITING_APPROVAL, S.IN_REPAIR, S.ON_HOLD})
+_WORKING = frozenset({S.NEW, S.RESPONDED, S.ASSIGNED, S.SCHEDULED, S.ON_SITE, S.DIAGNOSED,
+                      S.AWAITING_APPROVAL, S.IN_REPAIR})
+
+# Special targets, resolved by the service from the ticket's data.
+SAME = "=same"  # status unchanged (the action records data only)
+RESUME = "=resume"  # back to the status the ticket had before `hold`
+BY_QUOTE = "=by_quote"  # awaiting_approval when the quote needs approval, else in_repair
+BY_OUTCOME = "=by_outcome"  # depart: on_site -> in_repair (fixed) / assigned (revisit)
+REOPENED = "=reopened"  # assigned when an engineer is set, else responded
+
+
+@dataclass(frozen=True)
+class Rule:
+    sources: frozenset[str]
+    target: str
+
+
+ALLOWED: dict[str, Rule] = {
+    "respond": Rule(frozenset({S.NEW}), S.RESPONDED),
+    "assign": Rule(frozenset({S.NEW, S.RESPONDED, S.ASSIGNED, S.SCHEDULED, S.DIAGNOSED,
+                              S.AWAITING_APPROVAL, S.IN_REPAIR}), SAME),
+    "schedule_visit": Rule(frozenset({S.ASSIGNED, S.SCHEDULED, S.DIAGNOSED,
+                                      S.AWAITING_APPROVAL, S.IN_REPAIR}), S.SCHEDULED),
+    "approve_visit": Rule(_WORKING - {S.ON_SITE}, SAME),
+    "arrive": Rule(frozenset({S.ASSIGNED, S.SCHEDULED, S.DIAGNOSED, S.IN_REPAIR}), S.ON_SITE),
+    "depart": Rule(frozenset({S.ON_SITE, S.DIAGNOSED, S.AWAITING_APPROVAL, S.IN_REPAIR}),
+                   BY_OUTCOME),
+    "receive": Rule(frozenset({S.NEW, S.RESPONDED, S.ASSIGNED}), SAME),
+    "ship_back": Rule(frozenset({S.RESOLVED, S.CLOSED, S.CANCELLED}), SAME),
+    "diagnose": Rule(frozenset({S.RESPONDED, S.ASSIGNED, S.SCHEDULED, S.ON_SITE,
+                                S.DIAGNOSED}), S.DIAGNOSED),
+    "quote": Rule(frozenset({S.DIAGNOSED, S.AWAITING_APPROVAL, S.IN_REPAIR, S.ON_SITE}),
+                  BY_QUOTE),
+    "approve_quote": Rule(frozenset({S.AWAITING_APPROVAL}), S.IN_REPAIR),
+    "reject_quote": Rule(frozenset({S.AWAITING_APPROVAL}), S.RESOLVED),
+    "use_part": Rule(frozenset({S.ON_SITE, S.DIAGNOSED, S.IN_REPAIR}), SAME),
+    "hold": Rule(_WORKING, S.ON_HOLD),
+    "resume": Rule(frozenset({S.ON_HOLD}), RESUME),
+    "escalate": Rule(OPEN, SAME),
+    "resolve": Rule(frozenset({S.RESPONDED, S.ASSIGNED, S.SCHEDULED, S.ON_SITE, S.DIAGNOSED,
+                               S.IN_REPAIR}), S.RESOLVED),
+    "sign_off": Rule(frozenset({S.RESOLVED}), SAME),
+    "refuse_payment": Rule(frozenset({S.RESOLVED, S.CLOSED}), SAME),
+    "callback": Rule(frozenset({S.RESOLVED, S.CLOSED}), SAME),
+    "close": Rule(frozenset({S.RESOLVED}), S.CLOSED),
+    "cancel": Rule(OPEN, S.CANCELLED),
+    "reopen": Rule(frozenset({S.RESOLVED, S.CLOSED, S.CANCELLED}), REOPENED),
+}
+
+ACTIONS = tuple(ALLOWED)
+
+
+def can(ticket: Ticket, action: str) -> bool:
+    rule = ALLOWED.get(action)
+    return rule is not None and ticket.status in rule.sources
+
+
+def available_actions(ticket: Ticket) -> list[str]:
+    return [action for action in ACTIONS if can(ticket, action)]
