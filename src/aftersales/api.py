@@ -3,7 +3,13 @@ from ninja import NinjaAPI, Schema
 
 from aftersales.catalog.api import router as catalog_router
 from aftersales.contracts.api import router as contracts_router
-from aftersales.core.api import ERRORS, BearerAuth, install_error_handlers, login_for_token
+from aftersales.core.api import (
+    ERRORS,
+    BearerAuth,
+    JsonRenderer,
+    install_error_handlers,
+    login_for_token,
+)
 from aftersales.customers.api import router as customers_router
 from aftersales.devices.api import router as devices_router
 from aftersales.inventory.api import router as inventory_router
@@ -13,6 +19,7 @@ from aftersales.billing.api import router as billing_router
 
 api = NinjaAPI(
     title="Aftersales API", version="1", urls_namespace="api", auth=BearerAuth(),
+    renderer=JsonRenderer(),
     description="After-sales service management (售后服务管理系统). See API.md.",
 )
 install_error_handlers(api)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 from pydantic import Field, PlainSerializer
 
@@ -30,6 +31,12 @@ MoneyIn = Annotated[Decimal, Field(max_digits=14, decimal_places=2, ge=0)]
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
+
+
+class JsonRenderer(JSONRenderer):
+    """UTF-8 JSON: Chinese names stay readable in responses and logs."""
+
+    json_dumps_params = {"ensure_ascii": False}
 
 
 def _hash(key: str) -> str:
