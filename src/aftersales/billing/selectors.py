@@ -1,0 +1,265 @@
+"""Billing reads: the fee schedule in force, a ticket's coverage and money, debts with
+ageing, daily takings, subsidy statements. Balances are always sums of the ledger."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from aftersales.contracts.models import Contract
+from aftersales.core.money import ZERO, to_money
+from aftersales.core.scoping import scope
+
+from . import fees
+from .models import (
+    BillingPolicy,
+    Charge,
+    LedgerEntry,
+    Quote,
+    SubsidyStatement,
+    ZoneFee,
+)
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+CHARGED_KINDS = (LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.ADJUSTMENT)
+POINT_PATH = "ticket__service_point"
+
+
+# --------------------------------------------------------------------------
+# Fee schedule and coverage
+# --------------------------------------------------------------------------
+
+
+def fee_schedule() -> fees.FeeSchedule:
+    """The fee table in force, from the admin-editable rows."""
+    policy = BillingPolicy.current()
+    rows = list(ZoneFee.objects.all())
+    return fees.FeeSchedule(
+        zones={row.zone: fees.ZoneFees(row.visit, row.revisit_surcharge, row.transport)
+               for row in rows},
+        long_visit_hours=policy.long_visit_hours,
+        long_visit_zones=tuple(row.zone for row in rows if row.long_visit_counts_double),
+        max_visits_without_manager=policy.max_visits_without_manager,
+    )
+
+
+def covering_contract(*, device_id: int | None, on: date) -> Contract | None:
+    """An active contract covering the unit on that day (annual and extended first)."""
+    if device_id is None:
+        return None
+    contracts = list(Contract.objects.filter(
+        devices=device_id, status=Contract.Status.ACTIVE, starts_on__lte=on, ends_on__gte=on,
+    ).order_by("id"))
+    order = {Contract.Kind.ANNUAL: 0, Contract.Kind.EXTENDED: 1, Contract.Kind.WARRANTY: 2,
+             Contract.Kind.PER_VISIT: 3}
+    contracts.sort(key=lambda c: (order.get(c.kind, 9), -c.covers_visits))
+    return contracts[0] if contracts else None
+
+
+def coverage_for(*, ticket, on: date | None = None) -> fees.Coverage:
+    """What pays for the ticket's work: the warranty decision taken at diagnosis, else an
+    active contract on the unit. A contract that does not cover visits (per-visit) pays
+    the work while the customer pays the trips.
+
+    A ticket diagnosed as not covered keeps that answer for annual and extended
+    contracts (the warranty engine already weighed them: misuse voids them too); only a
+    per-visit contract, which the warranty engine does not know, can still pay the work.
+    """
+    on = on or timezone.localdate()
+    contract = covering_contract(device_id=ticket.device_id, on=on)
+    if ticket.warranty_covered:
+        covers_visits = True
+        if ticket.warranty_basis == "contract" and contract is not None:
+            covers_visits = contract.covers_visits
+        return fees.Coverage(True, reason=ticket.warranty_basis or "warranty",
+                             covers_visits=covers_visits)
+    if contract is not None and (ticket.warranty_covered is None
+                                 or contract.kind == Contract.Kind.PER_VISIT):
+        return fees.Coverage(True, reason="contract", covers_visits=contract.covers_visits)
+    return fees.Coverage(False)
+
+
+def visits_of(*, ticket) -> list[fees.VisitInput]:
+    """The trips made for the ticket's fault, in order; the second and later are revisits.
+    A visit not checked out yet counts as a short one."""
+    trips = []
+    for visit in sorted(ticket.visits.all(), key=lambda v: v.trip_no):
+        if visit.arrived_at is None:
+            continue
+        seconds = 0
+        if visit.departed_at is not None:
+            seconds = max(0, int((visit.departed_at - visit.arrived_at).total_seconds()))
+        trips.append(fees.VisitInput(hours=Decimal(seconds) / Decimal(3600),
+                                     revisit=bool(trips)))
+    return trips
+
+
+def current_quote(*, ticket) -> Quote | None:
+    """The latest quote that was not replaced by another."""
+    return (Quote.objects.filter(ticket=ticket).exclude(status=Quote.Status.SUPERSEDED)
+            .prefetch_related("lines").order_by("-id").first())
+
+
+# --------------------------------------------------------------------------
+# Ledger sums
+# --------------------------------------------------------------------------
+
+
+def _charge_sums(qs: QuerySet[Charge]) -> QuerySet[Charge]:
+    """charged (charges and adjustments), paid (payments, positive) and outstanding."""
+    return qs.annotate(
+        charged=Coalesce(Sum("entries__amount", filter=Q(entries__kind__in=CHARGED_KINDS)),
+                         Value(ZERO), output_field=MONEY),
+        paid=Coalesce(-Sum("entries__amount", filter=Q(entries__kind=LedgerEntry.Kind.PAYMENT)),
+                      Value(ZERO), output_field=MONEY),
+        outstanding=Coalesce(Sum("entries__amount"), Value(ZERO), output_field=MONEY),
+    )
+
+
+def charge_outstanding(*, charge_id: int) -> Decimal:
+    total = LedgerEntry.objects.filter(charge_id=charge_id).aggregate(t=Sum("amount"))["t"]
+    return to_money(total or 0)
+
+
+def customer_outstanding_subquery(outer: str = "pk"):
+    """For annotating customers: the sum of their ledger (one subquery, no N+1)."""
+    rows = (LedgerEntry.objects.filter(customer=OuterRef(outer)).order_by()
+            .values("customer").annotate(total=Sum("amount")).values("total")[:1])
+    return Coalesce(Subquery(rows, output_field=MONEY), Value(ZERO), output_field=MONEY)
+
+
+def customer_outstanding(*, customer_id: int) -> Decimal:
+    total = LedgerEntry.objects.filter(customer_id=customer_id).aggregate(t=Sum("amount"))["t"]
+    return to_money(total or 0)
+
+
+def unpaid_charges(*, today: date | None = None) -> QuerySet[Charge]:
+    """Charges with money still owed."""
+    return _charge_sums(Charge.objects.all()).filter(outstanding__gt=0)
+
+
+def old_debts(*, today: date | None = None) -> QuerySet[Charge]:
+    """Owed money that blocks service: refused, or past its due date."""
+    today = today or timezone.localdate()
+    return unpaid_charges().filter(Q(refused_at__isnull=False) | Q(due_on__lt=today))
+
+
+def device_has_unpaid_repair(*, device_id: int, today: date | None = None) -> bool:
+    return old_debts(today=today).filter(device_id=device_id).exists()
+
+
+# --------------------------------------------------------------------------
+# A ticket's money (GET /tickets/{id} "charges")
+# --------------------------------------------------------------------------
+
+
+def _line_dict(line) -> dict:
+    return {"kind": line.kind, "description": line.description, "amount": line.amount}
+
+
+def ticket_money(*, ticket) -> dict:
+    """Lines, total, paid, outstanding and due date of a ticket. Before the charges fall
+    due, the lines and total are the current quote's and nothing is outstanding."""
+    charge = _charge_sums(Charge.objects.filter(ticket_id=ticket.pk)).first()
+    if charge is not None:
+        lines = [_line_dict(line) for line in
+                 charge.lines.filter(posting=charge.posting).order_by("position")]
+        return {"lines": lines, "total": to_money(charge.charged), "paid": to_money(charge.paid),
+                "outstanding": to_money(charge.outstanding), "due_on": charge.due_on,
+                "refused": charge.refused_at is not None}
+    quote = current_quote(ticket=ticket)
+    lines = [_line_dict(line) for line in quote.lines.all()] if quote else []
+    return {"lines": lines, "total": quote.total if quote else ZERO, "paid": ZERO,
+            "outstanding": ZERO, "due_on": None, "refused": False}
+
+
+# --------------------------------------------------------------------------
+# Finance views
+# --------------------------------------------------------------------------
+
+BUCKETS = fees.AGEING_BUCKETS
+
+
+def _bucket_filter(bucket: str, today: date) -> Q:
+    """The due-date range of an ageing bucket (the same edges as fees.ageing_bucket)."""
+    if bucket == "current":
+        return Q(due_on__gte=today)
+    if bucket == "1_15":
+        return Q(due_on__lt=today, due_on__gte=today - timedelta(days=15))
+    if bucket == "16_60":
+        return Q(due_on__lt=today - timedelta(days=15), due_on__gte=today - timedelta(days=60))
+    return Q(due_on__lt=today - timedelta(days=60))
+
+
+def debt_list(*, actor, today: date | None = None, bucket: str | None = None,
+              customer_id: int | None = None) -> QuerySet[Charge]:
+    """Outstanding debts, oldest due first, with the ticket and customer joined in."""
+    today = today or timezone.localdate()
+    qs = scope(unpaid_charges(), actor=actor, path=POINT_PATH).select_related(
+        "ticket", "customer", "device")
+    if bucket:
+        qs = qs.filter(_bucket_filter(bucket, today))
+    if customer_id is not None:
+        qs = qs.filter(customer_id=customer_id)
+    return qs.order_by("due_on", "id")
+
+
+def debt_totals(*, actor, today: date | None = None,
+                customer_id: int | None = None) -> dict[str, Decimal]:
+    """Outstanding per ageing bucket (one query)."""
+    today = today or timezone.localdate()
+    qs = scope(Charge.objects.all(), actor=actor, path=POINT_PATH)
+    if customer_id is not None:
+        qs = qs.filter(customer_id=customer_id)
+    entries = LedgerEntry.objects.filter(charge__in=qs.values("pk"))
+    # Per charge first: a bucket holds only charges still owing something.
+    per_charge = {row["charge"]: row for row in entries.values("charge", "charge__due_on")
+                  .annotate(owed=Sum("amount")).filter(owed__gt=0)}
+    totals = {name: ZERO for name in BUCKETS}
+    for row in per_charge.values():
+        name = fees.ageing_bucket(due_on=row["charge__due_on"], today=today)
+        totals[name] = to_money(totals[name] + row["owed"])
+    totals["total"] = to_money(sum(totals.values(), ZERO))
+    return totals
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(day, time.min), tz)
+    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), tz)
+
+
+def takings(*, actor, day: date) -> dict:
+    """Payments received on a business day (Asia/Shanghai), by method."""
+    start, end = day_bounds(day)
+    qs = scope(LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PAYMENT, created_at__gte=start,
+                                          created_at__lt=end),
+               actor=actor, path="charge__" + POINT_PATH)
+    rows = {row["method"]: row for row in qs.order_by().values("method")
+            .annotate(count=Count("id"), amount=Sum("amount"))}
+    from .models import PaymentMethod
+
+    items = [{"method": method, "count": rows.get(method, {}).get("count", 0),
+              "amount": to_money(-(rows.get(method, {}).get("amount") or 0))}
+             for method in PaymentMethod.values]
+    return {"date": day, "items": items,
+            "total": to_money(sum((item["amount"] for item in items), ZERO))}
+
+
+def subsidy_statement_list(*, actor, month: date | None = None) -> QuerySet[SubsidyStatement]:
+    qs = scope(SubsidyStatement.objects.select_related("service_point"), actor=actor)
+    if month is not None:
+        qs = qs.filter(month=month)
+    return qs.order_by("-month", "service_point__code")

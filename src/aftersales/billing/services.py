@@ -1,0 +1,437 @@
+"""Billing writes: quotes and the customer's decision, charges falling due, payments,
+refusals and the debt blocks they cause, subsidy settlement.
+
+The tickets workflow calls check_intake, quote_ticket, approve_quote, reject_quote,
+require_approved, post_charges and refuse_payment inside its own transaction with the
+ticket row locked. Every money change is a LedgerEntry; the Charge row of a ticket is
+the lock taken before any of them, so two payments of one debt cannot both pass.
+Lock order: charge, then customer.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.catalog.models import Part
+from aftersales.core.errors import Conflict, Forbidden, ValidationFailed
+from aftersales.core.money import ZERO, to_money
+from aftersales.core.scoping import require_role
+from aftersales.customers.models import Customer
+from aftersales.network.models import User
+from aftersales.tickets.models import Ticket
+
+from . import fees, selectors
+from .models import (
+    BillingPolicy,
+    Charge,
+    ChargeLine,
+    DebtBlockEvent,
+    LedgerEntry,
+    PaymentMethod,
+    Quote,
+    QuoteLine,
+    SubsidyLine,
+    SubsidyRate,
+    SubsidySettlement,
+    SubsidyStatement,
+)
+
+#: Ticket kinds refused at intake for a blocked customer or an unpaid unit.
+DEBT_CHECKED_KINDS = ("repair", "installation", "maintenance")
+#: The lines a rejected quote still charges: what was agreed before it (the trips).
+AGREED_BEFORE_QUOTE = ("visit", "revisit")
+PAYMENT_TAKERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.FINANCE, User.Role.ENGINEER)
+FINANCE = (User.Role.ADMIN, User.Role.FINANCE)
+#: Ticket kinds that are not a service point's job for the subsidy.
+NOT_SUBSIDISED = ("consultation", "complaint")
+
+
+# --------------------------------------------------------------------------
+# Intake
+# --------------------------------------------------------------------------
+
+
+def check_intake(*, customer: Customer, device=None, kind: str) -> None:
+    """Refuse a repair, installation or maintenance for a customer blocked for debt or a
+    unit with an unpaid repair; consultations and complaints are always taken."""
+    if kind not in DEBT_CHECKED_KINDS:
+        return
+    blocked, reason = Customer.objects.filter(pk=customer.pk).values_list(
+        "blocked", "blocked_reason").get()
+    if blocked:
+        raise Conflict("customer_blocked",
+                       _("The customer is blocked: %(reason)s") % {"reason": reason}
+                       if reason else _("The customer is blocked."), field="customer")
+    if device is not None and selectors.device_has_unpaid_repair(device_id=device.pk):
+        raise Conflict("device_unpaid",
+                       _("This unit has an unpaid repair; it must be paid first."),
+                       field="device")
+
+
+# --------------------------------------------------------------------------
+# Quotes
+# --------------------------------------------------------------------------
+
+
+def _item(index: int, raw: object) -> fees.ItemInput:
+    """One engineer-entered line; every refusal names its field (lines.<i>.<key>)."""
+    prefix = f"lines.{index}."
+    if not isinstance(raw, dict):
+        raise ValidationFailed(_("A quote line must be an object."), field=f"lines.{index}")
+    kind = raw.get("kind")
+    if kind not in fees.ITEM_KINDS:
+        raise ValidationFailed(_("Kind must be part, labour or factory_repair."),
+                               field=prefix + "kind")
+    sku = raw.get("sku") or None
+    if sku is not None and not isinstance(sku, str):
+        raise ValidationFailed(_("Unknown part."), field=prefix + "sku")
+    part = None
+    if sku is not None:
+        part = Part.objects.filter(sku=sku.strip()).first()
+        if part is None:
+            raise ValidationFailed(_("Unknown part."), field=prefix + "sku")
+    description = raw.get("description")
+    if description is None or (isinstance(description, str) and not description.strip()):
+        description = part.name if part is not None else ""
+    if not isinstance(description, str) or not description.strip():
+        raise ValidationFailed(_("A description is required."), field=prefix + "description")
+    if len(description.strip()) > 200:
+        raise ValidationFailed(_("At most %(n)d characters.") % {"n": 200},
+                               field=prefix + "description")
+    qty = raw.get("qty", 1)
+    if isinstance(qty, bool) or not isinstance(qty, int) or not 1 <= qty <= 100000:
+        raise ValidationFailed(_("The quantity must be a whole number of at least 1."),
+                               field=prefix + "qty")
+    unit_price = raw.get("unit_price")
+    if unit_price is None:
+        if part is None:
+            raise ValidationFailed(_("A price is required for a line without a part."),
+                                   field=prefix + "unit_price")
+        unit_price = part.price
+    try:
+        unit_price = fees.money(unit_price)
+    except (TypeError, ValueError, InvalidOperation):
+        raise ValidationFailed(_("Not a valid amount."), field=prefix + "unit_price") from None
+    if unit_price < 0 or unit_price >= Decimal("1e10"):
+        raise ValidationFailed(_("The price must not be negative."),
+                               field=prefix + "unit_price")
+    covered = raw.get("covered")
+    if covered is not None and not isinstance(covered, bool):
+        raise ValidationFailed(_("Must be true, false or absent."), field=prefix + "covered")
+    return fees.ItemInput(kind=kind, description=description.strip(), qty=qty,
+                          unit_price=unit_price, sku=part.sku if part else None,
+                          covered=covered)
+
+
+def _price(*, ticket: Ticket, items=(), transport: int = 0) -> fees.Quote:
+    return fees.build_quote(
+        schedule=selectors.fee_schedule(), zone=ticket.customer.zone,
+        visits=selectors.visits_of(ticket=ticket), large_unit_transports=transport,
+        items=items, coverage=selectors.coverage_for(ticket=ticket))
+
+
+@transaction.atomic
+def quote_ticket(*, actor: User, ticket: Ticket, lines: list[dict] | None = None,
+                 transport: int = 0) -> Quote:
+    """Price the job (trips from the ticket's visits, transport, parts, labour, factory
+    repair; free what warranty or a contract covers) and keep it as the ticket's quote,
+    replacing one still waiting. A quote above zero waits for the customer; a free one is
+    approved at once."""
+    if isinstance(transport, bool) or not isinstance(transport, int) or not 0 <= transport <= 100:
+        raise ValidationFailed(_("Transport is a count of large-unit transports."),
+                               field="transport")
+    if lines is not None and not isinstance(lines, list):
+        raise ValidationFailed(_("Lines must be a list."), field="lines")
+    items = [_item(index, raw) for index, raw in enumerate(lines or [])]
+    coverage = selectors.coverage_for(ticket=ticket)
+    priced = _price(ticket=ticket, items=items, transport=transport)
+    now = timezone.now()
+    Quote.objects.filter(ticket=ticket, status=Quote.Status.PENDING).update(
+        status=Quote.Status.SUPERSEDED)
+    waiting = priced.needs_approval
+    quote = Quote.objects.create(
+        ticket=ticket, status=Quote.Status.PENDING if waiting else Quote.Status.APPROVED,
+        zone=ticket.customer.zone, coverage=coverage.line_reason if coverage.covered else "",
+        transport=transport, total=priced.total, needs_manager=priced.needs_manager,
+        created_by=actor, decided_at=None if waiting else now)
+    skus = [item.sku for item in items]
+    item_lines = iter(skus)
+    QuoteLine.objects.bulk_create([
+        QuoteLine(quote=quote, position=position, kind=line.kind,
+                  description=line.description[:200], qty=line.qty,
+                  unit_price=line.unit_price, amount=line.amount,
+                  covered_reason=line.covered_reason or "",
+                  sku=(next(item_lines) or "") if line.kind in fees.ITEM_KINDS else "")
+        for position, line in enumerate(priced.lines, start=1)])
+    return quote
+
+
+def _pending_quote(ticket: Ticket) -> Quote:
+    quote = (Quote.objects.select_for_update()
+             .filter(ticket=ticket, status=Quote.Status.PENDING).first())
+    if quote is None:
+        raise Conflict("no_pending_quote", _("No quote is waiting for the customer."))
+    return quote
+
+
+@transaction.atomic
+def approve_quote(*, actor: User, ticket: Ticket) -> Quote:
+    """The customer agrees: the quoted work may start and will be charged."""
+    quote = _pending_quote(ticket)
+    quote.status = Quote.Status.APPROVED
+    quote.decided_at = timezone.now()
+    quote.decided_by = actor
+    quote.save(update_fields=["status", "decided_at", "decided_by"])
+    return quote
+
+
+@transaction.atomic
+def reject_quote(*, actor: User, ticket: Ticket) -> Quote:
+    """The customer refuses: no quoted work is done or charged; what was agreed before the
+    quote (the trips) falls due now, as the job ends."""
+    quote = _pending_quote(ticket)
+    quote.status = Quote.Status.REJECTED
+    quote.decided_at = timezone.now()
+    quote.decided_by = actor
+    quote.save(update_fields=["status", "decided_at", "decided_by"])
+    _book(actor=actor, ticket=ticket, quote=quote,
+          lines=[line for line in quote.lines.order_by("position")
+                 if line.kind in AGREED_BEFORE_QUOTE])
+    return quote
+
+
+def require_approved(*, ticket: Ticket) -> None:
+    """No chargeable work (parts, resolve) while a quote above zero waits or was refused."""
+    quote = selectors.current_quote(ticket=ticket)
+    if quote is not None and quote.status in (Quote.Status.PENDING, Quote.Status.REJECTED):
+        raise Conflict("quote_not_approved",
+                       _("The customer has not approved the quote.") if
+                       quote.status == Quote.Status.PENDING else
+                       _("The customer rejected the quote."))
+
+
+# --------------------------------------------------------------------------
+# Charges
+# --------------------------------------------------------------------------
+
+
+def _resolved_on(ticket: Ticket) -> date:
+    return timezone.localdate(ticket.resolved_at) if ticket.resolved_at else timezone.localdate()
+
+
+def _book(*, actor: User | None, ticket: Ticket, lines: list, quote: Quote | None
+          ) -> Charge | None:
+    """Make `lines` the ticket's charge: the first time a charge row and a ledger row;
+    later (re-resolved after a reopen) a new posting of lines and a ledger adjustment
+    for the difference. Nothing to charge and nothing charged before: no row at all."""
+    total = to_money(sum((line.amount for line in lines), ZERO))
+    policy = BillingPolicy.current()
+    resolved_on = _resolved_on(ticket)
+    due_on = fees.due_date(total=total, resolved_on=resolved_on,
+                           on_spot_limit=policy.on_spot_limit, credit_days=policy.credit_days)
+    charge = Charge.objects.select_for_update().filter(ticket=ticket).first()
+    if charge is None:
+        if total == 0:
+            return None
+        charge = Charge.objects.create(ticket=ticket, customer_id=ticket.customer_id,
+                                       device_id=ticket.device_id, quote=quote, posting=1,
+                                       resolved_on=resolved_on, due_on=due_on)
+        _copy_lines(charge, lines)
+        LedgerEntry.objects.create(charge=charge, customer_id=charge.customer_id,
+                                   kind=LedgerEntry.Kind.CHARGE, amount=total,
+                                   created_by=actor)
+        return charge
+    charged = to_money(sum(e.amount for e in charge.entries.all()
+                           if e.kind in selectors.CHARGED_KINDS))
+    old = [(line.kind, line.description, line.amount) for line in
+           charge.lines.filter(posting=charge.posting).order_by("position")]
+    new = [(line.kind, line.description, line.amount) for line in lines]
+    if old == new and charged == total:
+        return charge
+    charge.posting += 1
+    charge.quote = quote
+    charge.resolved_on = resolved_on
+    charge.due_on = due_on
+    charge.save(update_fields=["posting", "quote", "resolved_on", "due_on"])
+    _copy_lines(charge, lines)
+    if total != charged:
+        LedgerEntry.objects.create(charge=charge, customer_id=charge.customer_id,
+                                   kind=LedgerEntry.Kind.ADJUSTMENT, amount=total - charged,
+                                   created_by=actor, note=_("Charges posted again."))
+    _update_block(actor=actor, customer_id=charge.customer_id)
+    return charge
+
+
+def _copy_lines(charge: Charge, lines: list) -> None:
+    ChargeLine.objects.bulk_create([
+        ChargeLine(charge=charge, posting=charge.posting, position=position, kind=line.kind,
+                   description=line.description[:200], qty=line.qty,
+                   unit_price=line.unit_price, amount=line.amount,
+                   covered_reason=line.covered_reason or "")
+        for position, line in enumerate(lines, start=1)])
+
+
+@transaction.atomic
+def post_charges(*, actor: User, ticket: Ticket) -> Charge | None:
+    """On resolve the charges fall due: the approved quote's lines, or (no quote, or it
+    was rejected) the trips alone. Up to the on-the-spot limit the same day, above it
+    within the credit days. None when nothing is owed."""
+    quote = selectors.current_quote(ticket=ticket)
+    if quote is not None and quote.status == Quote.Status.APPROVED:
+        return _book(actor=actor, ticket=ticket, quote=quote,
+                     lines=list(quote.lines.order_by("position")))
+    if quote is not None and quote.status == Quote.Status.REJECTED:
+        return _book(actor=actor, ticket=ticket, quote=quote,
+                     lines=[line for line in quote.lines.order_by("position")
+                            if line.kind in AGREED_BEFORE_QUOTE])
+    priced = _price(ticket=ticket)
+    return _book(actor=actor, ticket=ticket, quote=None, lines=list(priced.lines))
+
+
+# --------------------------------------------------------------------------
+# Payments, refusals and blocks
+# --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_payment(*, actor: User, ticket: Ticket, amount: Decimal, method: str,
+                   note: str = "") -> LedgerEntry:
+    """Money received for a ticket. More than is outstanding is refused; the ticket's
+    charge row is locked first, so a concurrent second payment sees the first."""
+    require_role(actor, *PAYMENT_TAKERS)
+    if method not in PaymentMethod.values:
+        raise ValidationFailed(_("Unknown payment method."), field="method")
+    if isinstance(amount, float):
+        raise ValidationFailed(_("Not a valid amount."), field="amount")
+    try:
+        amount = to_money(amount)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationFailed(_("Not a valid amount."), field="amount") from None
+    if amount <= 0:
+        raise ValidationFailed(_("The amount must be above zero."), field="amount")
+    charge = Charge.objects.select_for_update().filter(ticket_id=ticket.pk).first()
+    outstanding = selectors.charge_outstanding(charge_id=charge.pk) if charge else ZERO
+    if amount > outstanding:
+        raise ValidationFailed(
+            _("The amount is more than the %(outstanding)s outstanding.")
+            % {"outstanding": f"{outstanding:.2f}"}, field="amount", code="exceeds_outstanding")
+    entry = LedgerEntry.objects.create(charge=charge, customer_id=charge.customer_id,
+                                       kind=LedgerEntry.Kind.PAYMENT, amount=-amount,
+                                       method=method, note=note[:200], created_by=actor)
+    _update_block(actor=actor, customer_id=charge.customer_id)
+    return entry
+
+
+@transaction.atomic
+def refuse_payment(*, actor: User, ticket: Ticket, note: str = "") -> None:
+    """The customer refuses to pay the ticket's debt: it becomes an old debt at once (the
+    unit gets no new repair) and counts toward blocking the customer."""
+    charge = Charge.objects.select_for_update().filter(ticket_id=ticket.pk).first()
+    if charge is None or selectors.charge_outstanding(charge_id=charge.pk) <= 0:
+        raise Conflict("nothing_outstanding", _("Nothing is owed on this ticket."))
+    if charge.refused_at is not None:
+        raise Conflict("already_refused", _("The refusal is already recorded."))
+    charge.refused_at = timezone.now()
+    charge.refused_note = (note or "")[:200]
+    charge.save(update_fields=["refused_at", "refused_note"])
+    _update_block(actor=actor, customer_id=charge.customer_id)
+
+
+def _update_block(*, actor: User | None, customer_id: int) -> Customer:
+    """Block a customer with enough refused unpaid repairs; lift a debt block as soon as no
+    old debt (refused or overdue) is left. A block set by anyone else is left alone."""
+    customer = Customer.objects.select_for_update().get(pk=customer_id)
+    debts = selectors.old_debts().filter(customer_id=customer_id)
+    refused = debts.filter(refused_at__isnull=False).count()
+    policy = BillingPolicy.current()
+    if not customer.blocked:
+        if policy.block_after_refusals and refused >= policy.block_after_refusals:
+            reason = _("Refused to pay %(count)d repairs; service resumes when every old "
+                       "debt is paid.") % {"count": refused}
+            _set_block(actor=actor, customer=customer, blocked=True, reason=reason)
+        return customer
+    last = DebtBlockEvent.objects.filter(customer_id=customer_id).order_by("-id").first()
+    if last is not None and last.blocked and not debts.exists():
+        _set_block(actor=actor, customer=customer, blocked=False, reason="")
+    return customer
+
+
+def _set_block(*, actor: User | None, customer: Customer, blocked: bool, reason: str) -> None:
+    customer.blocked = blocked
+    customer.blocked_reason = reason[:200]
+    customer.save(update_fields=["blocked", "blocked_reason"])
+    DebtBlockEvent.objects.create(customer=customer, blocked=blocked, reason=reason[:200],
+                                  by=actor)
+
+
+@transaction.atomic
+def review_debt_blocks(*, actor: User | None, customer: Customer) -> Customer:
+    """Re-evaluate a customer's debt block (e.g. from the admin or a nightly job)."""
+    return _update_block(actor=actor, customer_id=customer.pk)
+
+
+# --------------------------------------------------------------------------
+# Service-point subsidies
+# --------------------------------------------------------------------------
+
+
+def month_start(value: str | date) -> date:
+    if isinstance(value, date):
+        return value.replace(day=1)
+    try:
+        year, month = (int(part) for part in str(value).split("-"))
+        return date(year, month, 1)
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("A month is written YYYY-MM."), field="month") from None
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+@transaction.atomic
+def settle_subsidies(*, actor: User, month: date) -> tuple[SubsidySettlement, bool]:
+    """Monthly settlement: per service point, its jobs completed in the month × its tier's
+    rate, one statement each. A month is settled once; asking again returns the same
+    statements (created False)."""
+    require_role(actor, *FINANCE)
+    if actor.service_point_id is not None:
+        raise Forbidden(_("Only head-office finance settles subsidies."))
+    month = month_start(month)
+    end = _next_month(month)
+    if end > timezone.localdate():
+        raise ValidationFailed(_("Only a month that has ended can be settled."),
+                               field="month")
+    existing = SubsidySettlement.objects.filter(month=month).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            settlement = SubsidySettlement.objects.create(month=month, created_by=actor)
+    except IntegrityError:  # settled by a concurrent request just now
+        return SubsidySettlement.objects.get(month=month), False
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(month, time.min), tz)
+    stop = timezone.make_aware(datetime.combine(end, time.min), tz)
+    jobs = (Ticket.objects.filter(service_point__isnull=False, resolved_at__gte=start,
+                                  resolved_at__lt=stop,
+                                  status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
+            .exclude(kind__in=NOT_SUBSIDISED).filter(subsidy_line__isnull=True)
+            .select_related("service_point").order_by("service_point_id", "id"))
+    rates = {rate.tier: rate.per_job for rate in SubsidyRate.objects.all()}
+    by_point: dict[int, list[Ticket]] = {}
+    for ticket in jobs:
+        by_point.setdefault(ticket.service_point_id, []).append(ticket)
+    for tickets in by_point.values():
+        point = tickets[0].service_point
+        per_job = to_money(rates.get(point.tier, ZERO))
+        statement = SubsidyStatement.objects.create(
+            settlement=settlement, service_point=point, month=month, tier=point.tier,
+            per_job=per_job, jobs=len(tickets), amount=to_money(per_job * len(tickets)))
+        SubsidyLine.objects.bulk_create([SubsidyLine(statement=statement, ticket=ticket,
+                                                     amount=per_job) for ticket in tickets])
+    return settlement, True
