@@ -1,0 +1,74 @@
+"""The ledger never goes negative: 50 concurrent issues at 10 units, each in its own
+thread and database connection, on whichever database the suite runs against."""
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+from django.db.models import Sum
+
+from aftersales.core.errors import Conflict
+from aftersales.inventory import services
+from aftersales.inventory.models import StockLevel, StockMove
+from tests.factories import CustomerFactory, PartFactory, ServicePointFactory, UserFactory
+
+from .factories import WarehouseFactory, make_ticket
+
+CALLERS = 50
+UNITS = 10
+
+
+def run_concurrently(work, n):
+    """Start n threads behind a barrier so they really collide; each closes its own
+    connection when done. Returns the results in no particular order."""
+    barrier = threading.Barrier(n)
+    results, lock = [], threading.Lock()
+
+    def target(i):
+        try:
+            barrier.wait()
+            outcome = work(i)
+        except Exception as exc:  # noqa: BLE001 - the test inspects what each caller got
+            outcome = exc
+        finally:
+            connection.close()
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    close_old_connections()
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_issues_at_ten_units():
+    # given
+    point = ServicePointFactory(code="SJZ")
+    store = WarehouseFactory(code="SJZ-01", service_point=point)
+    part = PartFactory(sku="SCR-X9", cost="100.00")
+    engineer = UserFactory(username="sjz-eng", role="engineer", service_point=point)
+    customer = CustomerFactory()
+    services.receive_stock(actor=UserFactory(username="root", role="admin"), warehouse=store,
+                           part=part, qty=UNITS)
+    tickets = [make_ticket(number=f"SR20261123-{i:04d}", service_point=point,
+                           engineer=engineer, customer=customer) for i in range(CALLERS)]
+
+    # when
+    results = run_concurrently(
+        lambda i: services.issue_to_ticket(actor=engineer, ticket=tickets[i], sku="SCR-X9",
+                                           qty=1), CALLERS)
+
+    # then
+    issued = [r for r in results if isinstance(r, StockMove)]
+    refused = [r for r in results if isinstance(r, Conflict)]
+    assert len(results) == CALLERS
+    assert (len(issued), len(refused)) == (UNITS, CALLERS - UNITS)
+    assert {r.code for r in refused} == {"insufficient_stock"}
+    level = StockLevel.objects.get(warehouse=store, part=part)
+    ledger = StockMove.objects.filter(warehouse=store, part=part).aggregate(s=Sum("qty"))["s"]
+    assert level.on_hand == 0
+    assert ledger == level.on_hand
+    assert StockMove.objects.filter(kind="issue").count() == UNITS
