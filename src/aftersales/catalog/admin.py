@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AccessoryPeriod, FaultCode, Part, ProductModel
+from .models import AccessoryPeriod, FaultCode, KnowledgeArticle, Part, ProductModel
 
 
 @admin.register(ProductModel)
@@ -29,3 +29,11 @@ class FaultCodeAdmin(SimpleHistoryAdmin):
 @admin.register(AccessoryPeriod)
 class AccessoryPeriodAdmin(SimpleHistoryAdmin):
     list_display = ["kind", "months"]
+
+
+@admin.register(KnowledgeArticle)
+class KnowledgeArticleAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "model", "fault_code", "active", "updated_at"]
+    list_filter = ["kind", "active"]
+    search_fields = ["title", "symptoms", "answer"]
+    autocomplete_fields = ["model", "fault_code"]

@@ -128,3 +128,68 @@ def list_fault_codes(request, page: int = 1, page_size: int = 200):
     return paginate(request, selectors.fault_code_list(), page=page, page_size=page_size)
 
 
+
+
+# Knowledge base (知识库): found by the hotline while the customer is on the line.
+
+class KnowledgeArticleIn(Schema):
+    kind: Literal["fault_fix", "faq"] = "fault_fix"
+    title: str = Field(max_length=200)
+    symptoms: str = ""
+    answer: str
+    model: str | None = Field(None, description="product model code; empty = every model")
+    fault_code: str | None = None
+
+
+class KnowledgeArticleOut(Schema):
+    id: int
+    kind: str
+    title: str
+    symptoms: str
+    answer: str
+    model: str | None
+    fault_code: str | None
+    fault_name: str | None
+
+    @staticmethod
+    def resolve_model(obj):
+        return obj.model.code if obj.model_id else None
+
+    @staticmethod
+    def resolve_fault_code(obj):
+        return obj.fault_code.code if obj.fault_code_id else None
+
+    @staticmethod
+    def resolve_fault_name(obj):
+        return obj.fault_code.name if obj.fault_code_id else None
+
+
+class KnowledgeArticleList(Schema):
+    items: list[KnowledgeArticleOut]
+    next: str | None
+
+
+@router.get("/knowledge", response={200: KnowledgeArticleList, **ERRORS}, tags=["knowledge"])
+def search_knowledge(request, q: str | None = None, model: str | None = None,
+                     fault_code: str | None = None,
+                     kind: Literal["fault_fix", "faq"] | None = None,
+                     page: int = 1, page_size: int = 20):
+    qs = selectors.knowledge_search(q=q, model=model, fault_code=fault_code, kind=kind)
+    return paginate(request, qs, page=page, page_size=page_size)
+
+
+@router.get("/knowledge/{article_id}", response={200: KnowledgeArticleOut, **ERRORS},
+            tags=["knowledge"])
+def get_knowledge_article(request, article_id: int):
+    return selectors.get_knowledge_article(article_id=article_id)
+
+
+@router.post("/knowledge", response={201: KnowledgeArticleOut, **ERRORS}, tags=["knowledge"])
+def create_knowledge_article(request, payload: KnowledgeArticleIn):
+    model = (selectors.get_product_model(code=payload.model, field="model")
+             if payload.model else None)
+    fault = (selectors.get_fault_code(code=payload.fault_code, field="fault_code")
+             if payload.fault_code else None)
+    data = payload.dict(exclude={"model", "fault_code"})
+    return Status(201, services.create_knowledge_article(actor=request.auth, model=model,
+                                                         fault_code=fault, **data))

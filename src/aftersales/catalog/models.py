@@ -93,3 +93,42 @@ class AccessoryPeriod(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.months}"
+
+
+class KnowledgeArticle(models.Model):
+    """知识库: a known fault of a model with its fix, or an FAQ answer, for the hotline.
+
+    Searched by substring (Chinese has no spaces to tokenise on): LIKE on SQLite, and on
+    PostgreSQL LIKE backed by pg_trgm GIN indexes (migration 0005) ranked by similarity.
+    """
+
+    class Kind(models.TextChoices):
+        FAULT_FIX = "fault_fix", _("Fault and fix")
+        FAQ = "faq", _("FAQ")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices,
+                            default=Kind.FAULT_FIX)
+    model = models.ForeignKey(ProductModel, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="knowledge_articles", verbose_name=_("model"),
+                              help_text=_("Empty: applies to every model."))
+    fault_code = models.ForeignKey(FaultCode, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="knowledge_articles",
+                                   verbose_name=_("fault code"))
+    title = models.CharField(_("title"), max_length=200)
+    symptoms = models.TextField(_("symptoms"), blank=True)
+    answer = models.TextField(_("fix or answer"))
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("knowledge article")
+        verbose_name_plural = _("knowledge articles")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="knowledge_title_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -10,7 +10,7 @@ from aftersales.core.scoping import require_role
 from aftersales.core.validation import clean_required
 from aftersales.network.models import ServicePoint, User
 
-from .models import FaultCode, Part, ProductModel
+from .models import FaultCode, KnowledgeArticle, Part, ProductModel
 
 
 def _require_hq(actor: User, *roles: str) -> None:
@@ -87,3 +87,18 @@ def create_fault_code(*, actor: User, code: str, name: str, component: str = "")
                    code=clean_required(code, field="code", max_length=40),
                    name=clean_required(name, field="name", max_length=120),
                    component=component or "")
+
+
+@transaction.atomic
+def create_knowledge_article(*, actor: User, title: str, answer: str, kind: str = "fault_fix",
+                             symptoms: str = "", model: ProductModel | None = None,
+                             fault_code: FaultCode | None = None,
+                             active: bool = True) -> KnowledgeArticle:
+    """A fault with its fix, or an FAQ answer, for the hotline (knowledge base)."""
+    _require_hq(actor, User.Role.MANAGER)
+    if kind not in KnowledgeArticle.Kind.values:
+        raise ValidationFailed(_("Unknown article kind."), field="kind")
+    return KnowledgeArticle.objects.create(
+        kind=kind, title=clean_required(title, field="title", max_length=200),
+        symptoms=(symptoms or "").strip(), answer=clean_required(answer, field="answer"),
+        model=model, fault_code=fault_code, active=active)
