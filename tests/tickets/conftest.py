@@ -41,12 +41,12 @@ def device(customer, phone_model):
 
 @pytest.fixture
 def hotline(point):
-    return UserFactory(username="agent_sjz", role="agent", service_point=point)
+    return UserFactory(username="agent_sjz", name="张客服", role="agent", service_point=point)
 
 
 @pytest.fixture
 def boss(point):
-    return UserFactory(username="boss_sjz", role="manager", service_point=point)
+    return UserFactory(username="boss_sjz", name="赵经理", role="manager", service_point=point)
 
 
 @pytest.fixture
@@ -81,3 +81,18 @@ def make_ticket(customer, device, hotline):
     def make(**overrides):
         return open_test_ticket(actor=hotline, customer=customer, device=device, **overrides)
     return make
+
+
+@pytest.fixture(autouse=True)
+def _api_only_urls(settings):
+    settings.ROOT_URLCONF = "tests.tickets.urls"
+
+
+def act(api, ticket_or_id, action, **fields):
+    """POST /tickets/{id}/actions/{action}; returns the response."""
+    ticket_id = getattr(ticket_or_id, "pk", ticket_or_id)
+    return api.post(f"/tickets/{ticket_id}/actions/{action}", fields)
+
+
+def error_code(response):
+    return response.json()["error"]["code"]

@@ -5,13 +5,14 @@ table and the role rules, does its work, appends an event and bumps the version.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.catalog.models import FaultCode
-from aftersales.core.errors import ValidationFailed
+from aftersales.core.errors import Conflict, Forbidden, ValidationFailed
 from aftersales.core.numbering import next_number
 from aftersales.core.scoping import check_point, require_role
 from aftersales.core.validation import clean_phone, clean_required
@@ -19,8 +20,20 @@ from aftersales.customers.models import Customer
 from aftersales.devices.models import Device
 from aftersales.network.models import User
 
-from . import clocks, events
-from .models import Complaint, Ticket
+from . import clocks, events, workflow
+from .models import (
+    Complaint,
+    Custody,
+    FollowUp,
+    ProductFeedback,
+    Ticket,
+    TicketEvent,
+    TicketPause,
+    TicketPolicy,
+    Visit,
+)
+
+S = Ticket.Status
 
 INTAKE_ROLES = (User.Role.ADMIN, User.Role.MANAGER, User.Role.AGENT, User.Role.ENGINEER)
 
@@ -77,8 +90,7 @@ def open_ticket(*, actor: User | None, customer: Customer, channel: str, kind: s
     if service_point_id is None and actor is not None:
         service_point_id = actor.service_point_id
     if actor is not None:
-        check_point(actor=actor, service_point_id=customer.service_point_id
-                    if customer.service_point_id is not None else actor.service_point_id)
+        check_point(actor=actor, service_point_id=service_point_id)
     billing = _billing()
     if billing is not None and hasattr(billing, "check_intake"):
         billing.check_intake(customer=customer, device=device, kind=kind)
@@ -106,3 +118,648 @@ def open_ticket(*, actor: User | None, customer: Customer, channel: str, kind: s
     if kind == Ticket.Kind.COMPLAINT:
         Complaint.objects.create(ticket=ticket)
     return ticket
+
+
+# -- the workflow --------------------------------------------------------------------------
+
+R = User.Role
+#: Who may run each action (admins and superusers may run all). Engineers only on own jobs.
+ROLES: dict[str, tuple[str, ...]] = {
+    "respond": (R.MANAGER, R.AGENT, R.ENGINEER),
+    "assign": (R.MANAGER, R.AGENT),
+    "schedule_visit": (R.MANAGER, R.AGENT, R.ENGINEER),
+    "approve_visit": (R.MANAGER,),
+    "arrive": (R.MANAGER, R.ENGINEER),
+    "depart": (R.MANAGER, R.ENGINEER),
+    "receive": (R.MANAGER, R.AGENT, R.ENGINEER, R.WAREHOUSE),
+    "ship_back": (R.MANAGER, R.AGENT, R.ENGINEER, R.WAREHOUSE),
+    "diagnose": (R.MANAGER, R.ENGINEER),
+    "quote": (R.MANAGER, R.AGENT, R.ENGINEER),
+    "approve_quote": (R.MANAGER, R.AGENT, R.ENGINEER),
+    "reject_quote": (R.MANAGER, R.AGENT, R.ENGINEER),
+    "use_part": (R.MANAGER, R.ENGINEER),
+    "hold": (R.MANAGER, R.AGENT, R.ENGINEER),
+    "resume": (R.MANAGER, R.AGENT, R.ENGINEER),
+    "escalate": (R.MANAGER, R.AGENT, R.ENGINEER),
+    "resolve": (R.MANAGER, R.AGENT, R.ENGINEER),
+    "sign_off": (R.MANAGER, R.AGENT, R.ENGINEER),
+    "refuse_payment": (R.MANAGER, R.AGENT, R.FINANCE),
+    "callback": (R.MANAGER, R.AGENT),
+    "close": (R.MANAGER, R.AGENT),
+    "cancel": (R.MANAGER, R.AGENT),
+    "reopen": (R.MANAGER, R.AGENT),
+}
+MANAGERS = (R.ADMIN, R.MANAGER)
+
+
+def _is_manager(actor: User | None) -> bool:
+    return actor is None or actor.is_superuser or actor.role in MANAGERS
+
+
+def _check_role(actor: User | None, ticket: Ticket, action: str) -> None:
+    if actor is None or actor.is_superuser or actor.role == R.ADMIN:
+        return
+    if actor.role not in ROLES[action]:
+        if actor.role == R.ENGINEER and action in ("assign", "cancel"):
+            raise Forbidden(_("An engineer may not decline or hand over a job."),
+                            code="engineer_cannot_decline")
+        raise Forbidden(_("Your role may not do this."))
+    if actor.role == R.ENGINEER and ticket.engineer_id != actor.pk:
+        raise Forbidden(_("This is not your job."), code="not_your_job")
+
+
+def _begin(*, actor: User | None, ticket: Ticket, action: str,
+           version: int | None) -> tuple[Ticket, str]:
+    """Lock the row, then check who, which version, and whether the action is allowed now."""
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    _check_role(actor, locked, action)
+    if version is not None and version != locked.version:
+        raise Conflict("stale_version",
+                       _("The ticket was changed meanwhile (version %(v)d); reload it.")
+                       % {"v": locked.version})
+    if not workflow.can(locked, action):
+        raise Conflict("invalid_transition",
+                       _("“%(action)s” is not allowed while the ticket is %(status)s.")
+                       % {"action": action, "status": locked.get_status_display()})
+    return locked, locked.status
+
+
+def _finish(*, actor: User | None, ticket: Ticket, action: str, from_status: str, now,
+            fields: set[str], data: dict | None = None) -> Ticket:
+    target = workflow.ALLOWED[action].target
+    if not target.startswith("="):
+        ticket.status = target
+    ticket.version += 1
+    fields = set(fields) | {"status", "version", "updated_at"}
+    fields.update(clocks.refresh(ticket, now=now))
+    ticket.save(update_fields=sorted(fields))
+    events.transitioned(ticket=ticket, action=action, actor=actor, at=now,
+                        from_status=from_status, data=data)
+    return ticket
+
+
+def _need(module, name: str):
+    function = getattr(module, name, None) if module is not None else None
+    if function is None:
+        raise Conflict("unavailable", _("This function is not available yet."))
+    return function
+
+
+def _inventory():
+    try:
+        from aftersales.inventory import services as inventory_services
+    except ImportError:
+        return None
+    return inventory_services
+
+
+def _require_mode(ticket: Ticket, *modes: str) -> None:
+    if ticket.mode not in modes:
+        raise Conflict("wrong_mode", _("Not possible for a ticket of this service mode."))
+
+
+@transaction.atomic
+def respond(*, actor: User | None, ticket: Ticket, note: str = "",
+            version: int | None = None) -> Ticket:
+    ticket, before = _begin(actor=actor, ticket=ticket, action="respond", version=version)
+    now = timezone.now()
+    ticket.responded_at = now
+    return _finish(actor=actor, ticket=ticket, action="respond", from_status=before, now=now,
+                   fields={"responded_at"}, data={"note": note or ""})
+
+
+@transaction.atomic
+def assign(*, actor: User | None, ticket: Ticket, engineer: User,
+           version: int | None = None) -> Ticket:
+    """Dispatch to an engineer. Handing a job from one engineer to another is a manager's."""
+    ticket, before = _begin(actor=actor, ticket=ticket, action="assign", version=version)
+    if engineer.role != R.ENGINEER or not engineer.is_active:
+        raise ValidationFailed(_("Choose an active engineer."), field="engineer")
+    if (ticket.service_point_id is not None and engineer.service_point_id is not None
+            and engineer.service_point_id != ticket.service_point_id):
+        raise ValidationFailed(_("The engineer works at another service point."),
+                               field="engineer")
+    if ticket.engineer_id == engineer.pk:
+        raise Conflict("already_assigned", _("The job is already this engineer's."))
+    if ticket.engineer_id is not None and not _is_manager(actor):
+        raise Forbidden(_("Only a manager may reassign a job."), code="reassign_needs_manager")
+    previous = ticket.engineer_id
+    ticket.engineer = engineer
+    if ticket.status in (S.NEW, S.RESPONDED):
+        ticket.status = S.ASSIGNED
+    Visit.objects.filter(ticket=ticket, arrived_at__isnull=True).update(engineer=engineer)
+    return _finish(actor=actor, ticket=ticket, action="assign", from_status=before,
+                   now=timezone.now(), fields={"engineer"},
+                   data={"engineer": engineer.pk, "previous": previous})
+
+
+def _visit_limit_check(*, actor: User | None, ticket: Ticket, trip_no: int) -> None:
+    allowed = TicketPolicy.current().max_visits + ticket.extra_visits_allowed
+    if trip_no > allowed and not _is_manager(actor):
+        raise Conflict("visit_limit",
+                       _("Visit %(n)d for this ticket needs a manager's approval.")
+                       % {"n": trip_no})
+
+
+def _planned_visit(ticket: Ticket) -> Visit | None:
+    return (Visit.objects.filter(ticket=ticket, arrived_at__isnull=True)
+            .order_by("-trip_no").first())
+
+
+def _next_trip_no(ticket: Ticket) -> int:
+    return Visit.objects.filter(ticket=ticket).count() + 1
+
+
+@transaction.atomic
+def schedule_visit(*, actor: User | None, ticket: Ticket, at, version: int | None = None
+                   ) -> Ticket:
+    """The appointment agreed with the customer (a planned visit; check-in starts it)."""
+    ticket, before = _begin(actor=actor, ticket=ticket, action="schedule_visit",
+                            version=version)
+    _require_mode(ticket, Ticket.Mode.ONSITE, Ticket.Mode.REMOTE)
+    now = timezone.now()
+    if at is None or at.tzinfo is None:
+        raise ValidationFailed(_("Give the time with its offset."), field="at")
+    if at < now:
+        raise ValidationFailed(_("The appointment is in the past."), field="at")
+    visit = _planned_visit(ticket)
+    if visit is None:
+        trip_no = _next_trip_no(ticket)
+        _visit_limit_check(actor=actor, ticket=ticket, trip_no=trip_no)
+        visit = Visit.objects.create(ticket=ticket, trip_no=trip_no, scheduled_at=at,
+                                     engineer=ticket.engineer)
+    else:
+        visit.scheduled_at = at
+        visit.save(update_fields=["scheduled_at"])
+    return _finish(actor=actor, ticket=ticket, action="schedule_visit", from_status=before,
+                   now=now, fields=set(), data={"at": at.isoformat(), "trip_no": visit.trip_no})
+
+
+@transaction.atomic
+def approve_visit(*, actor: User | None, ticket: Ticket, version: int | None = None) -> Ticket:
+    """A manager allows one more visit beyond the policy's limit."""
+    ticket, before = _begin(actor=actor, ticket=ticket, action="approve_visit",
+                            version=version)
+    ticket.extra_visits_allowed += 1
+    return _finish(actor=actor, ticket=ticket, action="approve_visit", from_status=before,
+                   now=timezone.now(), fields={"extra_visits_allowed"},
+                   data={"extra_visits_allowed": ticket.extra_visits_allowed})
+
+
+@transaction.atomic
+def arrive(*, actor: User | None, ticket: Ticket, version: int | None = None) -> Ticket:
+    """Check-in on site: starts a visit (the planned one, else a new trip)."""
+    ticket, before = _begin(actor=actor, ticket=ticket, action="arrive", version=version)
+    _require_mode(ticket, Ticket.Mode.ONSITE, Ticket.Mode.REMOTE)
+    visit = _planned_visit(ticket)
+    trip_no = visit.trip_no if visit else _next_trip_no(ticket)
+    _visit_limit_check(actor=actor, ticket=ticket, trip_no=trip_no)
+    now = timezone.now()
+    engineer = actor if actor is not None and actor.role == R.ENGINEER else ticket.engineer
+    if visit is None:
+        visit = Visit.objects.create(ticket=ticket, trip_no=trip_no, engineer=engineer,
+                                     arrived_at=now)
+    else:
+        visit.arrived_at, visit.engineer = now, engineer
+        visit.save(update_fields=["arrived_at", "engineer"])
+    fields = set()
+    if ticket.onsite_started_at is None:
+        ticket.onsite_started_at = now
+        fields.add("onsite_started_at")
+    return _finish(actor=actor, ticket=ticket, action="arrive", from_status=before, now=now,
+                   fields=fields, data={"trip_no": trip_no})
+
+
+def _open_visit(ticket: Ticket) -> Visit | None:
+    return (Visit.objects.select_for_update()
+            .filter(ticket=ticket, arrived_at__isnull=False, departed_at__isnull=True)
+            .order_by("-trip_no").first())
+
+
+@transaction.atomic
+def depart(*, actor: User | None, ticket: Ticket, outcome: str, note: str = "",
+           version: int | None = None) -> Ticket:
+    """Check-out. `revisit` means another trip for the same fault (the fees count trips)."""
+    ticket, before = _begin(actor=actor, ticket=ticket, action="depart", version=version)
+    if outcome not in (Visit.Outcome.FIXED, Visit.Outcome.REVISIT):
+        raise ValidationFailed(_("The outcome is fixed or revisit."), field="outcome")
+    visit = _open_visit(ticket)
+    if visit is None:
+        raise Conflict("no_open_visit", _("No visit is in progress."))
+    now = timezone.now()
+    visit.departed_at, visit.outcome, visit.note = now, outcome, (note or "")[:200]
+    visit.save(update_fields=["departed_at", "outcome", "note"])
+    if ticket.status == S.ON_SITE:
+        ticket.status = S.IN_REPAIR if outcome == Visit.Outcome.FIXED else S.ASSIGNED
+    trips = Visit.objects.filter(ticket=ticket, arrived_at__isnull=False).count()
+    return _finish(actor=actor, ticket=ticket, action="depart", from_status=before, now=now,
+                   fields=set(), data={"trip_no": visit.trip_no, "outcome": outcome,
+                                       "trips": trips})
+
+
+@transaction.atomic
+def receive(*, actor: User | None, ticket: Ticket, condition: str = "",
+            accessories: list[str] | None = None, location: str = "",
+            version: int | None = None) -> Ticket:
+    """A send-in unit arrives at the bench: it gets a unique custody label."""
+    ticket, before = _begin(actor=actor, ticket=ticket, action="receive", version=version)
+    _require_mode(ticket, Ticket.Mode.SEND_IN)
+    if Custody.objects.filter(ticket=ticket).exists():
+        raise Conflict("already_received", _("The unit is already in custody."))
+    if len(condition or "") > 200:
+        raise ValidationFailed(_("At most %(n)d characters.") % {"n": 200}, field="condition")
+    items = [str(a).strip() for a in (accessories or []) if str(a).strip()]
+    now = timezone.now()
+    custody = Custody.objects.create(
+        ticket=ticket, received_at=now, received_by=actor, condition=condition or "",
+        accessories=items, location=(location or "bench")[:60],
+        label=next_number(prefix="CU", period=timezone.localdate(now).strftime("%Y%m%d"),
+                          width=4))
+    return _finish(actor=actor, ticket=ticket, action="receive", from_status=before, now=now,
+                   fields=set(), data={"label": custody.label, "condition": custody.condition,
+                                       "accessories": items, "location": custody.location})
+
+
+@transaction.atomic
+def ship_back(*, actor: User | None, ticket: Ticket, carrier: str = "", tracking_no: str = "",
+              version: int | None = None) -> Ticket:
+    ticket, before = _begin(actor=actor, ticket=ticket, action="ship_back", version=version)
+    _require_mode(ticket, Ticket.Mode.SEND_IN)
+    custody = Custody.objects.select_for_update().filter(ticket=ticket).first()
+    if custody is None or custody.state != Custody.State.RECEIVED:
+        raise Conflict("not_in_custody", _("The unit is not in our custody."))
+    now = timezone.now()
+    custody.state, custody.shipped_at = Custody.State.SHIPPED, now
+    custody.carrier, custody.tracking_no = (carrier or "")[:40], (tracking_no or "")[:60]
+    custody.location = "shipped"
+    custody.save(update_fields=["state", "shipped_at", "carrier", "tracking_no", "location"])
+    return _finish(actor=actor, ticket=ticket, action="ship_back", from_status=before, now=now,
+                   fields=set(), data={"label": custody.label, "carrier": custody.carrier,
+                                       "tracking_no": custody.tracking_no})
+
+
+@transaction.atomic
+def diagnose(*, actor: User | None, ticket: Ticket, fault_code: FaultCode, findings: str = "",
+             cause: str = "none", fault_kind: str = "performance", part=None,
+             evidence: dict | None = None, version: int | None = None) -> Ticket:
+    """Records the fault and takes the warranty decision (kept on the ticket)."""
+    from aftersales.devices import warranty
+    from aftersales.devices.selectors import warranty_decision
+
+    ticket, before = _begin(actor=actor, ticket=ticket, action="diagnose", version=version)
+    if cause not in warranty.CAUSES:
+        raise ValidationFailed(_("Unknown cause."), field="cause")
+    if fault_kind not in ("performance", "appearance", "accessory"):
+        raise ValidationFailed(_("Unknown fault kind."), field="fault_kind")
+    if fault_kind == "accessory" and (part is None or not part.accessory_kind):
+        raise ValidationFailed(_("An accessory fault names the accessory part."), field="part")
+    if ticket.mode == Ticket.Mode.SEND_IN and not Custody.objects.filter(ticket=ticket).exists():
+        raise Conflict("not_received", _("Receive the unit before diagnosing it."))
+    now = timezone.now()
+    ticket.fault_code, ticket.findings, ticket.cause = fault_code, findings or "", cause
+    if ticket.device_id:
+        device = Device.objects.select_related("model").get(pk=ticket.device_id)
+        proof = {"invoice": bool(device.invoice_no),
+                 "warranty_card": bool(device.warranty_card_no), **(evidence or {})}
+        try:
+            proof_obj = warranty.Evidence(**proof)
+        except TypeError:
+            raise ValidationFailed(_("Unknown evidence field."), field="evidence") from None
+        decision = warranty_decision(
+            device=device, cause=cause, evidence=proof_obj, on=timezone.localdate(now),
+            fault=warranty.Fault(kind=fault_kind, part_sku=part.sku if part else None,
+                                 accessory_kind=(part.accessory_kind or None) if part else None,
+                                 code=fault_code.code))
+        covered, basis = decision.covered, decision.basis
+        options, reasons = list(decision.options), list(decision.reasons)
+    else:
+        covered, basis, options, reasons = False, "none", ["paid_repair"], ["no_device"]
+    ticket.warranty_covered, ticket.warranty_basis = covered, basis
+    ticket.warranty_options, ticket.warranty_reasons = options, reasons
+    return _finish(actor=actor, ticket=ticket, action="diagnose", from_status=before, now=now,
+                   fields={"fault_code", "findings", "cause", "warranty_covered",
+                           "warranty_basis", "warranty_options", "warranty_reasons"},
+                   data={"fault_code": fault_code.code, "cause": cause, "covered": covered,
+                         "basis": basis, "options": options, "reasons": reasons})
+
+
+def _start_repair(ticket: Ticket, now) -> set[str]:
+    if ticket.repair_started_at is None:
+        ticket.repair_started_at = now
+        return {"repair_started_at"}
+    return set()
+
+
+@transaction.atomic
+def quote(*, actor: User | None, ticket: Ticket, lines: list[dict] | None = None,
+          transport: int = 0, version: int | None = None) -> Ticket:
+    ticket, before = _begin(actor=actor, ticket=ticket, action="quote", version=version)
+    made = _need(_billing(), "quote_ticket")(actor=actor, ticket=ticket, lines=lines,
+                                             transport=transport)
+    now = timezone.now()
+    fields: set[str] = set()
+    if made.needs_approval:
+        ticket.status = S.AWAITING_APPROVAL
+    else:
+        ticket.status = S.IN_REPAIR
+        fields |= _start_repair(ticket, now)
+    return _finish(actor=actor, ticket=ticket, action="quote", from_status=before, now=now,
+                   fields=fields, data={"quote": made.pk, "total": f"{made.total:.2f}",
+                                        "needs_approval": made.needs_approval})
+
+
+@transaction.atomic
+def approve_quote(*, actor: User | None, ticket: Ticket, version: int | None = None) -> Ticket:
+    ticket, before = _begin(actor=actor, ticket=ticket, action="approve_quote",
+                            version=version)
+    made = _need(_billing(), "approve_quote")(actor=actor, ticket=ticket)
+    now = timezone.now()
+    fields = _start_repair(ticket, now)
+    return _finish(actor=actor, ticket=ticket, action="approve_quote", from_status=before,
+                   now=now, fields=fields, data={"quote": made.pk,
+                                                 "total": f"{made.total:.2f}"})
+
+
+def _settle_resolution(ticket: Ticket, now) -> set[str]:
+    """Work ends: open visits close, the callback task is created."""
+    Visit.objects.filter(ticket=ticket, arrived_at__isnull=False,
+                         departed_at__isnull=True).update(departed_at=now,
+                                                          outcome=Visit.Outcome.FIXED)
+    Visit.objects.filter(ticket=ticket, arrived_at__isnull=True).delete()
+    ticket.resolved_at = now
+    FollowUp.objects.create(ticket=ticket, due_at=now + timedelta(
+        hours=TicketPolicy.current().callback_after_hours))
+    return {"resolved_at"}
+
+
+@transaction.atomic
+def reject_quote(*, actor: User | None, ticket: Ticket, version: int | None = None) -> Ticket:
+    """The customer declines: the job ends with only the agreed visit charges."""
+    ticket, before = _begin(actor=actor, ticket=ticket, action="reject_quote",
+                            version=version)
+    made = _need(_billing(), "reject_quote")(actor=actor, ticket=ticket)
+    now = timezone.now()
+    ticket.resolution = _("The customer declined the quote.")
+    fields = _settle_resolution(ticket, now) | {"resolution"}
+    return _finish(actor=actor, ticket=ticket, action="reject_quote", from_status=before,
+                   now=now, fields=fields, data={"quote": made.pk})
+
+
+@transaction.atomic
+def use_part(*, actor: User | None, ticket: Ticket, sku: str, qty: int, warehouse=None,
+             version: int | None = None) -> Ticket:
+    ticket, before = _begin(actor=actor, ticket=ticket, action="use_part", version=version)
+    _need(_billing(), "require_approved")(ticket=ticket)
+    move = _need(_inventory(), "issue_to_ticket")(actor=actor, ticket=ticket, sku=sku, qty=qty,
+                                                  warehouse=warehouse)
+    return _finish(actor=actor, ticket=ticket, action="use_part", from_status=before,
+                   now=timezone.now(), fields=set(),
+                   data={"sku": sku, "qty": qty, "move": getattr(move, "pk", None)})
+
+
+@transaction.atomic
+def hold(*, actor: User | None, ticket: Ticket, reason: str, version: int | None = None
+         ) -> Ticket:
+    """Waiting for the customer or for parts: the SLA clocks stop."""
+    ticket, before = _begin(actor=actor, ticket=ticket, action="hold", version=version)
+    if reason not in TicketPause.Reason.values:
+        raise ValidationFailed(_("The reason is customer or parts."), field="reason")
+    now = timezone.now()
+    TicketPause.objects.create(ticket=ticket, reason=reason, started_at=now)
+    ticket.status_before_hold, ticket.hold_reason = before, reason
+    return _finish(actor=actor, ticket=ticket, action="hold", from_status=before, now=now,
+                   fields={"status_before_hold", "hold_reason"}, data={"reason": reason})
+
+
+@transaction.atomic
+def resume(*, actor: User | None, ticket: Ticket, reason: str = "",
+           version: int | None = None) -> Ticket:
+    """The clocks run again; their due times move by the business time the pause took."""
+    ticket, before = _begin(actor=actor, ticket=ticket, action="resume", version=version)
+    now = timezone.now()
+    pause = TicketPause.objects.filter(ticket=ticket, ended_at__isnull=True).first()
+    paused_minutes = 0
+    if pause is not None:
+        pause.ended_at = now
+        pause.save(update_fields=["ended_at"])
+        paused_minutes = int((now - pause.started_at).total_seconds() // 60)
+    ticket.status = ticket.status_before_hold or S.RESPONDED
+    ticket.status_before_hold, ticket.hold_reason = "", ""
+    return _finish(actor=actor, ticket=ticket, action="resume", from_status=before, now=now,
+                   fields={"status_before_hold", "hold_reason"},
+                   data={"reason": pause.reason if pause else "",
+                         "paused_minutes": paused_minutes})
+
+
+@transaction.atomic
+def escalate(*, actor: User | None, ticket: Ticket, reason: str = "",
+             version: int | None = None) -> Ticket:
+    ticket, before = _begin(actor=actor, ticket=ticket, action="escalate", version=version)
+    now = timezone.now()
+    fields = set()
+    if ticket.escalated_at is None:
+        ticket.escalated_at = now
+        fields.add("escalated_at")
+    return _finish(actor=actor, ticket=ticket, action="escalate", from_status=before, now=now,
+                   fields=fields, data={"reason": reason or ""})
+
+
+def _last_part_sku(ticket: Ticket) -> str:
+    event = (TicketEvent.objects.filter(ticket=ticket, action="use_part")
+             .order_by("-at", "-id").first())
+    return (event.data or {}).get("sku", "") if event else ""
+
+
+@transaction.atomic
+def resolve(*, actor: User | None, ticket: Ticket, resolution: str = "",
+            version: int | None = None) -> Ticket:
+    """Work done: the charges fall due, the repair feeds the unit's history, a callback is
+    due."""
+    from aftersales.devices.services import record_repair
+
+    ticket, before = _begin(actor=actor, ticket=ticket, action="resolve", version=version)
+    billing = _billing()
+    _need(billing, "require_approved")(ticket=ticket)
+    now = timezone.now()
+    charge = _need(billing, "post_charges")(actor=actor, ticket=ticket)
+    if ticket.device_id and ticket.kind == Ticket.Kind.REPAIR:
+        record_repair(device=ticket.device, repaired_on=timezone.localdate(now),
+                      fault_code=ticket.fault_code.code if ticket.fault_code_id else "",
+                      part_sku=_last_part_sku(ticket), reference=ticket.number)
+    ticket.resolution = resolution or ""
+    fields = _settle_resolution(ticket, now) | {"resolution"}
+    return _finish(actor=actor, ticket=ticket, action="resolve", from_status=before, now=now,
+                   fields=fields, data={"resolution": ticket.resolution,
+                                        "charge": getattr(charge, "pk", None)})
+
+
+def _satisfaction(value, *, field: str = "satisfaction") -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise ValidationFailed(_("Satisfaction is 1 to 5."), field=field)
+    return value
+
+
+@transaction.atomic
+def sign_off(*, actor: User | None, ticket: Ticket, signed_by: str,
+             satisfaction: int | None = None, version: int | None = None) -> Ticket:
+    ticket, before = _begin(actor=actor, ticket=ticket, action="sign_off", version=version)
+    signed_by = clean_required(signed_by, field="signed_by", max_length=60)
+    satisfaction = _satisfaction(satisfaction)
+    if ticket.signed_at is not None:
+        raise Conflict("already_signed", _("The customer has already signed."))
+    now = timezone.now()
+    ticket.signed_by, ticket.signed_at = signed_by, now
+    fields = {"signed_by", "signed_at"}
+    if satisfaction is not None:
+        ticket.satisfaction = satisfaction
+        fields.add("satisfaction")
+    return _finish(actor=actor, ticket=ticket, action="sign_off", from_status=before, now=now,
+                   fields=fields, data={"signed_by": signed_by, "satisfaction": satisfaction})
+
+
+@transaction.atomic
+def refuse_payment(*, actor: User | None, ticket: Ticket, note: str = "",
+                   version: int | None = None) -> Ticket:
+    ticket, before = _begin(actor=actor, ticket=ticket, action="refuse_payment",
+                            version=version)
+    _need(_billing(), "refuse_payment")(actor=actor, ticket=ticket, note=note or "")
+    ticket.payment_refused = True
+    return _finish(actor=actor, ticket=ticket, action="refuse_payment", from_status=before,
+                   now=timezone.now(), fields={"payment_refused"}, data={"note": note or ""})
+
+
+@transaction.atomic
+def callback(*, actor: User | None, ticket: Ticket, satisfaction: int, comment: str = "",
+             version: int | None = None) -> Ticket:
+    """The follow-up call (回访): satisfaction 1-5 and the customer's comment."""
+    ticket, before = _begin(actor=actor, ticket=ticket, action="callback", version=version)
+    satisfaction = _satisfaction(satisfaction)
+    if satisfaction is None:
+        raise ValidationFailed(_("Satisfaction is 1 to 5."), field="satisfaction")
+    now = timezone.now()
+    follow_up = (FollowUp.objects.select_for_update()
+                 .filter(ticket=ticket, done_at__isnull=True).order_by("-due_at").first())
+    if follow_up is None:
+        raise Conflict("no_callback_due", _("No callback is due on this ticket."))
+    follow_up.done_at, follow_up.done_by = now, actor
+    follow_up.satisfaction, follow_up.comment = satisfaction, comment or ""
+    follow_up.save(update_fields=["done_at", "done_by", "satisfaction", "comment"])
+    ticket.satisfaction = satisfaction
+    return _finish(actor=actor, ticket=ticket, action="callback", from_status=before, now=now,
+                   fields={"satisfaction"},
+                   data={"satisfaction": satisfaction, "comment": comment or ""})
+
+
+@transaction.atomic
+def close(*, actor: User | None, ticket: Ticket, reason: str = "",
+          version: int | None = None) -> Ticket:
+    ticket, before = _begin(actor=actor, ticket=ticket, action="close", version=version)
+    now = timezone.now()
+    ticket.closed_at = now
+    return _finish(actor=actor, ticket=ticket, action="close", from_status=before, now=now,
+                   fields={"closed_at"}, data={"reason": reason or ""})
+
+
+def _return_parts(*, actor: User | None, ticket: Ticket) -> list:
+    inventory = _inventory()
+    function = getattr(inventory, "return_ticket_parts", None) if inventory else None
+    if function is None:
+        return []
+    return list(function(actor=actor, ticket=ticket) or [])
+
+
+@transaction.atomic
+def cancel(*, actor: User | None, ticket: Ticket, reason: str = "",
+           version: int | None = None) -> Ticket:
+    ticket, before = _begin(actor=actor, ticket=ticket, action="cancel", version=version)
+    now = timezone.now()
+    TicketPause.objects.filter(ticket=ticket, ended_at__isnull=True).update(ended_at=now)
+    Visit.objects.filter(ticket=ticket, arrived_at__isnull=True).delete()
+    returned = _return_parts(actor=actor, ticket=ticket)
+    ticket.closed_at = now
+    ticket.status_before_hold, ticket.hold_reason = "", ""
+    return _finish(actor=actor, ticket=ticket, action="cancel", from_status=before, now=now,
+                   fields={"closed_at", "status_before_hold", "hold_reason"},
+                   data={"reason": reason or "", "parts_returned": len(returned)})
+
+
+@transaction.atomic
+def reopen(*, actor: User | None, ticket: Ticket, reason: str = "",
+           version: int | None = None) -> Ticket:
+    ticket, before = _begin(actor=actor, ticket=ticket, action="reopen", version=version)
+    now = timezone.now()
+    returned = _return_parts(actor=actor, ticket=ticket)
+    ticket.status = S.ASSIGNED if ticket.engineer_id else S.RESPONDED
+    ticket.resolved_at, ticket.closed_at = None, None
+    ticket.resolve_due = None
+    return _finish(actor=actor, ticket=ticket, action="reopen", from_status=before, now=now,
+                   fields={"resolved_at", "closed_at"},
+                   data={"reason": reason or "", "parts_returned": len(returned)})
+
+
+ACTIONS = {
+    "respond": respond, "assign": assign, "schedule_visit": schedule_visit,
+    "approve_visit": approve_visit, "arrive": arrive, "depart": depart, "receive": receive,
+    "ship_back": ship_back, "diagnose": diagnose, "quote": quote,
+    "approve_quote": approve_quote, "reject_quote": reject_quote, "use_part": use_part,
+    "hold": hold, "resume": resume, "escalate": escalate, "resolve": resolve,
+    "sign_off": sign_off, "refuse_payment": refuse_payment, "callback": callback,
+    "close": close, "cancel": cancel, "reopen": reopen,
+}
+assert set(ACTIONS) == set(workflow.ALLOWED), "every workflow action has a service"
+
+
+# -- complaints and product feedback ------------------------------------------------------
+
+
+@transaction.atomic
+def update_complaint(*, actor: User, ticket: Ticket, cause: str | None = None,
+                     handling: str | None = None, result: str | None = None,
+                     owner: User | None = None, version: int | None = None) -> Complaint:
+    """Fill the 顾客抱怨处理报告 of a complaint ticket (cause, handling, result, owner)."""
+    require_role(actor, R.ADMIN, R.MANAGER, R.AGENT)
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if version is not None and version != locked.version:
+        raise Conflict("stale_version", _("The ticket was changed meanwhile; reload it."))
+    if locked.kind != Ticket.Kind.COMPLAINT:
+        raise Conflict("not_a_complaint", _("This ticket is not a complaint."))
+    complaint, _created = Complaint.objects.select_for_update().get_or_create(ticket=locked)
+    changed = {}
+    for name, value in (("cause", cause), ("handling", handling), ("result", result)):
+        if value is not None:
+            setattr(complaint, name, value)
+            changed[name] = value
+    if owner is not None:
+        complaint.owner = owner
+        changed["owner"] = owner.pk
+    complaint.save()
+    now = timezone.now()
+    locked.version += 1
+    locked.save(update_fields=["version", "updated_at"])
+    events.record(ticket=locked, action="complaint_report", actor=actor, at=now,
+                  from_status=locked.status, to_status=locked.status, data=changed)
+    return complaint
+
+
+@transaction.atomic
+def send_product_feedback(*, actor: User, ticket: Ticket | None, title: str,
+                          description: str, suggestion: str = "") -> ProductFeedback:
+    """产品信息反馈单: recorded and marked sent to R&D (the outbox carries the message)."""
+    require_role(actor, R.ADMIN, R.MANAGER, R.AGENT, R.ENGINEER)
+    title = clean_required(title, field="title", max_length=200)
+    description = clean_required(description, field="description")
+    now = timezone.now()
+    feedback = ProductFeedback.objects.create(
+        number=next_number(prefix="PF", period=timezone.localdate(now).strftime("%Y%m"),
+                           width=4),
+        ticket=ticket, title=title, description=description, suggestion=suggestion or "",
+        product_model=ticket.device.model if ticket and ticket.device_id else None,
+        fault_code=ticket.fault_code if ticket else None,
+        status=ProductFeedback.Status.SENT, sent_at=now, created_by=actor)
+    if ticket is not None:
+        events.record(ticket=ticket, action="product_feedback", actor=actor, at=now,
+                      from_status=ticket.status, to_status=ticket.status,
+                      data={"feedback": feedback.number})
+    return feedback

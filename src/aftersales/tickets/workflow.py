@@ -20,6 +20,7 @@ RESUME = "=resume"  # back to the status the ticket had before `hold`
 BY_QUOTE = "=by_quote"  # awaiting_approval when the quote needs approval, else in_repair
 BY_OUTCOME = "=by_outcome"  # depart: on_site -> in_repair (fixed) / assigned (revisit)
 REOPENED = "=reopened"  # assigned when an engineer is set, else responded
+ASSIGNED_IF_NEW = "=assigned_if_new"  # new/responded -> assigned; later statuses unchanged
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Rule:
 ALLOWED: dict[str, Rule] = {
     "respond": Rule(frozenset({S.NEW}), S.RESPONDED),
     "assign": Rule(frozenset({S.NEW, S.RESPONDED, S.ASSIGNED, S.SCHEDULED, S.DIAGNOSED,
-                              S.AWAITING_APPROVAL, S.IN_REPAIR}), SAME),
+                              S.AWAITING_APPROVAL, S.IN_REPAIR}), ASSIGNED_IF_NEW),
     "schedule_visit": Rule(frozenset({S.ASSIGNED, S.SCHEDULED, S.DIAGNOSED,
                                       S.AWAITING_APPROVAL, S.IN_REPAIR}), S.SCHEDULED),
     "approve_visit": Rule(_WORKING - {S.ON_SITE}, SAME),

@@ -1,0 +1,109 @@
+"""Reads of tickets, scoped to the actor's service point (another point's ticket is 404)."""
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from aftersales.core.scoping import get_scoped, scope
+from aftersales.network.models import User
+
+from .models import FollowUp, ProductFeedback, Ticket, TicketEvent, Visit
+from .workflow import OPEN
+
+
+def _base() -> QuerySet[Ticket]:
+    return Ticket.objects.select_related("customer", "device", "device__model", "engineer",
+                                         "service_point", "fault_code")
+
+
+def _detail() -> QuerySet[Ticket]:
+    return _base().select_related("custody", "complaint", "complaint__owner").prefetch_related(
+        Prefetch("events", queryset=TicketEvent.objects.select_related("actor")
+                 .order_by("at", "id")),
+        Prefetch("visits", queryset=Visit.objects.select_related("engineer")
+                 .order_by("trip_no")),
+        Prefetch("follow_ups", queryset=FollowUp.objects.order_by("due_at", "id")))
+
+
+def access_ticket(*, actor: User, ticket_id: int) -> Ticket:
+    """The ticket if the actor may see it, else NotFound (404)."""
+    return get_scoped(_detail(), actor=actor, pk=ticket_id, message="Ticket not found.")
+
+
+def find_by_number(*, number: str) -> Ticket | None:
+    """Unscoped, for the public tracking page (which checks the phone or the secret)."""
+    return _base().filter(number=(number or "").strip().upper()).first()
+
+
+def find_by_tracking_secret(*, secret: str) -> Ticket | None:
+    if not secret:
+        return None
+    return _base().filter(tracking_secret=secret).first()
+
+
+def ticket_list(*, actor: User, status: str | None = None, customer_id: int | None = None,
+                serial: str | None = None, phone: str | None = None, q: str | None = None,
+                breached: bool | None = None, engineer_id: int | None = None,
+                service_point_id: int | None = None) -> QuerySet[Ticket]:
+    """Every filter is an indexed look-up (docs/tickets-indexes.md); one query per page."""
+    qs = scope(_base(), actor=actor)
+    if status:
+        qs = qs.filter(status__in=[s for s in status.split(",") if s])
+    if customer_id is not None:
+        qs = qs.filter(customer_id=customer_id)
+    if serial:
+        serial = serial.strip().upper()
+        qs = qs.filter(Q(device__serial=serial) | Q(device__imei=serial))
+    if phone:
+        digits = "".join(ch for ch in phone if ch.isdigit())
+        qs = qs.filter(Q(contact_phone=digits) | Q(customer__phone=digits))
+    if q:
+        text = q.strip()
+        qs = qs.filter(Q(number=text.upper()) | Q(order_ref=text) | Q(summary__contains=text))
+    if breached is not None:
+        now = timezone.now()
+        late = Q(sla_breached=True) | Q(sla_next_due__lt=now)
+        qs = qs.filter(late) if breached else qs.exclude(late)
+    if engineer_id is not None:
+        qs = qs.filter(engineer_id=engineer_id)
+    if service_point_id is not None:
+        qs = qs.filter(service_point_id=service_point_id)
+    return qs.order_by("-id")
+
+
+def due_within(*, until) -> QuerySet[Ticket]:
+    """Open tickets with a target falling due before `until`: one range scan on an index."""
+    return Ticket.objects.filter(sla_next_due__isnull=False, sla_next_due__lte=until)
+
+
+def dispatch_suggestions(*, actor: User, ticket: Ticket) -> list[dict]:
+    """Engineers ranked by skill match with the product category, same service point, then
+    open load (fewest open jobs first)."""
+    category = ticket.device.model.category if ticket.device_id else ""
+    engineers = (scope(User.objects.filter(role=User.Role.ENGINEER, is_active=True)
+                       .select_related("service_point"), actor=actor)
+                 .annotate(open_load=Count("tickets", filter=Q(tickets__status__in=OPEN))))
+    ranked = []
+    for user in engineers:
+        skills = [str(s).strip().lower() for s in (user.skills or [])]
+        skill_match = bool(category) and category.strip().lower() in skills
+        same_point = (ticket.service_point_id is not None
+                      and user.service_point_id == ticket.service_point_id)
+        ranked.append({"engineer": user, "skill_match": skill_match, "same_point": same_point,
+                       "open_load": user.open_load})
+    ranked.sort(key=lambda r: (not r["skill_match"], not r["same_point"], r["open_load"],
+                               r["engineer"].pk))
+    return ranked
+
+
+def open_follow_ups_due(*, until) -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(done_at__isnull=True, due_at__lte=until).select_related(
+        "ticket")
+
+
+def feedback_list(*, actor: User) -> QuerySet[ProductFeedback]:
+    qs = ProductFeedback.objects.select_related("product_model", "fault_code", "ticket")
+    point_id = getattr(actor, "service_point_id", None)
+    if point_id is not None:
+        qs = qs.filter(ticket__service_point_id=point_id)
+    return qs.order_by("-id")
