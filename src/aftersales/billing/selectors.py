@@ -263,3 +263,16 @@ def subsidy_statement_list(*, actor, month: date | None = None) -> QuerySet[Subs
     if month is not None:
         qs = qs.filter(month=month)
     return qs.order_by("-month", "service_point__code")
+
+
+def customer_debts(*, customer, today: date | None = None) -> list[dict]:
+    """A customer's unpaid charges for the archive page, oldest due first."""
+    today = today or timezone.localdate()
+    rows = unpaid_charges().filter(customer_id=customer.pk).select_related("ticket").order_by(
+        "due_on", "id")
+    return [{"ticket_id": charge.ticket_id, "ticket": charge.ticket.number,
+             "total": to_money(charge.charged), "paid": to_money(charge.paid),
+             "outstanding": to_money(charge.outstanding), "due_on": charge.due_on,
+             "refused": charge.refused_at is not None,
+             "bucket": fees.ageing_bucket(due_on=charge.due_on, today=today)}
+            for charge in rows]

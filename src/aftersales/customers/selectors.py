@@ -1,6 +1,4 @@
-from django.db.models import DecimalField, Q, QuerySet, Value
-
-from aftersales.core.money import ZERO
+from django.db.models import Q, QuerySet
 
 from aftersales.core.scoping import get_scoped, scope
 from aftersales.network.models import User
@@ -9,9 +7,12 @@ from .models import Customer
 
 
 def _base() -> QuerySet[Customer]:
-    # outstanding: the unpaid part of the customer's charges (billing ledger).
+    # outstanding: the unpaid part of the customer's charges, summed from the billing
+    # ledger in one subquery (so a list page stays a fixed number of queries).
+    from aftersales.billing.selectors import customer_outstanding_subquery
+
     return Customer.objects.select_related("service_point").annotate(
-        outstanding=Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=2)))
+        outstanding=customer_outstanding_subquery())
 
 
 def customer_list(*, actor: User, q: str | None = None) -> QuerySet[Customer]:
