@@ -102,6 +102,8 @@ class RequisitionPolicy(models.Model):
                                                default=10)
     max_amount = MoneyField(_("max amount per requisition without approval"),
                             default=Decimal("2000.00"))
+    planning_days = models.PositiveSmallIntegerField(
+        _("consumption window for purchase plans (days)"), default=90)
     history = HistoricalRecords()
 
     class Meta:

@@ -41,6 +41,12 @@ FAULTY_PART_KINDS = {"repair", "maintenance", "exchange", "return"}
 
 # -- input checks ---------------------------------------------------------------------
 
+def _require(actor: User | None, roles) -> None:
+    """actor None is the system itself (e.g. a workflow step without a user)."""
+    if actor is not None:
+        require_role(actor, *roles)
+
+
 def clean_qty(qty, *, field: str = "qty") -> int:
     if isinstance(qty, bool) or not isinstance(qty, int):
         raise ValidationFailed(_("The quantity must be a whole number."), field=field)
@@ -59,10 +65,14 @@ def resolve_part(sku, *, field: str = "sku") -> Part:
     return found
 
 
-def resolve_warehouse(warehouse, *, actor: User, field: str = "warehouse") -> Warehouse:
+def resolve_warehouse(warehouse, *, actor: User | None, field: str = "warehouse",
+                      scoped: bool = True) -> Warehouse:
     """A warehouse by instance, id or code that the actor may use; anything else reads as
-    unknown (another point's warehouse included)."""
-    qs = scope(Warehouse.objects.select_related("service_point"), actor=actor)
+    unknown (another point's warehouse included, unless scoped=False: e.g. the HQ store a
+    point asks parts from)."""
+    qs = Warehouse.objects.select_related("service_point")
+    if scoped:
+        qs = scope(qs, actor=actor)
     if isinstance(warehouse, Warehouse):
         found = qs.filter(pk=warehouse.pk).first()
     elif isinstance(warehouse, int) and not isinstance(warehouse, bool):
@@ -284,7 +294,7 @@ def issue_to_ticket(*, actor: User, ticket, sku: str, qty: int, warehouse=None) 
     """Issue parts to a ticket from the given warehouse (instance, id or code), else from
     the engineer's own store, else from the ticket's service point's store: the first of
     these that holds enough. The faulty part taken out is registered to go back to HQ."""
-    require_role(actor, *ISSUERS)
+    _require(actor, ISSUERS)
     part = resolve_part(sku)
     qty = clean_qty(qty)
     if warehouse is not None:
