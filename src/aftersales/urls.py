@@ -1,9 +1,16 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from .api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("portal/", include("aftersales.portal.urls")),
+    path("customers/", include("aftersales.customers.urls")),
+    path("tickets/", include("aftersales.tickets.urls")),
+    path("warehouse/", include("aftersales.inventory.urls")),
+    path("finance/", include("aftersales.billing.urls")),
+    path("", include("aftersales.core.urls")),
 ]

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aftersales.core.errors import DomainError, ValidationFailed
@@ -65,13 +65,13 @@ def knowledge_hits(*, q: str, customer=None) -> list:
 # -- lists per role, filters, Excel export -------------------------------------------------
 
 TABS = [
-    ("mine", _l("My jobs")),
-    ("unassigned", _l("Unassigned")),
-    ("breaching", _l("Breaching within the hour")),
-    ("awaiting_approval", _l("Awaiting approval")),
-    ("on_hold", _l("On hold")),
-    ("open", _l("All open")),
-    ("all", _l("All")),
+    ("mine", gettext_lazy("My jobs")),
+    ("unassigned", gettext_lazy("Unassigned")),
+    ("breaching", gettext_lazy("Breaching within the hour")),
+    ("awaiting_approval", gettext_lazy("Awaiting approval")),
+    ("on_hold", gettext_lazy("On hold")),
+    ("open", gettext_lazy("All open")),
+    ("all", gettext_lazy("All")),
 ]
 
 
@@ -210,15 +210,15 @@ def opened(request, ticket_id: int):
 # -- the ticket page -------------------------------------------------------------------------
 
 ACTION_LABELS = {
-    "respond": _l("Respond"), "assign": _l("Assign"), "schedule_visit": _l("Schedule visit"),
-    "approve_visit": _l("Allow another visit"), "arrive": _l("Arrive"), "depart": _l("Depart"),
-    "receive": _l("Receive unit"), "ship_back": _l("Ship back"), "diagnose": _l("Diagnose"),
-    "quote": _l("Quote"), "approve_quote": _l("Customer approves quote"),
-    "reject_quote": _l("Customer rejects quote"), "use_part": _l("Use part"),
-    "hold": _l("Put on hold"), "resume": _l("Resume"), "escalate": _l("Escalate"),
-    "resolve": _l("Resolve"), "sign_off": _l("Customer sign-off"),
-    "refuse_payment": _l("Payment refused"), "callback": _l("Callback"), "close": _l("Close"),
-    "cancel": _l("Cancel ticket"), "reopen": _l("Reopen"),
+    "respond": gettext_lazy("Respond"), "assign": gettext_lazy("Assign"), "schedule_visit": gettext_lazy("Schedule visit"),
+    "approve_visit": gettext_lazy("Allow another visit"), "arrive": gettext_lazy("Arrive"), "depart": gettext_lazy("Depart"),
+    "receive": gettext_lazy("Receive unit"), "ship_back": gettext_lazy("Ship back"), "diagnose": gettext_lazy("Diagnose"),
+    "quote": gettext_lazy("Quote"), "approve_quote": gettext_lazy("Customer approves quote"),
+    "reject_quote": gettext_lazy("Customer rejects quote"), "use_part": gettext_lazy("Use part"),
+    "hold": gettext_lazy("Put on hold"), "resume": gettext_lazy("Resume"), "escalate": gettext_lazy("Escalate"),
+    "resolve": gettext_lazy("Resolve"), "sign_off": gettext_lazy("Customer sign-off"),
+    "refuse_payment": gettext_lazy("Payment refused"), "callback": gettext_lazy("Callback"), "close": gettext_lazy("Close"),
+    "cancel": gettext_lazy("Cancel ticket"), "reopen": gettext_lazy("Reopen"),
 }
 ACTION_INPUTS = {
     "respond": ["note"], "assign": ["engineer"], "schedule_visit": ["at"],
@@ -231,10 +231,10 @@ ACTION_INPUTS = {
     "refuse_payment": ["note"], "callback": ["satisfaction", "comment"],
     "close": ["reason"], "cancel": ["reason"], "reopen": ["reason"],
 }
-EVENT_LABELS = {**ACTION_LABELS, "open": _l("Opened"), "sla_breach": _l("SLA breached")}
+EVENT_LABELS = {**ACTION_LABELS, "open": gettext_lazy("Opened"), "sla_breach": gettext_lazy("SLA breached")}
 STATUS_LABELS = dict(Ticket.Status.choices)
-CAUSES = [("none", _l("No user fault")), ("misuse", _l("Misuse")), ("self_repair", _l("Self-repair")),
-          ("force_majeure", _l("Force majeure"))]
+CAUSES = [("none", gettext_lazy("No user fault")), ("misuse", gettext_lazy("Misuse")), ("self_repair", gettext_lazy("Self-repair")),
+          ("force_majeure", gettext_lazy("Force majeure"))]
 QUOTE_ROWS = 3
 
 

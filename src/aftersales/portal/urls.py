@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("track/", views.track, name="track"),
+    path("warranty/", views.warranty, name="warranty"),
+    path("book/", views.book, name="book"),
+    path("rate/", views.rate, name="rate"),
+]

@@ -1,0 +1,109 @@
+"""Done-when: a manager assigns the ticket on the dispatch board; the engineer completes it
+on a 360 px phone with the customer's signature; the customer tracks it on the portal."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from aftersales.tickets import services as tickets
+from aftersales.tickets.models import Ticket
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def open_ticket(shop, **extra):
+    fields = {"channel": "phone", "kind": "repair", "priority": "normal", "mode": "onsite",
+              "summary": "屏幕不显示", **extra}
+    return tickets.open_ticket(actor=shop["users"]["agent"], customer=shop["customer"],
+                               device=shop["device"], **fields)
+
+
+def test_manager_assigns_from_the_dispatch_board(screens, shop):
+    # given
+    ticket = open_ticket(shop)
+    page = screens.login(screens.page(), "manager")
+    # when
+    page.goto(f"{screens.base}/tickets/dispatch/")
+    row = page.locator(f"#unassigned-{ticket.pk}")
+    expect(row).to_contain_text(ticket.number)
+    row.get_by_label("工程师").select_option(label="张工程师")
+    screens.shot(page, "board")
+    row.get_by_role("button", name="派工").click()
+    # then
+    expect(page.locator("#ticket-status")).to_have_text("已派工")
+    screens.shot(page)
+    ticket.refresh_from_db()
+    assert (ticket.engineer.username, ticket.status) == ("engineer", "assigned")
+
+
+def test_engineer_completes_on_a_phone_with_a_signature(screens, shop):
+    # given
+    ticket = open_ticket(shop)
+    ticket = tickets.assign(actor=shop["users"]["manager"], ticket=ticket,
+                            engineer=shop["users"]["engineer"])
+    page = screens.login(screens.page(width=360, height=780), "engineer")
+    # when
+    page.goto(f"{screens.base}/tickets/my-day/")
+    screens.shot(page, "my-day")
+    page.get_by_role("link", name=ticket.number).click()
+    page.get_by_role("button", name="到达现场").click()
+    expect(page.locator("#ticket-status")).to_have_text("在现场")
+    page.locator("#action-diagnose").get_by_label("故障代码").select_option("F-SCR")
+    page.locator("#action-diagnose").get_by_label("检测结果").fill("屏幕排线松动")
+    page.locator("#action-diagnose").get_by_role("button", name="诊断").click()
+    expect(page.locator("#ticket-status")).to_have_text("已诊断")
+    page.locator("#action-quote").get_by_role("button", name="报价").click()
+    expect(page.locator("#ticket-status")).to_have_text("维修中")
+    page.locator("#action-depart").get_by_role("button", name="离开现场").click()
+    page.locator("#action-resolve").get_by_label("处理结果").fill("重新插好排线，测试正常")
+    page.locator("#action-resolve").get_by_role("button", name="完成维修").click()
+    expect(page.locator("#ticket-status")).to_have_text("已解决")
+    pad = page.locator("#sign-canvas")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + 40)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(box["x"] + 20 + step * 20, box["y"] + 40 + (step % 3) * 25)
+    page.mouse.up()
+    assert page.locator("#sign-data").input_value().startswith("data:image/png;base64,")
+    page.locator("#action-sign_off").get_by_label("签收人").fill("张伟")
+    screens.shot(page, "signature")
+    page.locator("#action-sign_off").get_by_role("button", name="客户签收").click()
+    expect(page.locator("#h-timeline + ol")).to_contain_text("客户签收")
+    screens.shot(page)
+    # then
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.signed_by, ticket.satisfaction) == ("resolved", "张伟", 5)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_customer_tracks_the_repair_on_the_portal(screens, shop):
+    # given
+    ticket = open_ticket(shop)
+    tickets.assign(actor=shop["users"]["manager"], ticket=ticket,
+                   engineer=shop["users"]["engineer"])
+    page = screens.page(width=360, height=780)
+    # when
+    page.goto(f"{screens.base}/portal/track/")
+    page.get_by_label("工单号").fill(ticket.number)
+    page.get_by_label("电话").fill("13912345678")
+    page.get_by_role("button", name="查询").click()
+    # then
+    expect(page.locator("#portal-status")).to_have_text("已派工")
+    expect(page.locator(".timeline li").nth(2)).to_contain_text("已派工程师")
+    expect(page.get_by_text("张工程师")).to_be_visible()
+    screens.shot(page)
+
+
+def test_the_portal_refuses_a_wrong_phone(screens, shop):
+    # given
+    ticket = open_ticket(shop)
+    page = screens.page(width=360, height=780)
+    # when
+    page.goto(f"{screens.base}/portal/track/?number={ticket.number}&phone=13800000000")
+    # then
+    expect(page.locator(".error")).to_have_text("没有与此工单号和电话相符的工单。")
+    expect(page.locator("#portal-status")).to_have_count(0)
+    screens.shot(page)
