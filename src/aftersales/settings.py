@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "aftersales.tickets",
     "aftersales.billing",
     "aftersales.portal",
+    "aftersales.notifications",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,38 @@ CELERY_BROKER_URL = BROKER_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True  # at-least-once delivery: every task is safe to run twice
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The sweeps (escalations, backup devices, callbacks, unsent notifications) every minute:
+# celery beat in production; `aftersales serve`'s in-process scheduler in embedded mode.
+SWEEP_INTERVAL_SECONDS = env.int("AFTERSALES_SWEEP_INTERVAL_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE = {
+    "sweeps": {"task": "aftersales.tickets.tasks.run_sweeps_task",
+               "schedule": float(SWEEP_INTERVAL_SECONDS)},
+}
+EMBEDDED_SCHEDULER = env.bool("AFTERSALES_EMBEDDED_SCHEDULER", default=not BROKER_URL)
+
+# Notifications: e-mail through EMAIL_BACKEND; SMS and WeChat through a small backend
+# interface (the embedded default logs them). PUBLIC_URL builds the secret tracking links.
+SMS_BACKEND = env.str("AFTERSALES_SMS_BACKEND",
+                      default="aftersales.notifications.backends.LoggingSmsBackend")
+WECHAT_BACKEND = env.str("AFTERSALES_WECHAT_BACKEND",
+                         default="aftersales.notifications.backends.LoggingWeChatBackend")
+PUBLIC_URL = env.str("AFTERSALES_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Inbound e-mail (`aftersales fetch_mail`): the service mailbox read over IMAP.
+IMAP_HOST = env.str("AFTERSALES_IMAP_HOST", default="")
+IMAP_PORT = env.int("AFTERSALES_IMAP_PORT", default=993)
+IMAP_USER = env.str("AFTERSALES_IMAP_USER", default="")
+IMAP_PASSWORD = env.str("AFTERSALES_IMAP_PASSWORD", default="")
+IMAP_SSL = env.bool("AFTERSALES_IMAP_SSL", default=True)
+IMAP_MAILBOX = env.str("AFTERSALES_IMAP_MAILBOX", default="INBOX")
+
+# Public API rate limits (requests per window, per client IP and per ticket number).
+PUBLIC_RATE_LIMIT_WINDOW_SECONDS = env.int("AFTERSALES_PUBLIC_RATE_WINDOW", default=60)
+PUBLIC_RATE_LIMIT_PER_IP = env.int("AFTERSALES_PUBLIC_RATE_PER_IP", default=30)
+PUBLIC_RATE_LIMIT_PER_TICKET = env.int("AFTERSALES_PUBLIC_RATE_PER_TICKET", default=10)
 
 EMAIL_BACKEND = env.str(
     "AFTERSALES_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"

@@ -36,5 +36,10 @@ class Command(BaseCommand):
             def load(self):
                 return application
 
+        if settings.EMBEDDED_SCHEDULER:
+            # Embedded mode (no broker): the sweeps run in a thread of this process.
+            from aftersales.tickets.sweeps import start_embedded_scheduler
+
+            start_embedded_scheduler(interval=settings.SWEEP_INTERVAL_SECONDS)
         self.stdout.write(f"Serving Aftersales on http://{bind}/")
         Server().run()

@@ -1,0 +1,58 @@
+"""Staff alerts raised by the sweeps: the manager's escalation list, the agent's callback
+list (GET /alerts), and acknowledging one."""
+from datetime import datetime
+from typing import Literal
+
+from ninja import Router, Schema
+
+from aftersales.core.api import ERRORS, paginate
+
+from . import selectors, services
+
+router = Router(tags=["alerts"])
+
+
+class AlertOut(Schema):
+    id: int
+    kind: str
+    for_role: str
+    ticket: int
+    ticket_number: str
+    customer: str
+    message: str
+    due_at: datetime | None
+    created_at: datetime
+    acknowledged_at: datetime | None
+
+    @staticmethod
+    def resolve_ticket(obj):
+        return obj.ticket_id
+
+    @staticmethod
+    def resolve_ticket_number(obj):
+        return obj.ticket.number
+
+    @staticmethod
+    def resolve_customer(obj):
+        return obj.ticket.customer.name
+
+
+class AlertList(Schema):
+    items: list[AlertOut]
+    next: str | None
+
+
+@router.get("/alerts", response={200: AlertList, **ERRORS})
+def list_alerts(request, kind: Literal["response_overdue", "phone_escalation", "backup_device",
+                                       "callback_due"] | None = None,
+                for_role: Literal["manager", "agent"] | None = None, open: bool = True,
+                page: int = 1, page_size: int = 50):
+    qs = selectors.alert_list(actor=request.auth, kind=kind, for_role=for_role,
+                              open_only=open)
+    return paginate(request, qs, page=page, page_size=page_size)
+
+
+@router.post("/alerts/{alert_id}/acknowledge", response={200: AlertOut, **ERRORS})
+def acknowledge_alert(request, alert_id: int):
+    alert = selectors.access_alert(actor=request.auth, alert_id=alert_id)
+    return services.acknowledge_alert(actor=request.auth, alert=alert)

@@ -1,0 +1,10 @@
+"""Celery tasks of the outbox: they take ids and call services; safe to retry."""
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="aftersales.notifications.tasks.send_outbox_task")
+def send_outbox_task(outbox_id: int) -> str | None:
+    row = services.send_outbox(outbox_id=outbox_id)
+    return row.status if row is not None else None

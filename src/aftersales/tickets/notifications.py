@@ -1,0 +1,120 @@
+"""What customers and staff are told about a ticket, through the outbox.
+
+Each function writes outbox rows in the caller's transaction (sent after commit) and is
+idempotent: the same event queued twice (by the workflow and by a sweep) is sent once.
+Every customer message carries the secret tracking link, which needs no phone number
+(ticket numbers are guessable; the secret is not)."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from aftersales.network.models import User
+from aftersales.notifications.services import queue_notification
+
+from .models import Ticket
+
+STAGES = ("received", "repaired", "shipped_back")
+
+
+def tracking_link(ticket: Ticket) -> str:
+    return f"{settings.PUBLIC_URL}/portal/t/{ticket.tracking_secret}"
+
+
+def _customer_channels(ticket: Ticket) -> list[tuple[str, str]]:
+    """(channel, recipient): SMS to whoever called (else the archive's phone), e-mail when
+    the archive has one, WeChat for requests that came in by chat."""
+    phone = ticket.contact_phone or ticket.customer.phone
+    out = []
+    if phone:
+        out.append(("sms", phone))
+    if ticket.customer.email:
+        out.append(("email", ticket.customer.email))
+    if ticket.channel == Ticket.Channel.CHAT and phone:
+        out.append(("wechat", phone))
+    return out
+
+
+def _tell_customer(ticket: Ticket, *, kind: str, key: str, subject: str, body: str) -> list:
+    rows = []
+    for channel, recipient in _customer_channels(ticket):
+        rows.append(queue_notification(
+            channel=channel, recipient=recipient, subject=subject, body=body, ticket=ticket,
+            kind=kind, dedupe_key=f"{kind}:{ticket.pk}:{key}:{channel}"[:120]))
+    return rows
+
+
+def notify_ticket_opened(ticket: Ticket) -> list:
+    """On intake: the request is received and an engineer will call within 5 minutes."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Service request %(number)s received") % {"number": ticket.number}
+        body = _("Your service request %(number)s is received. An engineer will call you "
+                 "within 5 minutes. Track it here: %(link)s") % {
+            "number": ticket.number, "link": tracking_link(ticket)}
+    return _tell_customer(ticket, kind="ticket_opened", key="", subject=subject, body=body)
+
+
+def notify_appointment(ticket: Ticket, visit) -> list:
+    """An appointment agreed (or moved): who comes, and when (local time)."""
+    at = timezone.localtime(visit.scheduled_at)
+    engineer = visit.engineer or ticket.engineer
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Appointment for %(number)s") % {"number": ticket.number}
+        body = _("Engineer %(engineer)s will visit you on %(at)s for service request "
+                 "%(number)s. Track it here: %(link)s") % {
+            "engineer": engineer.display_name if engineer else _("our engineer"),
+            "at": at.strftime("%Y-%m-%d %H:%M"), "number": ticket.number,
+            "link": tracking_link(ticket)}
+    return _tell_customer(ticket, kind="appointment",
+                          key=f"{visit.pk}:{at.strftime('%Y%m%d%H%M')}", subject=subject,
+                          body=body)
+
+
+def notify_send_in(ticket: Ticket, stage: str) -> list:
+    """Send-in progress: the unit was received at the bench, repaired, or shipped back."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown send-in stage {stage!r}")
+    custody = getattr(ticket, "custody", None)
+    with translation.override(settings.LANGUAGE_CODE):
+        texts = {
+            "received": _("We received your unit for service request %(number)s "
+                          "(custody label %(label)s)."),
+            "repaired": _("The repair of your unit for service request %(number)s is done."),
+            "shipped_back": _("Your unit for service request %(number)s is on its way back "
+                              "(%(carrier)s %(tracking_no)s)."),
+        }
+        subject = _("Service request %(number)s: progress") % {"number": ticket.number}
+        body = texts[stage] % {
+            "number": ticket.number, "label": custody.label if custody else "",
+            "carrier": custody.carrier if custody else "",
+            "tracking_no": custody.tracking_no if custody else ""}
+        body = f"{body} " + _("Track it here: %(link)s") % {"link": tracking_link(ticket)}
+    return _tell_customer(ticket, kind=f"send_in_{stage}", key="", subject=subject, body=body)
+
+
+def notify_staff(users, *, ticket: Ticket, kind: str, key: str, subject: str,
+                 body: str) -> list:
+    """E-mail (else SMS) to each staff member; once per (kind, ticket, key, person)."""
+    rows = []
+    for user in users:
+        if user.email:
+            channel, recipient = "email", user.email
+        elif user.phone:
+            channel, recipient = "sms", user.phone
+        else:
+            continue
+        rows.append(queue_notification(
+            channel=channel, recipient=recipient, subject=subject, body=body, ticket=ticket,
+            kind=kind, dedupe_key=f"{kind}:{ticket.pk}:{key}:u{user.pk}"[:120]))
+    return rows
+
+
+def supervisors_of(ticket: Ticket) -> list[User]:
+    """The managers of the ticket's service point, else the network-wide (HQ) managers."""
+    managers = User.objects.filter(role=User.Role.MANAGER, is_active=True)
+    if ticket.service_point_id is not None:
+        own = list(managers.filter(service_point_id=ticket.service_point_id))
+        if own:
+            return own
+    return list(managers.filter(service_point__isnull=True))

@@ -1,0 +1,207 @@
+"""The periodic sweeps (PRODUCT.md "Response and resolution targets", "Follow-up").
+
+Each sweep finds what fell due with one indexed query, then handles every ticket in its
+own transaction. The gate is an `Alert` row, unique per (kind, ticket, key): the ticket
+event, the escalation and the staff messages are written only by the run that created
+the alert, so running a sweep twice (or two runs at once) does nothing twice.
+
+Run by Celery beat in production (`run_sweeps_task` every minute), by the in-process
+scheduler of `aftersales serve` in embedded mode, or once by `aftersales sweep` (cron).
+See docs/background-work.md.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timedelta
+
+from django.db import close_old_connections, connections, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.contracts.models import Contract
+from aftersales.core.errors import DomainError
+from aftersales.notifications.models import Alert, SweepPolicy
+from aftersales.notifications.services import raise_alert, retry_pending_notifications
+
+from . import events
+from .models import FollowUp, Ticket
+from .notifications import notify_staff, supervisors_of
+from .workflow import OPEN
+
+log = logging.getLogger("aftersales.sweeps")
+
+K = Alert.Kind
+
+
+def _not_alerted(qs, kind: str):
+    return qs.filter(~Exists(Alert.objects.filter(ticket=OuterRef("pk"), kind=kind, key="")))
+
+
+def _each(rows, handle) -> int:
+    """Handle each row in its own transaction; one bad row does not stop the others."""
+    done = 0
+    for row in rows:
+        try:
+            with transaction.atomic():
+                done += bool(handle(row))
+        except DomainError as exc:  # the ticket moved on meanwhile (e.g. resolved)
+            log.info("Sweep skipped %s: %s", row, exc.message)
+        except Exception:
+            log.exception("Sweep failed on %s", row)
+    return done
+
+
+def _alert_and_tell(ticket: Ticket, *, kind: str, due: datetime | None, now: datetime,
+                    message: str, key: str = "", for_role: str = Alert.Role.MANAGER,
+                    tell: bool = True) -> bool:
+    alert, created = raise_alert(kind=kind, ticket=ticket, key=key, for_role=for_role,
+                                 message=message, due_at=due)
+    if not created:
+        return False
+    events.record(ticket=ticket, action=kind, actor=None, at=now, from_status=ticket.status,
+                  to_status=ticket.status,
+                  data={"alert": alert.pk, "due": due.isoformat() if due else None})
+    if tell:
+        notify_staff(supervisors_of(ticket), ticket=ticket, kind=kind, key=key,
+                     subject=f"[{ticket.number}] {message}",
+                     body=f"{message}\n{ticket.number} {ticket.customer.name}: "
+                          f"{ticket.summary}")
+    return True
+
+
+def sweep_response_overdue(*, now: datetime) -> int:
+    """First response overdue (10 min by default) → the manager is told."""
+    rows = _not_alerted(Ticket.objects.select_related("customer").filter(
+        responded_at__isnull=True, respond_due__isnull=False, respond_due__lte=now,
+        status__in=OPEN), K.RESPONSE_OVERDUE)
+
+    def handle(ticket: Ticket) -> bool:
+        return _alert_and_tell(ticket, kind=K.RESPONSE_OVERDUE, due=ticket.respond_due,
+                               now=now, message=_("First response overdue"))
+    return _each(rows, handle)
+
+
+def sweep_phone_escalations(*, now: datetime) -> int:
+    """Phone/remote support not solved within 4 h → escalated to the supervisor, who
+    decides on an on-site visit."""
+    from . import services
+
+    rows = _not_alerted(Ticket.objects.select_related("customer").filter(
+        mode=Ticket.Mode.REMOTE, escalated_at__isnull=True, resolved_at__isnull=True,
+        escalate_due__isnull=False, escalate_due__lte=now, status__in=OPEN),
+        K.PHONE_ESCALATION)
+
+    def handle(ticket: Ticket) -> bool:
+        message = _("Not solved by phone in time: decide on an on-site visit")
+        if not _alert_and_tell(ticket, kind=K.PHONE_ESCALATION, due=ticket.escalate_due,
+                               now=now, message=message):
+            return False
+        services.escalate(actor=None, ticket=ticket, reason=message)
+        return True
+    return _each(rows, handle)
+
+
+def _backup_contract(ticket: Ticket, today) -> Contract | None:
+    contracts = (Contract.objects.filter(
+        customer_id=ticket.customer_id, kind=Contract.Kind.ANNUAL,
+        status=Contract.Status.ACTIVE, backup_device=True, starts_on__lte=today,
+        ends_on__gte=today).prefetch_related("devices"))
+    for contract in contracts:
+        covered = {d.pk for d in contract.devices.all()}
+        if not covered or ticket.device_id in covered:
+            return contract
+    return None
+
+
+def sweep_backup_devices(*, now: datetime) -> int:
+    """Annual-contract customers with a backup device: a fault not fixed within 48 h →
+    the manager sends a backup unit."""
+    hours = SweepPolicy.current().backup_device_after_hours
+    today = timezone.localdate(now)
+    with_contract = Contract.objects.filter(
+        customer=OuterRef("customer"), kind=Contract.Kind.ANNUAL,
+        status=Contract.Status.ACTIVE, backup_device=True, starts_on__lte=today,
+        ends_on__gte=today)
+    rows = _not_alerted(Ticket.objects.select_related("customer").filter(
+        Exists(with_contract), resolved_at__isnull=True, status__in=OPEN,
+        created_at__lte=now - timedelta(hours=hours)), K.BACKUP_DEVICE)
+
+    def handle(ticket: Ticket) -> bool:
+        contract = _backup_contract(ticket, today)
+        if contract is None:
+            return False
+        return _alert_and_tell(
+            ticket, kind=K.BACKUP_DEVICE, due=ticket.created_at + timedelta(hours=hours),
+            now=now, message=_("Backup device due (contract %(number)s)")
+            % {"number": contract.number})
+    return _each(rows, handle)
+
+
+def sweep_callbacks_due(*, now: datetime) -> int:
+    """Callbacks (回访) that fell due → onto the agents' callback list (alerts for agents)."""
+    due = list(FollowUp.objects.select_related("ticket", "ticket__customer")
+               .filter(done_at__isnull=True, due_at__lte=now)
+               .exclude(ticket__status=Ticket.Status.CANCELLED).order_by("due_at")[:1000])
+    listed = set(Alert.objects.filter(kind=K.CALLBACK_DUE,
+                                      key__in=[str(f.pk) for f in due])
+                 .values_list("key", flat=True))
+
+    def handle(follow_up: FollowUp) -> bool:
+        return _alert_and_tell(follow_up.ticket, kind=K.CALLBACK_DUE, due=follow_up.due_at,
+                               now=now, message=_("Callback due"), key=str(follow_up.pk),
+                               for_role=Alert.Role.AGENT, tell=False)
+    return _each([f for f in due if str(f.pk) not in listed], handle)
+
+
+SWEEPS = {
+    "response_overdue": sweep_response_overdue,
+    "phone_escalations": sweep_phone_escalations,
+    "backup_devices": sweep_backup_devices,
+    "callbacks_due": sweep_callbacks_due,
+}
+
+
+def run_sweeps(*, now: datetime | None = None) -> dict[str, int]:
+    """Every sweep once, then a retry of unsent messages; returns what each one did."""
+    now = now or timezone.now()
+    done = {name: sweep(now=now) for name, sweep in SWEEPS.items()}
+    done["notifications_retried"] = retry_pending_notifications(now=now)
+    return done
+
+
+class EmbeddedScheduler(threading.Thread):
+    """Embedded mode (no broker): runs the sweeps every `interval` seconds in a daemon
+    thread of the serving process. A run that fails is logged; the next one runs anyway."""
+
+    def __init__(self, *, interval: float):
+        super().__init__(name="aftersales-sweeps", daemon=True)
+        self.interval = interval
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.interval):
+            self.run_once()
+
+    def run_once(self) -> dict[str, int] | None:
+        try:
+            close_old_connections()
+            done = run_sweeps()
+            if any(done.values()):
+                log.info("Sweeps: %s", done)
+            return done
+        except Exception:
+            log.exception("Sweeps failed")
+            return None
+        finally:
+            connections.close_all()  # no connection is held between runs (or forks)
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+
+def start_embedded_scheduler(*, interval: float) -> EmbeddedScheduler:
+    scheduler = EmbeddedScheduler(interval=interval)
+    scheduler.start()
+    return scheduler

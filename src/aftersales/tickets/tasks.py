@@ -1,0 +1,19 @@
+"""Celery tasks of the tickets app: thin wrappers that call the sweep services."""
+from celery import shared_task
+
+from . import sweeps
+
+
+@shared_task(name="aftersales.tickets.tasks.run_sweeps_task")
+def run_sweeps_task() -> dict[str, int]:
+    """Scheduled by celery beat every minute (CELERY_BEAT_SCHEDULE)."""
+    return sweeps.run_sweeps()
+
+
+@shared_task(name="aftersales.tickets.tasks.sweep_task")
+def sweep_task(name: str) -> int:
+    """One sweep by name (response_overdue, phone_escalations, backup_devices,
+    callbacks_due)."""
+    from django.utils import timezone
+
+    return sweeps.SWEEPS[name](now=timezone.now())
