@@ -79,7 +79,8 @@ def tech_api(tech):
 @pytest.fixture
 def make_ticket(customer, device, hotline):
     def make(**overrides):
-        return open_test_ticket(actor=hotline, customer=customer, device=device, **overrides)
+        overrides.setdefault("device", device)
+        return open_test_ticket(actor=hotline, customer=customer, **overrides)
     return make
 
 

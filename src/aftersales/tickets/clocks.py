@@ -6,6 +6,7 @@ import logging
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils import timezone
 
 from . import sla
 from .models import BusinessDay, CalendarYear, SLATarget, Ticket, TicketPause, WorkingWindow
@@ -18,19 +19,27 @@ _warned_years: set[int] = set()
 
 
 def load_calendar(*, years: range) -> sla.BusinessCalendar:
-    """The statutory calendar for `years`; a year without data counts Mon-Fri (and warns)."""
+    """The statutory calendar for `years`; a year without data counts Mon-Fri only."""
     rows = BusinessDay.objects.filter(day__year__gte=years.start, day__year__lt=years.stop)
     known = set(CalendarYear.objects.filter(year__in=list(years)).values_list("year",
                                                                                  flat=True))
     holidays, workdays = set(), set()
     for day, kind in rows.values_list("day", "kind"):
         (holidays if kind == BusinessDay.Kind.HOLIDAY else workdays).add(day)
-    for year in years:
-        if year not in known and year not in _warned_years:
+    return sla.BusinessCalendar(holidays=holidays, workdays=workdays, known_years=known)
+
+
+def warn_unknown(calendar: sla.BusinessCalendar, *moments: datetime | None) -> None:
+    """Log once per process and year when a deadline was counted without that year's
+    schedule (weekends only): the admin must enter it (never fail a request for it)."""
+    for moment in moments:
+        if moment is None:
+            continue
+        year = timezone.localtime(moment).year
+        if not calendar.knows(year) and year not in _warned_years:
             _warned_years.add(year)
             log.warning("Business calendar has no data for %s: counting weekends only. "
                         "Enter the State Council schedule in the admin.", year)
-    return sla.BusinessCalendar(holidays=holidays, workdays=workdays, known_years=known)
 
 
 def missing_years(*, years: range) -> list[int]:
@@ -107,6 +116,8 @@ def refresh(ticket: Ticket, *, now: datetime) -> list[str]:
                 due = sla.due_at(start=start, target=sla.Target(name, row.amount, row.unit),
                                  pauses=pauses, calendar=calendar, hours=hours)
             setattr(ticket, f"{name}_due", due)
+            if row is not None and row.unit != SLATarget.Unit.CLOCK:
+                warn_unknown(calendar, start, due)
         if due is None:
             continue
         if met[name] is not None:

@@ -370,13 +370,17 @@ def receive(*, actor: User | None, ticket: Ticket, condition: str = "",
         raise ValidationFailed(_("At most %(n)d characters.") % {"n": 200}, field="condition")
     items = [str(a).strip() for a in (accessories or []) if str(a).strip()]
     now = timezone.now()
+    fields = set()
+    if ticket.status == S.NEW:
+        ticket.status, ticket.responded_at = S.RESPONDED, ticket.responded_at or now
+        fields.add("responded_at")
     custody = Custody.objects.create(
         ticket=ticket, received_at=now, received_by=actor, condition=condition or "",
         accessories=items, location=(location or "bench")[:60],
         label=next_number(prefix="CU", period=timezone.localdate(now).strftime("%Y%m%d"),
                           width=4))
     return _finish(actor=actor, ticket=ticket, action="receive", from_status=before, now=now,
-                   fields=set(), data={"label": custody.label, "condition": custody.condition,
+                   fields=fields, data={"label": custody.label, "condition": custody.condition,
                                        "accessories": items, "location": custody.location})
 
 

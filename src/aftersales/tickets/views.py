@@ -273,13 +273,36 @@ def ticket_context(request, ticket, *, errors=None, action=None, values=None) ->
         "quote_rows": range(QUOTE_ROWS),
         "errors": errors or {}, "failed_action": action, "values": values or {},
         "top_error": _top_error(errors, action),
-        "labels": ACTION_LABELS, "form_actions": [
-            a for a in workflow.available_actions(ticket) if a != "receive" or
-            ticket.mode == Ticket.Mode.SEND_IN],
+        "labels": ACTION_LABELS, "form_actions": actions_for(request.user, ticket),
         "custody": getattr(ticket, "custody", None) if _has_custody(ticket) else None,
         "phone": request.resolver_match.url_name == "phone_ticket"
         or request.POST.get("phone") == "1",
     }
+
+
+PHONE_ORDER = ["arrive", "diagnose", "quote", "approve_quote", "reject_quote", "use_part",
+               "depart", "resolve", "sign_off", "schedule_visit", "hold", "resume", "respond"]
+SEND_IN_ONLY = {"receive", "ship_back"}
+
+
+def actions_for(user, ticket) -> list[str]:
+    """The actions the workflow allows now that the user's role may run (services.ROLES),
+    so nobody sees a button that can only be refused."""
+    from . import services, workflow
+
+    allowed = []
+    for action in workflow.available_actions(ticket):
+        if action in SEND_IN_ONLY and ticket.mode != Ticket.Mode.SEND_IN:
+            continue
+        if not (user.is_superuser or user.role == User.Role.ADMIN
+                or user.role in services.ROLES.get(action, ())):
+            continue
+        if user.role == User.Role.ENGINEER and ticket.engineer_id != user.pk:
+            continue
+        allowed.append(action)
+    if user.role == User.Role.ENGINEER:
+        allowed.sort(key=lambda a: PHONE_ORDER.index(a) if a in PHONE_ORDER else 99)
+    return allowed
 
 
 def _top_error(errors, action) -> str:

@@ -21,6 +21,7 @@ BY_QUOTE = "=by_quote"  # awaiting_approval when the quote needs approval, else 
 BY_OUTCOME = "=by_outcome"  # depart: on_site -> in_repair (fixed) / assigned (revisit)
 REOPENED = "=reopened"  # assigned when an engineer is set, else responded
 ASSIGNED_IF_NEW = "=assigned_if_new"  # new/responded -> assigned; later statuses unchanged
+RESPONDED_IF_NEW = "=responded_if_new"  # receive: a unit handed in answers a new request
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ ALLOWED: dict[str, Rule] = {
     "arrive": Rule(frozenset({S.ASSIGNED, S.SCHEDULED, S.DIAGNOSED, S.IN_REPAIR}), S.ON_SITE),
     "depart": Rule(frozenset({S.ON_SITE, S.DIAGNOSED, S.AWAITING_APPROVAL, S.IN_REPAIR}),
                    BY_OUTCOME),
-    "receive": Rule(frozenset({S.NEW, S.RESPONDED, S.ASSIGNED}), SAME),
+    "receive": Rule(frozenset({S.NEW, S.RESPONDED, S.ASSIGNED}), RESPONDED_IF_NEW),
     "ship_back": Rule(frozenset({S.RESOLVED, S.CLOSED, S.CANCELLED}), SAME),
     "diagnose": Rule(frozenset({S.RESPONDED, S.ASSIGNED, S.SCHEDULED, S.ON_SITE,
                                 S.DIAGNOSED}), S.DIAGNOSED),
