@@ -67,10 +67,22 @@ class Screens:
             context.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.ui_failed = report.failed
+    return report
+
+
 @pytest.fixture
 def screens(chromium, live_server, request):
     s = Screens(chromium, live_server, request)
     yield s
+    if getattr(request.node, "ui_failed", False):
+        for index, context in enumerate(s.contexts):
+            for page in context.pages:
+                s.shot(page, f"failed-{index}")
     s.close()
 
 

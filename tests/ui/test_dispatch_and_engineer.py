@@ -19,6 +19,13 @@ def open_ticket(shop, **extra):
                                device=shop["device"], **fields)
 
 
+def act(page, action: str, button: str):
+    """Submit one action form and wait until its event is on the timeline."""
+    events = page.locator("#h-timeline + ol li").count()
+    page.locator(f"#action-{action}").get_by_role("button", name=button).click()
+    expect(page.locator("#h-timeline + ol li")).to_have_count(events + 1)
+
+
 def test_manager_assigns_from_the_dispatch_board(screens, shop):
     # given
     ticket = open_ticket(shop)
@@ -47,17 +54,17 @@ def test_engineer_completes_on_a_phone_with_a_signature(screens, shop):
     page.goto(f"{screens.base}/tickets/my-day/")
     screens.shot(page, "my-day")
     page.get_by_role("link", name=ticket.number).click()
-    page.get_by_role("button", name="到达现场").click()
+    act(page, "arrive", "到达现场")
     expect(page.locator("#ticket-status")).to_have_text("在现场")
     page.locator("#action-diagnose").get_by_label("故障代码").select_option("F-SCR")
     page.locator("#action-diagnose").get_by_label("检测结果").fill("屏幕排线松动")
-    page.locator("#action-diagnose").get_by_role("button", name="诊断").click()
+    act(page, "diagnose", "诊断")
     expect(page.locator("#ticket-status")).to_have_text("已诊断")
-    page.locator("#action-quote").get_by_role("button", name="报价").click()
+    act(page, "quote", "报价")
     expect(page.locator("#ticket-status")).to_have_text("维修中")
-    page.locator("#action-depart").get_by_role("button", name="离开现场").click()
+    act(page, "depart", "离开现场")
     page.locator("#action-resolve").get_by_label("处理结果").fill("重新插好排线，测试正常")
-    page.locator("#action-resolve").get_by_role("button", name="完成维修").click()
+    act(page, "resolve", "完成维修")
     expect(page.locator("#ticket-status")).to_have_text("已解决")
     pad = page.locator("#sign-canvas")
     pad.scroll_into_view_if_needed()
@@ -70,8 +77,7 @@ def test_engineer_completes_on_a_phone_with_a_signature(screens, shop):
     assert page.locator("#sign-data").input_value().startswith("data:image/png;base64,")
     page.locator("#action-sign_off").get_by_label("签收人").fill("张伟")
     screens.shot(page, "signature")
-    page.locator("#action-sign_off").get_by_role("button", name="客户签收").click()
-    expect(page.locator("#h-timeline + ol")).to_contain_text("客户签收")
+    act(page, "sign_off", "客户签收")
     screens.shot(page)
     # then
     ticket.refresh_from_db()
