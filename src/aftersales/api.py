@@ -14,6 +14,8 @@ from aftersales.customers.api import router as customers_router
 from aftersales.devices.api import router as devices_router
 from aftersales.inventory.api import router as inventory_router
 from aftersales.network.api import router as network_router
+from aftersales.notifications.api import router as alerts_router
+from aftersales.portal.api import public_router
 from aftersales.tickets.api import router as tickets_router
 from aftersales.billing.api import router as billing_router
 
@@ -42,3 +44,5 @@ def obtain_token(request, payload: TokenIn):
 for router in (network_router, customers_router, catalog_router, devices_router,
                contracts_router, tickets_router, billing_router, inventory_router):
     api.add_router("", router)
+api.add_router("", alerts_router)
+api.add_router("/public", public_router)

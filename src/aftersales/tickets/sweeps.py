@@ -182,20 +182,21 @@ class EmbeddedScheduler(threading.Thread):
 
     def run(self) -> None:
         while not self.stopped.wait(self.interval):
-            self.run_once()
+            close_old_connections()
+            try:
+                self.run_once()
+            finally:
+                connections.close_all()  # no connection is held between runs (or forks)
 
     def run_once(self) -> dict[str, int] | None:
         try:
-            close_old_connections()
             done = run_sweeps()
-            if any(done.values()):
-                log.info("Sweeps: %s", done)
-            return done
         except Exception:
             log.exception("Sweeps failed")
             return None
-        finally:
-            connections.close_all()  # no connection is held between runs (or forks)
+        if any(done.values()):
+            log.info("Sweeps: %s", done)
+        return done
 
     def stop(self) -> None:
         self.stopped.set()
