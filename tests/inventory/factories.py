@@ -16,12 +16,12 @@ class WarehouseFactory(factory.django.DjangoModelFactory):
 
 
 def make_ticket(*, number: str, service_point=None, engineer=None, kind: str = "repair",
-                fault_code=None, customer=None):
+                fault_code=None, customer=None, status: str = "new"):
     """A ticket row as the tickets app stores it, without going through its workflow."""
     from aftersales.tickets.models import Ticket
 
     return Ticket.objects.create(
         number=number, kind=kind, mode="onsite", channel="phone",
         customer=customer or CustomerFactory(), service_point=service_point,
-        engineer=engineer, fault_code=fault_code, summary="屏幕不亮",
+        engineer=engineer, fault_code=fault_code, summary="屏幕不亮", status=status,
         tracking_secret=f"secret-{number}")

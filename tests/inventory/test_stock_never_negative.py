@@ -72,3 +72,37 @@ def test_fifty_concurrent_issues_at_ten_units():
     assert level.on_hand == 0
     assert ledger == level.on_hand
     assert StockMove.objects.filter(kind="issue").count() == UNITS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_use_part_calls_through_the_api():
+    # given: 50 tickets in repair, 10 screens in the point's store
+    from tests.conftest import ApiClient
+
+    point = ServicePointFactory(code="SJZ")
+    store = WarehouseFactory(code="SJZ-01", service_point=point)
+    part = PartFactory(sku="SCR-X9", cost="100.00")
+    engineer = UserFactory(username="sjz-eng", role="engineer", service_point=point)
+    customer = CustomerFactory(service_point=point)
+    services.receive_stock(actor=UserFactory(username="root", role="admin"), warehouse=store,
+                           part=part, qty=UNITS)
+    tickets = [make_ticket(number=f"SR20261123-{i:04d}", service_point=point,
+                           engineer=engineer, customer=customer, status="in_repair")
+               for i in range(CALLERS)]
+    clients = [ApiClient(engineer) for _ in range(CALLERS)]
+
+    # when
+    responses = run_concurrently(
+        lambda i: clients[i].post(f"/tickets/{tickets[i].pk}/actions/use_part",
+                                  {"sku": "SCR-X9", "qty": 1}), CALLERS)
+
+    # then
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [200] * UNITS + [409] * (CALLERS - UNITS)
+    assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} == {
+        "insufficient_stock"}
+    level = StockLevel.objects.get(warehouse=store, part=part)
+    ledger = StockMove.objects.filter(warehouse=store, part=part).aggregate(s=Sum("qty"))["s"]
+    assert level.on_hand == 0
+    assert ledger == level.on_hand
+    assert StockMove.objects.filter(kind="issue").count() == UNITS
