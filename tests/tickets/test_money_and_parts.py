@@ -171,6 +171,10 @@ def test_refuse_payment_blocks_after_two(make_ticket, on_site, hotline_api, tech
     # then
     assert (refused.status_code, refused.json()["payment_refused"]) == (200, True)
     assert (again.status_code, error_code(again)) == (409, "already_refused")
+    unpaid_unit = hotline_api.post("/tickets", {"customer": customer.pk, "channel": "phone",
+                                                "kind": "repair", "mode": "onsite",
+                                                "summary": "又坏了", "device": "SN00000001"})
+    assert (unpaid_unit.status_code, error_code(unpaid_unit)) == (409, "device_unpaid")
     # given a second refused repair
     second = make_ticket(device=None)
     act(hotline_api, second, "assign", engineer=tech.pk)

@@ -26,18 +26,19 @@ def seed(apps, schema_editor):
     WorkingWindow = apps.get_model("tickets", "WorkingWindow")
     SLATarget = apps.get_model("tickets", "SLATarget")
     TicketPolicy = apps.get_model("tickets", "TicketPolicy")
+    known = set(CalendarYear.objects.values_list("year", flat=True))
+    years, days = [], []
     for year in range(2004, 2100):
         published = statutory_days(year)
-        if published is None:
+        if published is None or year in known:
             continue
         holidays, workdays = published
-        CalendarYear.objects.get_or_create(year=year, defaults={"note": "chinese-calendar"})
-        for day, name in sorted(holidays.items()):
-            BusinessDay.objects.get_or_create(day=day, defaults={"kind": "holiday",
-                                                                 "name": name[:60]})
-        for day in sorted(workdays):
-            BusinessDay.objects.get_or_create(day=day, defaults={"kind": "workday",
-                                                                 "name": "调休"})
+        years.append(CalendarYear(year=year, note="chinese-calendar"))
+        days += [BusinessDay(day=day, kind="holiday", name=name[:60])
+                 for day, name in sorted(holidays.items())]
+        days += [BusinessDay(day=day, kind="workday", name="调休") for day in sorted(workdays)]
+    CalendarYear.objects.bulk_create(years, ignore_conflicts=True)
+    BusinessDay.objects.bulk_create(days, ignore_conflicts=True, batch_size=500)
     if not WorkingWindow.objects.filter(service_point__isnull=True).exists():
         WorkingWindow.objects.create(starts=time(9), ends=time(12))
         WorkingWindow.objects.create(starts=time(13, 30), ends=time(18))
