@@ -188,3 +188,30 @@ def test_an_agent_may_not_issue(agent, ticket, branch_store, screen, stock):
     # then
     assert refused.value.code == "forbidden"
     assert on_hand(branch_store, screen) == 1
+
+
+def test_use_part_then_cancel_through_the_tickets_api(api_for, manager, branch,
+                                                      branch_engineer, branch_store, screen,
+                                                      stock):
+    # given
+    ticket = make_ticket(number="SR20261123-0042", service_point=branch,
+                         engineer=branch_engineer, status="in_repair")
+    stock(branch_store, screen, 3)
+    engineer_api = api_for(branch_engineer)
+    # when
+    used = engineer_api.post(f"/tickets/{ticket.pk}/actions/use_part",
+                             {"sku": "SCR-X9", "qty": 2})
+    short = engineer_api.post(f"/tickets/{ticket.pk}/actions/use_part",
+                              {"sku": "SCR-X9", "qty": 2})
+    # then
+    assert used.status_code == 200
+    assert (short.status_code, short.json()["error"]["code"]) == (409, "insufficient_stock")
+    assert on_hand(branch_store, screen) == 1
+    # when
+    cancelled = api_for(manager).post(f"/tickets/{ticket.pk}/actions/cancel",
+                                      {"reason": "客户撤销"})
+    # then
+    assert (cancelled.status_code, cancelled.json()["status"]) == (200, "cancelled")
+    assert on_hand(branch_store, screen) == 3
+    assert list(StockMove.objects.filter(ticket=ticket).order_by("id")
+                .values_list("kind", "qty")) == [("issue", -2), ("return", 2)]

@@ -198,3 +198,32 @@ def test_valuation_at_the_parts_cost(admin_api, branch, branch_store, screen, st
                                                                ("SCR-X9", "200.00")]
     assert point["stock_value"] == "260.00"
     assert Decimal(point["credit_limit"]) == Decimal("10000.00")
+
+
+def test_warehouses_are_scoped_to_the_point(branch_keeper_api, branch_store, other_store,
+                                            hq_store):
+    # when
+    listed = branch_keeper_api.get("/warehouses").json()["items"]
+    foreign = branch_keeper_api.get(f"/warehouses/{other_store.pk}")
+    own = branch_keeper_api.get(f"/warehouses/{branch_store.pk}")
+    # then
+    assert [w["code"] for w in listed] == ["SJZ-01"]
+    assert foreign.status_code == 404
+    assert own.json()["code"] == "SJZ-01"
+
+
+def test_a_point_keeper_cannot_move_another_points_stock(branch_keeper_api, other_store,
+                                                         branch_store, screen, stock):
+    # given
+    stock(other_store, screen, 4)
+    # when
+    adjust = branch_keeper_api.post("/stock/adjustments", {"warehouse": other_store.pk,
+                                                           "sku": "SCR-X9", "qty": -1,
+                                                           "note": "x"})
+    transfer = branch_keeper_api.post("/stock/transfers", {
+        "from_warehouse": other_store.pk, "to_warehouse": branch_store.pk, "sku": "SCR-X9",
+        "qty": 1})
+    # then
+    assert (adjust.status_code, adjust.json()["error"]["field"]) == (422, "warehouse")
+    assert (transfer.status_code, transfer.json()["error"]["field"]) == (422, "from_warehouse")
+    assert StockLevel.objects.get(warehouse=other_store, part=screen).on_hand == 4
