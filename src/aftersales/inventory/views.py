@@ -66,12 +66,12 @@ def stock(request):
     levels = list(stock_levels(actor=actor, warehouse_code=warehouse)[:500])
     alerts = [level for level in levels if level.reorder_point and
               level.on_hand + level.in_transit <= level.reorder_point]
-    requisitions = list(requisitions(actor=actor)[:100])
+    pending = list(requisitions(actor=actor)[:100])
     return render(request, "inventory/stock.html", {
         "levels": levels, "alerts": alerts, "warehouse": warehouse,
         "warehouses": warehouses(actor=actor),
         "requisitions": [{"r": r, "actions": NEXT_ACTIONS.get(r.status, [])}
-                         for r in requisitions]})
+                         for r in pending]})
 
 
 @staff_view
