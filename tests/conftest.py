@@ -15,6 +15,13 @@ from tests.factories import (
 )
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # PBKDF2's deliberate slowness guards real passwords; in tests it only costs minutes.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 class ApiClient:
     """Talks JSON to /api/v1 with a bearer token, like an integrator would."""
 
