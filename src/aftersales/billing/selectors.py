@@ -6,8 +6,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import (
+    BigIntegerField,
     Count,
     DecimalField,
+    ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -15,7 +18,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 
 from aftersales.contracts.models import Contract
@@ -117,37 +120,57 @@ def current_quote(*, ticket) -> Quote | None:
 # --------------------------------------------------------------------------
 
 
+# SQLite adds decimals as binary floats (0.1 + 0.2 - 0.3 is not 0 there), so every sum
+# of money is taken in whole cents, which both databases add exactly.
+
+
+def cents(field: str = "amount"):
+    """An amount column as whole cents (exact on SQLite's REAL storage too)."""
+    return Cast(Round(F(field) * Value(100)), BigIntegerField())
+
+
+def from_cents(value) -> Decimal:
+    return (Decimal(int(value or 0)) / 100).quantize(Decimal("0.01"))
+
+
+def _as_money(cents_expr):
+    return ExpressionWrapper(cents_expr * Value(Decimal("0.01")), output_field=MONEY)
+
+
 def _charge_sums(qs: QuerySet[Charge]) -> QuerySet[Charge]:
     """charged (charges and adjustments), paid (payments, positive) and outstanding."""
-    return qs.annotate(
-        charged=Coalesce(Sum("entries__amount", filter=Q(entries__kind__in=CHARGED_KINDS)),
-                         Value(ZERO), output_field=MONEY),
-        paid=Coalesce(-Sum("entries__amount", filter=Q(entries__kind=LedgerEntry.Kind.PAYMENT)),
-                      Value(ZERO), output_field=MONEY),
-        outstanding=Coalesce(Sum("entries__amount"), Value(ZERO), output_field=MONEY),
-    )
+    charged = Coalesce(Sum(cents("entries__amount"), filter=Q(entries__kind__in=CHARGED_KINDS)),
+                       Value(0), output_field=BigIntegerField())
+    paid = Coalesce(Sum(cents("entries__amount"),
+                        filter=Q(entries__kind=LedgerEntry.Kind.PAYMENT)), Value(0),
+                    output_field=BigIntegerField())
+    owed = Coalesce(Sum(cents("entries__amount")), Value(0), output_field=BigIntegerField())
+    return qs.annotate(outstanding_cents=owed, charged=_as_money(charged),
+                       paid=_as_money(-paid), outstanding=_as_money(owed))
 
 
 def charge_outstanding(*, charge_id: int) -> Decimal:
-    total = LedgerEntry.objects.filter(charge_id=charge_id).aggregate(t=Sum("amount"))["t"]
-    return to_money(total or 0)
+    total = LedgerEntry.objects.filter(charge_id=charge_id).aggregate(t=Sum(cents()))["t"]
+    return from_cents(total)
 
 
 def customer_outstanding_subquery(outer: str = "pk"):
     """For annotating customers: the sum of their ledger (one subquery, no N+1)."""
     rows = (LedgerEntry.objects.filter(customer=OuterRef(outer)).order_by()
-            .values("customer").annotate(total=Sum("amount")).values("total")[:1])
-    return Coalesce(Subquery(rows, output_field=MONEY), Value(ZERO), output_field=MONEY)
+            .values("customer").annotate(total=Sum(cents())).values("total")[:1])
+    return _as_money(Coalesce(Subquery(rows, output_field=BigIntegerField()), Value(0),
+                              output_field=BigIntegerField()))
 
 
 def customer_outstanding(*, customer_id: int) -> Decimal:
-    total = LedgerEntry.objects.filter(customer_id=customer_id).aggregate(t=Sum("amount"))["t"]
-    return to_money(total or 0)
+    total = LedgerEntry.objects.filter(customer_id=customer_id).aggregate(
+        t=Sum(cents()))["t"]
+    return from_cents(total)
 
 
 def unpaid_charges(*, today: date | None = None) -> QuerySet[Charge]:
     """Charges with money still owed."""
-    return _charge_sums(Charge.objects.all()).filter(outstanding__gt=0)
+    return _charge_sums(Charge.objects.all()).filter(outstanding_cents__gt=0)
 
 
 def old_debts(*, today: date | None = None) -> QuerySet[Charge]:
@@ -225,12 +248,13 @@ def debt_totals(*, actor, today: date | None = None,
         qs = qs.filter(customer_id=customer_id)
     entries = LedgerEntry.objects.filter(charge__in=qs.values("pk"))
     # Per charge first: a bucket holds only charges still owing something.
-    per_charge = {row["charge"]: row for row in entries.values("charge", "charge__due_on")
-                  .annotate(owed=Sum("amount")).filter(owed__gt=0)}
+    per_charge = {row["charge"]: row for row in entries.order_by()
+                  .values("charge", "charge__due_on")
+                  .annotate(owed=Sum(cents())).filter(owed__gt=0)}
     totals = {name: ZERO for name in BUCKETS}
     for row in per_charge.values():
         name = fees.ageing_bucket(due_on=row["charge__due_on"], today=today)
-        totals[name] = to_money(totals[name] + row["owed"])
+        totals[name] = to_money(totals[name] + from_cents(row["owed"]))
     totals["total"] = to_money(sum(totals.values(), ZERO))
     return totals
 
@@ -248,11 +272,11 @@ def takings(*, actor, day: date) -> dict:
                                           created_at__lt=end),
                actor=actor, path="charge__" + POINT_PATH)
     rows = {row["method"]: row for row in qs.order_by().values("method")
-            .annotate(count=Count("id"), amount=Sum("amount"))}
+            .annotate(count=Count("id"), amount=Sum(cents()))}
     from .models import PaymentMethod
 
     items = [{"method": method, "count": rows.get(method, {}).get("count", 0),
-              "amount": to_money(-(rows.get(method, {}).get("amount") or 0))}
+              "amount": ZERO - from_cents(rows.get(method, {}).get("amount"))}
              for method in PaymentMethod.values]
     return {"date": day, "items": items,
             "total": to_money(sum((item["amount"] for item in items), ZERO))}
