@@ -6,3 +6,6 @@ class TicketsConfig(AppConfig):
     name = "aftersales.tickets"
     label = "tickets"
     verbose_name = _("Tickets")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the calendar check)
