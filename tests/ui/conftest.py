@@ -15,6 +15,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "_artifacts"
+GUIDE_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "guide" / "img"
 PASSWORD = "pass12345"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -57,9 +58,14 @@ class Screens:
         page.wait_for_load_state("networkidle")
         return page
 
-    def shot(self, page, suffix: str = "") -> Path:
+    def shot(self, page, suffix: str = "", *, guide: str | None = None) -> Path:
+        """Keep a screenshot in tests/_artifacts/; `guide` also refreshes the picture of
+        that name in docs/guide/img/ (the role guides show what the tests saw)."""
         path = ARTIFACTS / f"{self.name}{'-' + suffix if suffix else ''}.png"
         page.screenshot(path=str(path), full_page=True)
+        if guide and os.environ.get("AFTERSALES_GUIDE_SHOTS"):
+            GUIDE_IMAGES.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(GUIDE_IMAGES / f"{guide}.png"), full_page=False)
         return path
 
     def close(self):

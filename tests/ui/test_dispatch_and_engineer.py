@@ -35,11 +35,11 @@ def test_manager_assigns_from_the_dispatch_board(screens, shop):
     row = page.locator(f"#unassigned-{ticket.pk}")
     expect(row).to_contain_text(ticket.number)
     row.get_by_label("工程师").select_option(label="张工程师")
-    screens.shot(page, "board")
+    screens.shot(page, "board", guide="manager-dispatch")
     row.get_by_role("button", name="派工").click()
     # then
     expect(page.locator("#ticket-status")).to_have_text("已派工")
-    screens.shot(page)
+    screens.shot(page, guide="manager-ticket")
     ticket.refresh_from_db()
     assert (ticket.engineer.username, ticket.status) == ("engineer", "assigned")
 
@@ -52,7 +52,7 @@ def test_engineer_completes_on_a_phone_with_a_signature(screens, shop):
     page = screens.login(screens.page(width=360, height=780), "engineer")
     # when
     page.goto(f"{screens.base}/tickets/my-day/")
-    screens.shot(page, "my-day")
+    screens.shot(page, "my-day", guide="engineer-my-day")
     page.get_by_role("link", name=ticket.number).click()
     act(page, "arrive", "到达现场")
     expect(page.locator("#ticket-status")).to_have_text("在现场")
@@ -76,7 +76,7 @@ def test_engineer_completes_on_a_phone_with_a_signature(screens, shop):
     page.mouse.up()
     assert page.locator("#sign-data").input_value().startswith("data:image/png;base64,")
     page.locator("#action-sign_off").get_by_label("签收人").fill("张伟")
-    screens.shot(page, "signature")
+    screens.shot(page, "signature", guide="engineer-signature")
     act(page, "sign_off", "客户签收")
     screens.shot(page)
     # then
@@ -100,7 +100,7 @@ def test_customer_tracks_the_repair_on_the_portal(screens, shop):
     expect(page.locator("#portal-status")).to_have_text("已派工")
     expect(page.locator(".timeline li").nth(2)).to_contain_text("已派工程师")
     expect(page.get_by_text("张工程师")).to_be_visible()
-    screens.shot(page)
+    screens.shot(page, guide="portal-track")
 
 
 def test_the_portal_refuses_a_wrong_phone(screens, shop):

@@ -19,20 +19,21 @@ def test_agent_finds_customer_by_phone_and_opens_ticket(screens, shop):
     box = page.get_by_label("电话、序列号/IMEI、姓名、公司或工单号")
     box.press_sequentially("1391234", delay=40)
     expect(page.locator("#hotline-results")).to_contain_text("张伟")
+    screens.shot(page, "search", guide="agent-search")
     box.press("ArrowDown")
     expect(page.locator("#hotline-results a").first).to_be_focused()
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/customers/\d+/$"))
     expect(page.locator("h1")).to_contain_text("张伟")
     expect(page.get_by_text("在保")).to_be_visible()
-    screens.shot(page, "archive")
+    screens.shot(page, "archive", guide="agent-archive")
     page.get_by_role("link", name="新建工单").click()
     page.get_by_label("故障摘要").fill("屏幕不显示")
     page.get_by_label("设备").select_option("XY2601000001")
     page.get_by_role("button", name="提交工单").click()
     # then
     expect(page.locator(".script")).to_contain_text("工程师将在5分钟内与您联系")
-    screens.shot(page)
+    screens.shot(page, guide="agent-script")
     ticket = Ticket.objects.get()
     assert (ticket.customer_id, ticket.device.serial, ticket.summary, ticket.status,
             ticket.created_by.username) == (shop["customer"].pk, "XY2601000001", "屏幕不显示",
