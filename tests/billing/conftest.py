@@ -56,3 +56,39 @@ def finance_api(cashier):
 @pytest.fixture
 def boss_api(boss):
     return ApiClient(boss)
+
+
+@pytest.fixture
+def hotline(point):
+    return UserFactory(username="agent_sjz", role="agent", service_point=point)
+
+
+@pytest.fixture
+def tech(point):
+    return UserFactory(username="tech_sjz", name="王工", role="engineer", service_point=point,
+                       skills=["手机"])
+
+
+@pytest.fixture
+def hotline_api(hotline):
+    return ApiClient(hotline)
+
+
+@pytest.fixture
+def tech_api(tech):
+    return ApiClient(tech)
+
+
+@pytest.fixture
+def api_urls(settings):
+    settings.ROOT_URLCONF = "tests.billing.urls"
+
+
+def act(api, ticket_id, action, **fields):
+    """POST /tickets/{id}/actions/{action}; returns the response."""
+    return api.post(f"/tickets/{ticket_id}/actions/{action}", fields)
+
+
+def error_of(response):
+    return response.status_code, response.json()["error"]["code"], \
+        response.json()["error"]["field"]

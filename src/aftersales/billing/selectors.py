@@ -96,14 +96,13 @@ def coverage_for(*, ticket, on: date | None = None) -> fees.Coverage:
 
 def visits_of(*, ticket) -> list[fees.VisitInput]:
     """The trips made for the ticket's fault, in order; the second and later are revisits.
-    A visit not checked out yet counts as a short one."""
+    A visit still in progress counts until now."""
     trips = []
+    now = timezone.now()
     for visit in sorted(ticket.visits.all(), key=lambda v: v.trip_no):
         if visit.arrived_at is None:
             continue
-        seconds = 0
-        if visit.departed_at is not None:
-            seconds = max(0, int((visit.departed_at - visit.arrived_at).total_seconds()))
+        seconds = max(0, int(((visit.departed_at or now) - visit.arrived_at).total_seconds()))
         trips.append(fees.VisitInput(hours=Decimal(seconds) / Decimal(3600),
                                      revisit=bool(trips)))
     return trips
