@@ -23,6 +23,9 @@ from aftersales.tickets.tasks import run_sweeps_task
 from tests.factories import CustomerFactory, ServicePointFactory, UserFactory
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
+# A queue of this test session only: other sessions on the same Redis never take our tasks.
+# (One name for the whole session: Celery caches its queue declarations.)
+QUEUE = f"aftersales-test-{uuid.uuid4().hex[:8]}"
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -44,6 +47,15 @@ def wait_for(check, *, timeout=30.0):
         time.sleep(0.1)
 
 
+def reset_clients():
+    """Forget broker and result-backend clients cached while the app ran eagerly."""
+    app._local.__dict__.pop("backend", None)
+    if hasattr(app, "_backend_cache"):
+        app._backend_cache = None
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def redis_worker(transactional_db):
     from celery.contrib.testing.worker import start_worker
@@ -52,7 +64,8 @@ def redis_worker(transactional_db):
     saved = {key: app.conf[key] for key in ("broker_url", "result_backend",
                                             "task_always_eager", "task_default_queue")}
     app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False,
-                    task_default_queue=f"aftersales-test-{uuid.uuid4().hex[:8]}")
+                    task_default_queue=QUEUE)
+    reset_clients()
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING",
                           shutdown_timeout=30) as worker:
@@ -60,6 +73,7 @@ def redis_worker(transactional_db):
             close_worker_connections.delay().get(timeout=30)
     finally:
         app.conf.update(saved)
+        reset_clients()
 
 
 def test_a_sweep_sent_over_redis_runs_in_the_worker(redis_worker):
