@@ -20,7 +20,7 @@ from aftersales.customers.models import Customer
 from aftersales.devices.models import Device
 from aftersales.network.models import User
 
-from . import clocks, events, workflow
+from . import clocks, events, notifications, workflow
 from .models import (
     Complaint,
     Custody,
@@ -117,6 +117,7 @@ def open_ticket(*, actor: User | None, customer: Customer, channel: str, kind: s
     ticket.save(update_fields=clocks.refresh(ticket, now=ticket.created_at))
     if kind == Ticket.Kind.COMPLAINT:
         Complaint.objects.create(ticket=ticket)
+    notifications.notify_ticket_opened(ticket)  # outbox row, sent after commit
     return ticket
 
 
@@ -291,6 +292,7 @@ def schedule_visit(*, actor: User | None, ticket: Ticket, at, version: int | Non
     else:
         visit.scheduled_at = at
         visit.save(update_fields=["scheduled_at"])
+    notifications.notify_appointment(ticket, visit)
     return _finish(actor=actor, ticket=ticket, action="schedule_visit", from_status=before,
                    now=now, fields=set(), data={"at": at.isoformat(), "trip_no": visit.trip_no})
 
@@ -379,6 +381,7 @@ def receive(*, actor: User | None, ticket: Ticket, condition: str = "",
         accessories=items, location=(location or "bench")[:60],
         label=next_number(prefix="CU", period=timezone.localdate(now).strftime("%Y%m%d"),
                           width=4))
+    notifications.notify_send_in(ticket, "received")
     return _finish(actor=actor, ticket=ticket, action="receive", from_status=before, now=now,
                    fields=fields, data={"label": custody.label, "condition": custody.condition,
                                        "accessories": items, "location": custody.location})
@@ -397,6 +400,7 @@ def ship_back(*, actor: User | None, ticket: Ticket, carrier: str = "", tracking
     custody.carrier, custody.tracking_no = (carrier or "")[:40], (tracking_no or "")[:60]
     custody.location = "shipped"
     custody.save(update_fields=["state", "shipped_at", "carrier", "tracking_no", "location"])
+    notifications.notify_send_in(ticket, "shipped_back")
     return _finish(actor=actor, ticket=ticket, action="ship_back", from_status=before, now=now,
                    fields=set(), data={"label": custody.label, "carrier": custody.carrier,
                                        "tracking_no": custody.tracking_no})
@@ -564,6 +568,12 @@ def escalate(*, actor: User | None, ticket: Ticket, reason: str = "",
     if ticket.escalated_at is None:
         ticket.escalated_at = now
         fields.add("escalated_at")
+    notifications.notify_staff(
+        notifications.supervisors_of(ticket), ticket=ticket, kind="escalated",
+        key=now.strftime("%Y%m%d%H%M%S"),
+        subject=_("Ticket %(number)s escalated") % {"number": ticket.number},
+        body=_("Ticket %(number)s (%(summary)s) was escalated to you: %(reason)s") % {
+            "number": ticket.number, "summary": ticket.summary, "reason": reason or "-"})
     return _finish(actor=actor, ticket=ticket, action="escalate", from_status=before, now=now,
                    fields=fields, data={"reason": reason or ""})
 
@@ -592,6 +602,8 @@ def resolve(*, actor: User | None, ticket: Ticket, resolution: str = "",
                       part_sku=_last_part_sku(ticket), reference=ticket.number)
     ticket.resolution = resolution or ""
     fields = _settle_resolution(ticket, now) | {"resolution"}
+    if ticket.mode == Ticket.Mode.SEND_IN and Custody.objects.filter(ticket=ticket).exists():
+        notifications.notify_send_in(ticket, "repaired")
     return _finish(actor=actor, ticket=ticket, action="resolve", from_status=before, now=now,
                    fields=fields, data={"resolution": ticket.resolution,
                                         "charge": getattr(charge, "pk", None)})
