@@ -140,6 +140,9 @@ def test_a_breach_is_reported_and_sticks(make_ticket, hotline_api):
                                           "met_at": "2026-11-23T10:11:00+08:00",
                                           "breached": True, "paused": False}
     assert Ticket.objects.get(pk=ticket.pk).sla_breached is True
+    breach = answered["events"][-1]
+    assert (breach["action"], breach["by"], breach["data"]) == (
+        "sla_breach", None, {"target": "respond", "due": "2026-11-23T02:10:00+00:00"})
 
 
 def test_breaching_in_the_next_hour_is_one_query(make_ticket, hotline_api,
@@ -161,3 +164,24 @@ def test_sla_targets_are_rows_the_admin_edits(make_ticket):
     with time_machine.travel(sh(2026, 11, 23, 10, 0), tick=False):
         ticket = make_ticket(priority="urgent")
     assert ticket.onsite_due == sh(2026, 11, 23, 14, 0)
+
+
+def test_service_point_hours_with_a_lunch_break(make_ticket, point):
+    # given the point works 08:30-11:30 and 14:00-17:00, and the admin makes the urgent
+    # on-site target 4 business hours
+    from aftersales.tickets.models import WorkingWindow
+    from datetime import time
+    WorkingWindow.objects.create(service_point=point, starts=time(8, 30), ends=time(11, 30))
+    WorkingWindow.objects.create(service_point=point, starts=time(14), ends=time(17))
+    SLATarget.objects.filter(name="onsite", priority="urgent").update(amount=240,
+                                                                        unit="business")
+    # when a ticket comes in at 10:00 on a Friday
+    with time_machine.travel(sh(2026, 11, 27, 10, 0), tick=False):
+        ticket = make_ticket(priority="urgent")
+    # then 1.5 h before lunch, 2.5 h after: 16:30; the 10-minute respond clock ignores hours
+    assert ticket.onsite_due == sh(2026, 11, 27, 16, 30)
+    assert ticket.respond_due == sh(2026, 11, 27, 10, 10)
+    # and one at 16:00 runs over the weekend to Monday 11:30
+    with time_machine.travel(sh(2026, 11, 27, 16, 0), tick=False):
+        late = make_ticket(priority="urgent")
+    assert late.onsite_due == sh(2026, 11, 30, 11, 30)

@@ -273,3 +273,28 @@ def test_product_feedback_goes_to_rd(make_ticket, tech_api, hotline_api, tech):
         "PF202611-0001", "sent", "X9")
     listed = hotline_api.get("/product-feedback").json()
     assert [f["number"] for f in listed["items"]] == ["PF202611-0001"]
+
+
+def test_assign_while_on_hold_resumes_as_assigned(make_ticket, hotline_api, tech):
+    ticket = make_ticket()
+    act(hotline_api, ticket, "hold", reason="customer")
+    held = act(hotline_api, ticket, "assign", engineer=tech.pk).json()
+    resumed = act(hotline_api, ticket, "resume").json()
+    assert (held["status"], held["engineer"]) == ("on_hold", tech.pk)
+    assert resumed["status"] == "assigned"
+
+
+def test_every_action_is_in_the_openapi(anon_api):
+    from aftersales.tickets.workflow import ACTIONS
+    schema = anon_api.get("/openapi.json").json()
+    action = schema["paths"]["/api/v1/tickets/{ticket_id}/actions/{action}"]["post"]
+    param = next(p for p in action["parameters"] if p["name"] == "action")
+    assert set(param["schema"]["enum"]) == set(ACTIONS)
+    assert {"respond", "assign", "schedule_visit", "arrive", "depart", "receive", "ship_back",
+            "diagnose", "quote", "approve_quote", "reject_quote", "use_part", "hold",
+            "resume", "escalate", "resolve", "sign_off", "refuse_payment", "callback",
+            "close", "cancel", "reopen"} <= set(ACTIONS)
+    for path in ("/api/v1/tickets", "/api/v1/tickets/{ticket_id}",
+                 "/api/v1/tickets/{ticket_id}/suggestions",
+                 "/api/v1/tickets/{ticket_id}/complaint", "/api/v1/tickets/{ticket_id}/feedback"):
+        assert path in schema["paths"]

@@ -192,10 +192,19 @@ def _finish(*, actor: User | None, ticket: Ticket, action: str, from_status: str
         ticket.status = target
     ticket.version += 1
     fields = set(fields) | {"status", "version", "updated_at"}
+    met_before = {name: getattr(ticket, f"{name}_met_at") for name in clocks.TARGETS}
     fields.update(clocks.refresh(ticket, now=now))
     ticket.save(update_fields=sorted(fields))
     events.transitioned(ticket=ticket, action=action, actor=actor, at=now,
                         from_status=from_status, data=data)
+    stopped = ticket.status in clocks.FINAL and from_status not in clocks.FINAL
+    for name in clocks.TARGETS:
+        due, met_at = getattr(ticket, f"{name}_due"), getattr(ticket, f"{name}_met_at")
+        if due is None:
+            continue
+        if (met_at is not None and met_before[name] is None and met_at > due) or (
+                met_at is None and stopped and now > due):
+            events.sla_breached(ticket=ticket, target=name, due=due, at=now)
     return ticket
 
 
@@ -246,11 +255,15 @@ def assign(*, actor: User | None, ticket: Ticket, engineer: User,
         raise Forbidden(_("Only a manager may reassign a job."), code="reassign_needs_manager")
     previous = ticket.engineer_id
     ticket.engineer = engineer
+    fields = {"engineer"}
     if ticket.status in (S.NEW, S.RESPONDED):
         ticket.status = S.ASSIGNED
+    elif ticket.status == S.ON_HOLD and ticket.status_before_hold in (S.NEW, S.RESPONDED):
+        ticket.status_before_hold = S.ASSIGNED
+        fields.add("status_before_hold")
     Visit.objects.filter(ticket=ticket, arrived_at__isnull=True).update(engineer=engineer)
     return _finish(actor=actor, ticket=ticket, action="assign", from_status=before,
-                   now=timezone.now(), fields={"engineer"},
+                   now=timezone.now(), fields=fields,
                    data={"engineer": engineer.pk, "previous": previous})
 
 

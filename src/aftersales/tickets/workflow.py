@@ -33,7 +33,7 @@ class Rule:
 ALLOWED: dict[str, Rule] = {
     "respond": Rule(frozenset({S.NEW}), S.RESPONDED),
     "assign": Rule(frozenset({S.NEW, S.RESPONDED, S.ASSIGNED, S.SCHEDULED, S.DIAGNOSED,
-                              S.AWAITING_APPROVAL, S.IN_REPAIR}), ASSIGNED_IF_NEW),
+                              S.AWAITING_APPROVAL, S.IN_REPAIR, S.ON_HOLD}), ASSIGNED_IF_NEW),
     "schedule_visit": Rule(frozenset({S.ASSIGNED, S.SCHEDULED, S.DIAGNOSED,
                                       S.AWAITING_APPROVAL, S.IN_REPAIR}), S.SCHEDULED),
     "approve_visit": Rule(_WORKING - {S.ON_SITE}, SAME),
