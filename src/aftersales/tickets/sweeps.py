@@ -96,8 +96,9 @@ def sweep_phone_escalations(*, now: datetime) -> int:
     def handle(ticket: Ticket) -> bool:
         message = _("Not solved by phone in time: decide on an on-site visit")
         if not _alert_and_tell(ticket, kind=K.PHONE_ESCALATION, due=ticket.escalate_due,
-                               now=now, message=message):
+                               now=now, message=message, tell=False):
             return False
+        # the workflow's escalate action tells the supervisors itself
         services.escalate(actor=None, ticket=ticket, reason=message)
         return True
     return _each(rows, handle)
