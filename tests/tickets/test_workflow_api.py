@@ -5,6 +5,7 @@ import pytest
 import time_machine
 
 from aftersales.tickets.models import Ticket, TicketEvent, Visit
+from aftersales.tickets.workflow import ALLOWED
 
 from .conftest import act, error_code
 
@@ -298,3 +299,26 @@ def test_every_action_is_in_the_openapi(anon_api):
                  "/api/v1/tickets/{ticket_id}/suggestions",
                  "/api/v1/tickets/{ticket_id}/complaint", "/api/v1/tickets/{ticket_id}/feedback"):
         assert path in schema["paths"]
+
+
+FULL_FIELDS = {"note": "n", "at": "2026-11-30T09:00:00+08:00", "outcome": "fixed",
+               "condition": "ok", "carrier": "顺丰", "fault_code": "F-SCR", "findings": "x",
+               "sku": "SCR-X9", "qty": 1, "reason": "customer", "resolution": "done",
+               "signed_by": "刘先生", "satisfaction": 5}
+
+
+@pytest.mark.parametrize("action", sorted(a for a, rule in ALLOWED.items()
+                                           if "closed" not in rule.sources))
+def test_every_action_not_allowed_on_a_closed_ticket_is_refused(make_ticket, admin_api,
+                                                                 tech, action):
+    # given a closed ticket (an administrator, so no role rule is what refuses)
+    _fault()
+    ticket = make_ticket(mode="remote")
+    for step, fields in (("assign", {"engineer": tech.pk}), ("resolve", {}), ("close", {})):
+        assert act(admin_api, ticket, step, **fields).status_code == 200
+    before = snapshot(ticket)
+    # when
+    response = act(admin_api, ticket, action, engineer=tech.pk, **FULL_FIELDS)
+    # then
+    assert (response.status_code, error_code(response)) == (409, "invalid_transition")
+    assert snapshot(ticket) == before
