@@ -180,3 +180,28 @@ def test_bad_lines_name_the_field(branch_keeper_api, hq_stocked, branch_store):
         assert answer.status_code == 422, lines
         assert answer.json()["error"]["field"] == field
     assert Requisition.objects.count() == 0
+
+
+def test_credit_is_checked_again_on_approval(branch_keeper_api, keeper_api, hq_stocked,
+                                             branch_store, screen, stock):
+    # given: 2,000.00 asked while the point holds nothing; then it receives 8,500.00
+    req = ask(branch_keeper_api, hq_stocked, branch_store, ("SCR-X9", 20)).json()
+    stock(branch_store, screen, 85)
+    # when
+    answer = keeper_api.post(f"/requisitions/{req['id']}/approve")
+    # then
+    assert (answer.status_code, answer.json()["error"]["code"]) == (409, "deposit_exceeded")
+    assert Requisition.objects.get(pk=req["id"]).status == "pending"
+
+
+def test_requisition_list_costs_a_fixed_number_of_queries(branch_keeper_api, hq_stocked,
+                                                          branch_store, part_factory,
+                                                          django_assert_num_queries):
+    # given
+    for i in range(4):
+        part_factory(sku=f"P-{i}", cost="1.00")
+        ask(branch_keeper_api, hq_stocked, branch_store, (f"P-{i}", 1), ("SCR-X9", 1))
+    # when / then: auth, the page, its lines with their parts
+    with django_assert_num_queries(3):
+        answer = branch_keeper_api.get("/requisitions")
+    assert [len(r["lines"]) for r in answer.json()["items"]] == [2, 2, 2, 2]

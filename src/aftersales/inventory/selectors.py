@@ -3,7 +3,7 @@ warehouses and what is in them (404 for anything else)."""
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from aftersales.core.errors import NotFound
@@ -14,6 +14,7 @@ from . import planning
 from .models import (
     FaultyPartReturn,
     Requisition,
+    RequisitionLine,
     RequisitionPolicy,
     ReturnedUnit,
     StockCount,
@@ -160,7 +161,8 @@ def _either_side(qs: QuerySet, *, actor) -> QuerySet:
 def _requisitions() -> QuerySet[Requisition]:
     return (Requisition.objects
             .select_related("from_warehouse__service_point", "to_warehouse__service_point")
-            .prefetch_related("lines__part"))
+            .prefetch_related(Prefetch("lines", queryset=RequisitionLine.objects
+                                       .select_related("part").order_by("id"))))
 
 
 def requisition_list(*, actor, status: str | None = None) -> QuerySet[Requisition]:
