@@ -163,6 +163,11 @@ IMAP_USER = env.str("AFTERSALES_IMAP_USER", default="")
 IMAP_PASSWORD = env.str("AFTERSALES_IMAP_PASSWORD", default="")
 IMAP_SSL = env.bool("AFTERSALES_IMAP_SSL", default=True)
 IMAP_MAILBOX = env.str("AFTERSALES_IMAP_MAILBOX", default="INBOX")
+MAIL_FETCH_INTERVAL_SECONDS = env.int("AFTERSALES_MAIL_FETCH_INTERVAL_SECONDS", default=600)
+if IMAP_HOST:  # "e-mail read every 10 min"
+    CELERY_BEAT_SCHEDULE["fetch_mail"] = {
+        "task": "aftersales.tickets.tasks.fetch_mail_task",
+        "schedule": float(MAIL_FETCH_INTERVAL_SECONDS)}
 
 # Public API rate limits (requests per window, per client IP and per ticket number).
 PUBLIC_RATE_LIMIT_WINDOW_SECONDS = env.int("AFTERSALES_PUBLIC_RATE_WINDOW", default=60)

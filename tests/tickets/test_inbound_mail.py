@@ -165,3 +165,30 @@ def test_without_a_mailbox_configured_the_command_says_so(settings, db):
     settings.IMAP_HOST = ""
     with pytest.raises(CommandError, match="AFTERSALES_IMAP_HOST"):
         fetch()
+
+
+def test_the_scheduled_task_reads_the_mailbox_in_embedded_mode(imap, mailbox, customer):
+    from aftersales.tickets.tasks import fetch_mail_task
+
+    mailbox.deliver(mail())
+    assert fetch_mail_task.delay().get() == {"tickets": 1, "replies": 0, "unknown": 0,
+                                             "failed": 0}
+    assert Ticket.objects.count() == 1
+
+
+def test_the_embedded_scheduler_reads_mail_once_per_interval(imap, mailbox, customer):
+    from aftersales.tickets.sweeps import EmbeddedScheduler
+
+    scheduler = EmbeddedScheduler(interval=60, mail_interval=600)
+    mailbox.deliver(mail())
+    scheduler.fetch_mail_when_due()
+    mailbox.deliver(mail(message_id="<m2@hbdl.example.cn>"))
+    scheduler.fetch_mail_when_due()  # not due again yet
+    assert Ticket.objects.count() == 1
+
+
+def test_without_a_mailbox_the_task_does_nothing(settings, db):
+    from aftersales.tickets.tasks import fetch_mail_task
+
+    settings.IMAP_HOST = ""
+    assert fetch_mail_task.delay().get() == {}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime, timedelta
 
 from django.db import close_old_connections, connections, transaction
@@ -172,13 +173,30 @@ def run_sweeps(*, now: datetime | None = None) -> dict[str, int]:
     return done
 
 
+def fetch_mail_if_configured() -> dict[str, int]:
+    """Read the service mailbox once when one is configured (AFTERSALES_IMAP_HOST)."""
+    from django.conf import settings
+
+    from .inbound_mail import fetch_mail
+
+    if not settings.IMAP_HOST:
+        return {}
+    summary = fetch_mail(host=settings.IMAP_HOST, port=settings.IMAP_PORT,
+                         user=settings.IMAP_USER, password=settings.IMAP_PASSWORD,
+                         use_ssl=settings.IMAP_SSL, mailbox=settings.IMAP_MAILBOX)
+    return {"tickets": summary.tickets, "replies": summary.replies,
+            "unknown": summary.unknown, "failed": summary.failed}
+
+
 class EmbeddedScheduler(threading.Thread):
     """Embedded mode (no broker): runs the sweeps every `interval` seconds in a daemon
     thread of the serving process. A run that fails is logged; the next one runs anyway."""
 
-    def __init__(self, *, interval: float):
+    def __init__(self, *, interval: float, mail_interval: float | None = None):
         super().__init__(name="aftersales-sweeps", daemon=True)
         self.interval = interval
+        self.mail_interval = mail_interval
+        self.mail_due = 0.0
         self.stopped = threading.Event()
 
     def run(self) -> None:
@@ -186,8 +204,18 @@ class EmbeddedScheduler(threading.Thread):
             close_old_connections()
             try:
                 self.run_once()
+                self.fetch_mail_when_due()
             finally:
                 connections.close_all()  # no connection is held between runs (or forks)
+
+    def fetch_mail_when_due(self) -> None:
+        if not self.mail_interval or time.monotonic() < self.mail_due:
+            return
+        self.mail_due = time.monotonic() + self.mail_interval
+        try:
+            fetch_mail_if_configured()
+        except Exception:
+            log.exception("Reading the service mailbox failed")
 
     def run_once(self) -> dict[str, int] | None:
         try:
@@ -203,7 +231,8 @@ class EmbeddedScheduler(threading.Thread):
         self.stopped.set()
 
 
-def start_embedded_scheduler(*, interval: float) -> EmbeddedScheduler:
-    scheduler = EmbeddedScheduler(interval=interval)
+def start_embedded_scheduler(*, interval: float,
+                             mail_interval: float | None = None) -> EmbeddedScheduler:
+    scheduler = EmbeddedScheduler(interval=interval, mail_interval=mail_interval)
     scheduler.start()
     return scheduler

@@ -17,3 +17,9 @@ def sweep_task(name: str) -> int:
     from django.utils import timezone
 
     return sweeps.SWEEPS[name](now=timezone.now())
+
+
+@shared_task(name="aftersales.tickets.tasks.fetch_mail_task")
+def fetch_mail_task() -> dict[str, int]:
+    """Read the service mailbox (scheduled every 10 min when AFTERSALES_IMAP_HOST is set)."""
+    return sweeps.fetch_mail_if_configured()

@@ -40,6 +40,7 @@ class Command(BaseCommand):
             # Embedded mode (no broker): the sweeps run in a thread of this process.
             from aftersales.tickets.sweeps import start_embedded_scheduler
 
-            start_embedded_scheduler(interval=settings.SWEEP_INTERVAL_SECONDS)
+            start_embedded_scheduler(interval=settings.SWEEP_INTERVAL_SECONDS,
+                                     mail_interval=settings.MAIL_FETCH_INTERVAL_SECONDS)
         self.stdout.write(f"Serving Aftersales on http://{bind}/")
         Server().run()
