@@ -231,6 +231,11 @@ def load_demo(*, customers: int = 200, devices: int = 1000, seed: int = 20261123
             devices=covered)
         contract_count += 1
 
+    from aftersales.catalog.knowledge_demo import load_knowledge_demo
+    from aftersales.inventory.demo import load_inventory_demo
+
     summary = {"service_points": len(points), "staff": len(staff), "customers": len(people),
-               "devices": len(made), "contracts": contract_count}
+               "devices": len(made), "contracts": contract_count,
+               "knowledge_articles": load_knowledge_demo(actor=root)}
+    summary.update(load_inventory_demo(actor=root, seed=seed))
     return summary
