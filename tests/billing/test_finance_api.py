@@ -106,10 +106,10 @@ def test_daily_takings_by_method(finance_api, point_cashier, admin_user, custome
     frozen.shift(timedelta(days=-1))
     services.record_payment(actor=admin_user, ticket=tickets[0], amount=D("10.00"), method="cash")
     frozen.shift(timedelta(days=1, hours=13))  # 23:00 in Shanghai, still the 23rd
-    services.record_payment(actor=admin_user, ticket=tickets[0], amount=D("20.00"), method="cash")
-    services.record_payment(actor=admin_user, ticket=tickets[1], amount=D("150.00"), method="wechat")
-    services.record_payment(actor=admin_user, ticket=tickets[2], amount=D("0.10"), method="cash")
-    services.record_payment(actor=admin_user, ticket=other, amount=D("7.00"), method="card")
+    for ticket, amount, method in [(tickets[0], "20.00", "cash"), (tickets[1], "150.00", "wechat"),
+                                   (tickets[2], "0.10", "cash"), (other, "7.00", "card")]:
+        services.record_payment(actor=admin_user, ticket=ticket, amount=D(amount),
+                                method=method)
     # when
     body = finance_api.get("/finance/takings", {"date": "2026-11-23"}).json()
     scoped = ApiClient(point_cashier).get("/finance/takings", {"date": "2026-11-23"}).json()
