@@ -18,7 +18,7 @@ from aftersales.celery import app
 from aftersales.notifications.models import Alert, Outbox
 from aftersales.notifications.services import queue_notification
 from aftersales.tickets import services as tickets
-from aftersales.tickets.models import TicketEvent
+from aftersales.tickets.models import SLATarget, TicketEvent
 from aftersales.tickets.tasks import run_sweeps_task
 from tests.factories import CustomerFactory, ServicePointFactory, UserFactory
 
@@ -77,7 +77,12 @@ def redis_worker(transactional_db):
 
 
 def test_a_sweep_sent_over_redis_runs_in_the_worker(redis_worker):
-    # given: a ticket nobody answered, opened an hour ago; its point's manager has e-mail
+    # given: the 10-minute first-response target (re-seeded: an earlier transactional test
+    # may have flushed the migration's rows), a ticket nobody answered, opened an hour
+    # ago, and its point's manager with an e-mail address
+    SLATarget.objects.get_or_create(name="respond", priority="", mode="", kind="",
+                                    defaults={"amount": 10, "unit": "clock",
+                                              "starts_on": "opened"})
     point = ServicePointFactory(code="RD1")
     UserFactory(username="rd_boss", role="manager", service_point=point,
                 email="boss@example.cn")
