@@ -173,6 +173,9 @@ if IMAP_HOST:  # "e-mail read every 10 min"
 PUBLIC_RATE_LIMIT_WINDOW_SECONDS = env.int("AFTERSALES_PUBLIC_RATE_WINDOW", default=60)
 PUBLIC_RATE_LIMIT_PER_IP = env.int("AFTERSALES_PUBLIC_RATE_PER_IP", default=30)
 PUBLIC_RATE_LIMIT_PER_TICKET = env.int("AFTERSALES_PUBLIC_RATE_PER_TICKET", default=10)
+# Behind a reverse proxy every client has the proxy's address: name the header the proxy
+# sets with the client's (e.g. HTTP_X_REAL_IP). Empty: REMOTE_ADDR.
+PUBLIC_CLIENT_IP_HEADER = env.str("AFTERSALES_CLIENT_IP_HEADER", default="")
 
 EMAIL_BACKEND = env.str(
     "AFTERSALES_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"

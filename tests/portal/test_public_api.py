@@ -211,3 +211,15 @@ def test_public_endpoints_are_in_the_openapi_without_auth(anon_api):
                  "/api/v1/public/warranty/{serial}", "/api/v1/public/bookings"):
         operations = paths[path].values()
         assert all("security" not in op for op in operations), path
+
+
+def test_behind_a_proxy_the_configured_header_names_the_client(anon_api, settings):
+    # given: every request arrives from the proxy's address
+    settings.PUBLIC_RATE_LIMIT_PER_IP = 1
+    settings.PUBLIC_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    with time_machine.travel("2026-11-23 10:00:00 +0800", tick=False):
+        codes = [anon_api.get("/public/warranty/NOPE", REMOTE_ADDR="10.9.9.9",
+                              HTTP_X_REAL_IP=ip).status_code
+                 for ip in ("1.1.1.1", "2.2.2.2", "1.1.1.1")]
+    # then: each client has its own window
+    assert codes == [404, 404, 429]

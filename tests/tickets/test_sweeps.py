@@ -263,3 +263,16 @@ def test_a_resolved_ticket_is_never_swept(customer, desk, boss):
     assert Ticket.objects.get(pk=ticket.pk).escalated_at is None
     # answered (late) before the sweep came by: the clock shows the breach, no alert
     assert done["response_overdue"] == 0
+
+
+def test_the_alert_list_costs_a_fixed_number_of_queries(customer, boss,
+                                                       django_assert_num_queries):
+    # given: several alerts
+    for _ in range(3):
+        open_at(START, customer)
+    sweep_at("2026-11-23 09:30 +0800")
+    api = ApiClient(boss)
+    # when / then: the token, then one page of alerts with their tickets and customers
+    with django_assert_num_queries(2):
+        body = api.get("/alerts").json()
+    assert len(body["items"]) == 3

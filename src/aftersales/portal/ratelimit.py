@@ -35,6 +35,12 @@ def hit(key: str, *, limit: int, window: int) -> int:
 
 
 def client_ip(request) -> str:
+    header = settings.PUBLIC_CLIENT_IP_HEADER
+    if header:
+        # X-Forwarded-For style lists: the proxy appends, so the last entry is its own view
+        forwarded = request.META.get(header, "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
