@@ -238,4 +238,7 @@ def load_demo(*, customers: int = 200, devices: int = 1000, seed: int = 20261123
                "devices": len(made), "contracts": contract_count,
                "knowledge_articles": load_knowledge_demo(actor=root)}
     summary.update(load_inventory_demo(actor=root, seed=seed))
+    from aftersales.tickets.demo import load_tickets_demo
+
+    summary.update(load_tickets_demo(actor=staff["manager"], seed=seed))
     return summary
