@@ -276,3 +276,46 @@ def test_the_alert_list_costs_a_fixed_number_of_queries(customer, boss,
     with django_assert_num_queries(2):
         body = api.get("/alerts").json()
     assert len(body["items"]) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_raise_one_alert():
+    import threading
+
+    from django.db import connections
+
+    from aftersales.tickets.models import SLATarget
+
+    # given (transactional: the two runs have their own connections)
+    SLATarget.objects.get_or_create(name="respond", priority="", mode="", kind="",
+                                    defaults={"amount": 10, "unit": "clock",
+                                              "starts_on": "opened"})
+    point = ServicePointFactory(code="SWT")
+    UserFactory(username="swt_boss", role="manager", service_point=point,
+                email="boss@example.cn")
+    ticket = open_at(START, CustomerFactory(service_point=point))
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(run_sweeps()["response_overdue"])
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    # when
+    with time_machine.travel("2026-11-23 09:30 +0800", tick=False):
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    # then
+    assert errors == []
+    assert sorted(results) == [0, 1]
+    assert Alert.objects.filter(ticket=ticket).count() == 1
+    assert TicketEvent.objects.filter(ticket=ticket, action="response_overdue").count() == 1
+    assert Outbox.objects.filter(kind="response_overdue").count() == 1

@@ -77,7 +77,9 @@ def send_outbox(*, outbox_id: int) -> Outbox | None:
     try:
         backend_for(row.channel).send(recipient=row.recipient, subject=row.subject,
                                       body=row.body)
-    except (SendFailed, OSError) as exc:
+    except Exception as exc:  # SendFailed, or whatever a provider's client raises
+        if not isinstance(exc, (SendFailed, OSError)):
+            log.exception("Backend for %s raised unexpectedly", row.channel)
         row.last_error = str(exc)[:300]
         row.locked_until = None
         row.status = (Outbox.Status.FAILED if row.attempts >= MAX_ATTEMPTS
