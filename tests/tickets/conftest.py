@@ -84,11 +84,6 @@ def make_ticket(customer, device, hotline):
     return make
 
 
-@pytest.fixture(autouse=True)
-def _api_only_urls(settings):
-    settings.ROOT_URLCONF = "tests.tickets.urls"
-
-
 def act(api, ticket_or_id, action, **fields):
     """POST /tickets/{id}/actions/{action}; returns the response."""
     ticket_id = getattr(ticket_or_id, "pk", ticket_or_id)
