@@ -2,7 +2,7 @@
 supervisor; backup device after 48 h for annual-contract customers; callbacks due → the
 agents' list. Each runs twice without doing anything twice. Embedded (eager) here; over a
 real Redis and Celery worker in test_sweeps_on_celery.py."""
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 import time_machine

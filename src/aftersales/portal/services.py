@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from aftersales.core.errors import Conflict, NotFound, ValidationFailed
+from aftersales.core.errors import Conflict, ValidationFailed
 from aftersales.core.numbering import next_number
 from aftersales.core.validation import clean_phone, clean_required
 from aftersales.customers.models import Customer, Zone
@@ -64,6 +64,3 @@ def rate_ticket(*, number: str, phone: str, satisfaction: int, comment: str = ""
         raise Conflict("nothing_to_rate", _("This request cannot be rated now."))
     return tickets.callback(actor=None, ticket=ticket, satisfaction=satisfaction,
                             comment=(comment or "")[:1000])
-
-
-__all__ = ["NotFound", "book_repair", "rate_ticket"]
