@@ -94,6 +94,18 @@ def test_fee_schedule_is_configuration(boss, customer, device):
     assert quote.total == D("65.00")
 
 
+def test_json_numbers_and_strings_are_exact(boss, customer, device):
+    ticket = diagnosed(open_test_ticket(actor=boss, customer=customer, device=device),
+                       covered=False)
+    quote = services.quote_ticket(actor=boss, ticket=ticket, lines=[
+        {"kind": "part", "description": "a", "qty": 3, "unit_price": 0.1},
+        {"kind": "labour", "description": "b", "qty": 1, "unit_price": "2.67"},
+        {"kind": "factory_repair", "description": "c", "qty": 1, "unit_price": 100}])
+    assert [line.amount for line in quote.lines.order_by("position")] == [
+        D("0.30"), D("2.67"), D("100.00")]
+    assert quote.total == D("102.97")
+
+
 def test_part_price_from_catalog(boss, customer, device):
     PartFactory(sku="LCD-9", name="屏幕总成", price="420.00")
     ticket = diagnosed(open_test_ticket(actor=boss, customer=customer, device=device),
@@ -112,8 +124,14 @@ def test_part_price_from_catalog(boss, customer, device):
      "lines.1.kind"),
     ([{"kind": "part", "description": "x", "qty": 1, "unit_price": D("-1")}], 0,
      "lines.0.unit_price"),
-    ([{"kind": "part", "description": "x", "qty": 1, "unit_price": 9.99}], 0,
+    ([{"kind": "part", "description": "x", "qty": 1, "unit_price": "9.999"}], 0,
      "lines.0.unit_price"),
+    ([{"kind": "part", "description": "x", "qty": 1, "unit_price": "abc"}], 0,
+     "lines.0.unit_price"),
+    ([{"kind": "part", "description": "x", "qty": 1, "unit_price": True}], 0,
+     "lines.0.unit_price"),
+    ([{"kind": "part", "description": "x", "qty": 1.0, "unit_price": "1"}], 0,
+     "lines.0.qty"),
     ([{"kind": "part", "description": "x", "qty": 1}], 0, "lines.0.unit_price"),
     ([{"kind": "part", "qty": 1, "sku": "NOPE"}], 0, "lines.0.sku"),
     ([{"kind": "labour", "description": " ", "qty": 1, "unit_price": D("1")}], 0,

@@ -77,6 +77,22 @@ def check_intake(*, customer: Customer, device=None, kind: str) -> None:
 # --------------------------------------------------------------------------
 
 
+def _amount_in(value: object, *, field: str) -> Decimal:
+    """A client's amount: a string, an integer or a JSON number, at most two decimals.
+    A JSON number arrives as a float; its shortest decimal form is what the client wrote."""
+    if isinstance(value, float):
+        value = repr(value)
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise ValidationFailed(_("Not a valid amount."), field=field)
+    try:
+        amount = Decimal(value.strip() if isinstance(value, str) else value)
+    except InvalidOperation:
+        raise ValidationFailed(_("Not a valid amount."), field=field) from None
+    if not amount.is_finite() or amount.as_tuple().exponent < -2:
+        raise ValidationFailed(_("An amount has at most two decimals."), field=field)
+    return fees.money(amount)
+
+
 def _item(index: int, raw: object) -> fees.ItemInput:
     """One engineer-entered line; every refusal names its field (lines.<i>.<key>)."""
     prefix = f"lines.{index}."
@@ -112,10 +128,7 @@ def _item(index: int, raw: object) -> fees.ItemInput:
             raise ValidationFailed(_("A price is required for a line without a part."),
                                    field=prefix + "unit_price")
         unit_price = part.price
-    try:
-        unit_price = fees.money(unit_price)
-    except (TypeError, ValueError, InvalidOperation):
-        raise ValidationFailed(_("Not a valid amount."), field=prefix + "unit_price") from None
+    unit_price = _amount_in(unit_price, field=prefix + "unit_price")
     if unit_price < 0 or unit_price >= Decimal("1e10"):
         raise ValidationFailed(_("The price must not be negative."),
                                field=prefix + "unit_price")
