@@ -21,11 +21,20 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+SNAPSHOT: dict[str, str | None] = {"rows": None}
+
+
 @pytest.fixture(scope="session")
-def chromium():
+def chromium(django_db_setup):
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (./dev test installs it as root)")
+    from django.db import connection
     from playwright.sync_api import sync_playwright
+
+    # Playwright runs an event loop in this thread, and Django's connections are local to
+    # the async context: the test code then gets a fresh connection object, without the
+    # migrations' rows that serialized_rollback restores. Keep them for ensure_seeded_rules.
+    SNAPSHOT["rows"] = getattr(connection, "_test_serialized_contents", None)
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
@@ -92,10 +101,29 @@ def screens(chromium, live_server, request):
     s.close()
 
 
+def ensure_seeded_rules():
+    """The rule rows the data migrations seed (fee schedule, SLA targets, ...) must be there.
+
+    Transactional tests flush every table afterwards and serialized_rollback puts the
+    migrations' rows back from a snapshot kept on the connection object; inside
+    Playwright's event loop the connection object is another one (see `chromium`), so the
+    snapshot is handed over here and the rows restored when the flush took them."""
+    from django.db import connection
+
+    from aftersales.billing.models import ZoneFee
+
+    snapshot = getattr(connection, "_test_serialized_contents", None) or SNAPSHOT["rows"]
+    if snapshot:
+        connection._test_serialized_contents = snapshot
+        if not ZoneFee.objects.exists():
+            connection.creation.deserialize_db_from_string(snapshot)
+
+
 @pytest.fixture
 def shop(db):
     """A small service organisation: HQ, one of each role, a customer with a phone in
     warranty, fault codes and a part."""
+    ensure_seeded_rules()
     from aftersales.catalog.models import FaultCode
     from tests.factories import (CustomerFactory, DeviceFactory, PartFactory,
                                  ProductModelFactory, ServicePointFactory, UserFactory)
