@@ -41,3 +41,18 @@ def test_edited_rows_feed_the_engine():
     assert schedule.fees_for("prefecture").revisit_surcharge == D("80.00")
     assert schedule.long_visit_zones == ("city", "prefecture")
     assert (schedule.long_visit_hours, schedule.max_visits_without_manager) == (D("6.00"), 2)
+
+
+def test_fee_schedule_api(api_urls, agent_api):
+    ZoneFee.objects.filter(zone="province").update(transport=D("550.00"))
+    body = agent_api.get("/fee-schedule").json()
+    assert body == {
+        "zones": [
+            {"zone": "city", "visit": "50.00", "revisit_surcharge": "0.00",
+             "transport": "100.00", "long_visit_counts_double": True},
+            {"zone": "prefecture", "visit": "100.00", "revisit_surcharge": "50.00",
+             "transport": "200.00", "long_visit_counts_double": False},
+            {"zone": "province", "visit": "300.00", "revisit_surcharge": "200.00",
+             "transport": "550.00", "long_visit_counts_double": False}],
+        "long_visit_hours": "8.00", "max_visits_without_manager": 3,
+        "on_spot_limit": "2000.00", "credit_days": 15}

@@ -159,6 +159,9 @@ def test_payments_and_overpayment(hotline_api, tech_api, tech, frozen, customer,
     assert (body["ticket"], body["amount"], body["method"], body["outstanding"],
             body["received_by"]) == (ticket_id, "100.50", "wechat", "249.50", "boss_sjz")
     assert (second.status_code, second.json()["outstanding"]) == (201, "0.00")
+    listed = hotline_api.get("/payments", {"ticket": ticket_id}).json()["items"]
+    assert [(p["amount"], p["method"]) for p in listed] == [("100.50", "wechat"),
+                                                            ("249.50", "alipay")]
     charges = hotline_api.get(f"/tickets/{ticket_id}").json()["charges"]
     assert (charges["paid"], charges["outstanding"]) == ("350.00", "0.00")
     assert hotline_api.get(f"/customers/{customer.pk}").json()["outstanding"] == "0.00"

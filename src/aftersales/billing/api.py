@@ -105,6 +105,57 @@ class StatementList(Schema):
     next: str | None
 
 
+class ZoneFeeOut(Schema):
+    zone: str
+    visit: Money
+    revisit_surcharge: Money
+    transport: Money
+    long_visit_counts_double: bool
+
+
+class FeeScheduleOut(Schema):
+    zones: list[ZoneFeeOut]
+    long_visit_hours: str
+    max_visits_without_manager: int
+    on_spot_limit: Money
+    credit_days: int
+
+
+class PaymentRow(Schema):
+    id: int
+    ticket: int
+    amount: Money
+    method: str
+    received_at: datetime
+    received_by: str | None
+
+
+class PaymentList(Schema):
+    items: list[PaymentRow]
+    next: str | None
+
+
+@router.get("/fee-schedule", response={200: FeeScheduleOut, **ERRORS})
+def get_fee_schedule(request):
+    """The fee table in force (edited in the admin)."""
+    return selectors.fee_schedule_view()
+
+
+@router.get("/payments", response={200: PaymentList, **ERRORS})
+def list_payments(request, ticket: int, page: int = 1, page_size: int = 50):
+    try:
+        found = access_ticket(actor=request.auth, ticket_id=ticket)
+    except NotFound:
+        raise ValidationFailed("Unknown ticket.", field="ticket") from None
+    data = paginate(request, selectors.payment_list(ticket=found), page=page,
+                    page_size=page_size)
+    data["items"] = [{"id": e.pk, "ticket": found.pk, "amount": -e.amount, "method": e.method,
+                      "received_at": e.created_at,
+                      "received_by": e.created_by.username if e.created_by else None}
+                     for e in data["items"]]
+    return data
+
+
 def _payment_out(entry, ticket) -> dict:
     return {"id": entry.pk, "ticket": ticket.pk, "ticket_number": ticket.number,
             "amount": -entry.amount, "method": entry.method, "received_at": entry.created_at,

@@ -58,6 +58,20 @@ def fee_schedule() -> fees.FeeSchedule:
     )
 
 
+def fee_schedule_view() -> dict:
+    """The configured fee table as rows, for reading (API, console)."""
+    policy = BillingPolicy.current()
+    return {"zones": list(ZoneFee.objects.order_by("id")),
+            "long_visit_hours": f"{policy.long_visit_hours:.2f}",
+            "max_visits_without_manager": policy.max_visits_without_manager,
+            "on_spot_limit": policy.on_spot_limit, "credit_days": policy.credit_days}
+
+
+def payment_list(*, ticket) -> QuerySet[LedgerEntry]:
+    return (LedgerEntry.objects.filter(charge__ticket=ticket, kind=LedgerEntry.Kind.PAYMENT)
+            .select_related("created_by").order_by("id"))
+
+
 def covering_contract(*, device_id: int | None, on: date) -> Contract | None:
     """An active contract covering the unit on that day (annual and extended first)."""
     if device_id is None:
