@@ -21,20 +21,11 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-SNAPSHOT: dict[str, str | None] = {"rows": None}
-
-
 @pytest.fixture(scope="session")
-def chromium(django_db_setup):
+def chromium():
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (./dev test installs it as root)")
-    from django.db import connection
     from playwright.sync_api import sync_playwright
-
-    # Playwright runs an event loop in this thread, and Django's connections are local to
-    # the async context: the test code then gets a fresh connection object, without the
-    # migrations' rows that serialized_rollback restores. Keep them for ensure_seeded_rules.
-    SNAPSHOT["rows"] = getattr(connection, "_test_serialized_contents", None)
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
@@ -101,22 +92,46 @@ def screens(chromium, live_server, request):
     s.close()
 
 
-def ensure_seeded_rules():
-    """The rule rows the data migrations seed (fee schedule, SLA targets, ...) must be there.
+_SEEDERS: list = []
 
-    Transactional tests flush every table afterwards and serialized_rollback puts the
-    migrations' rows back from a snapshot kept on the connection object; inside
-    Playwright's event loop the connection object is another one (see `chromium`), so the
-    snapshot is handed over here and the rows restored when the flush took them."""
+
+def _seeders() -> list:
+    """The data migrations' functions (RunPython), in migration order, once per session."""
+    if _SEEDERS:
+        return _SEEDERS
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.db.migrations.operations.special import RunPython
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
+    _SEEDERS.extend(operation.code for migration, _backwards in plan
+                    for operation in migration.operations if isinstance(operation, RunPython))
+    return _SEEDERS
+
+
+def ensure_seeded_rules():
+    """The rule rows the data migrations seed (fee schedule, SLA targets, calendar, ...).
+
+    A transactional test ends with a flush of every table, which takes them away for the
+    next one; Django's serialized_rollback cannot put them back once another app's flush
+    has re-created the content types. So after a flush the data migrations' functions run
+    again, against today's models (their historical ones lack columns added since)."""
+    from django.apps import apps
     from django.db import connection
 
     from aftersales.billing.models import ZoneFee
 
-    snapshot = getattr(connection, "_test_serialized_contents", None) or SNAPSHOT["rows"]
-    if snapshot:
-        connection._test_serialized_contents = snapshot
-        if not ZoneFee.objects.exists():
-            connection.creation.deserialize_db_from_string(snapshot)
+    if ZoneFee.objects.exists():
+        return
+
+    class Editor:  # what RunPython functions may read from their schema editor
+        pass
+
+    editor = Editor()
+    editor.connection = connection
+    for code in _seeders():
+        code(apps, editor)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from aftersales.tickets import services as tickets
 from tests.factories import DeviceFactory, ServicePointFactory
 
 pytestmark = [pytest.mark.browser,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+              pytest.mark.django_db(transaction=True)]
 
 
 def test_warehouse_keeper_approves_ships_and_receives_a_requisition(screens, shop):

@@ -9,7 +9,7 @@ from aftersales.tickets import services as tickets
 from aftersales.tickets.models import Ticket
 
 pytestmark = [pytest.mark.browser,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+              pytest.mark.django_db(transaction=True)]
 
 
 def open_ticket(shop, **extra):

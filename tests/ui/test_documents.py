@@ -10,7 +10,7 @@ from reportlab.lib.units import mm
 from aftersales.tickets import services as tickets
 
 pytestmark = [pytest.mark.browser,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+              pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from aftersales.tickets.models import Ticket
 
 pytestmark = [pytest.mark.browser,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+              pytest.mark.django_db(transaction=True)]
 
 
 def test_agent_finds_customer_by_phone_and_opens_ticket(screens, shop):
