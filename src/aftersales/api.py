@@ -18,6 +18,7 @@ from aftersales.notifications.api import router as alerts_router
 from aftersales.portal.api import public_router
 from aftersales.tickets.api import router as tickets_router
 from aftersales.billing.api import router as billing_router
+from aftersales.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="Aftersales API", version="1", urls_namespace="api", auth=BearerAuth(),
@@ -42,7 +43,8 @@ def obtain_token(request, payload: TokenIn):
 
 
 for router in (network_router, customers_router, catalog_router, devices_router,
-               contracts_router, tickets_router, billing_router, inventory_router):
+               contracts_router, tickets_router, billing_router, inventory_router,
+               reports_router):
     api.add_router("", router)
 api.add_router("", alerts_router)
 api.add_router("/public", public_router)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "aftersales.tickets",
     "aftersales.billing",
     "aftersales.portal",
+    "aftersales.reports",
     "aftersales.notifications",
 ]
 
