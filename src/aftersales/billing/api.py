@@ -9,6 +9,7 @@ from pydantic import Field
 from aftersales.core.api import ERRORS, Money, MoneyIn, paginate
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.scoping import require_role
+from aftersales.contracts.selectors import access_contract
 from aftersales.tickets.selectors import access_ticket
 
 from . import fees, selectors, services
@@ -19,7 +20,8 @@ FINANCE_READERS = ("admin", "manager", "finance")
 
 
 class PaymentIn(Schema):
-    ticket: int
+    ticket: int | None = None
+    contract: int | None = Field(None, description="instead of ticket: a contract sold")
     amount: MoneyIn
     method: Literal["cash", "transfer", "card", "wechat", "alipay"]
     note: str = Field("", max_length=200)
@@ -27,8 +29,10 @@ class PaymentIn(Schema):
 
 class PaymentOut(Schema):
     id: int
-    ticket: int
-    ticket_number: str
+    ticket: int | None
+    ticket_number: str | None
+    contract: int | None
+    contract_number: str | None
     amount: Money
     method: str
     received_at: datetime
@@ -37,8 +41,10 @@ class PaymentOut(Schema):
 
 
 class DebtOut(Schema):
-    ticket: int
-    ticket_number: str
+    ticket: int | None
+    ticket_number: str | None
+    contract: int | None
+    contract_number: str | None
     customer: int
     customer_name: str
     device: str | None
@@ -156,8 +162,11 @@ def list_payments(request, ticket: int, page: int = 1, page_size: int = 50):
     return data
 
 
-def _payment_out(entry, ticket) -> dict:
-    return {"id": entry.pk, "ticket": ticket.pk, "ticket_number": ticket.number,
+def _payment_out(entry, ticket, contract) -> dict:
+    return {"id": entry.pk, "ticket": ticket.pk if ticket else None,
+            "ticket_number": ticket.number if ticket else None,
+            "contract": contract.pk if contract else None,
+            "contract_number": contract.number if contract else None,
             "amount": -entry.amount, "method": entry.method, "received_at": entry.created_at,
             "received_by": entry.created_by.username if entry.created_by else None,
             "outstanding": selectors.charge_outstanding(charge_id=entry.charge_id)}
@@ -165,17 +174,30 @@ def _payment_out(entry, ticket) -> dict:
 
 @router.post("/payments", response={201: PaymentOut, **ERRORS})
 def record_payment(request, payload: PaymentIn):
+    if (payload.ticket is None) == (payload.contract is None):
+        raise ValidationFailed("Give either a ticket or a contract.", field="ticket")
+    ticket = contract = None
     try:
-        ticket = access_ticket(actor=request.auth, ticket_id=payload.ticket)
+        if payload.ticket is not None:
+            ticket = access_ticket(actor=request.auth, ticket_id=payload.ticket)
     except NotFound:
         raise ValidationFailed("Unknown ticket.", field="ticket") from None
-    entry = services.record_payment(actor=request.auth, ticket=ticket, amount=payload.amount,
-                                    method=payload.method, note=payload.note)
-    return Status(201, _payment_out(entry, ticket))
+    try:
+        if payload.contract is not None:
+            contract = access_contract(actor=request.auth, contract_id=payload.contract)
+    except NotFound:
+        raise ValidationFailed("Unknown contract.", field="contract") from None
+    entry = services.record_payment(actor=request.auth, ticket=ticket, contract=contract,
+                                    amount=payload.amount, method=payload.method,
+                                    note=payload.note)
+    return Status(201, _payment_out(entry, ticket, contract))
 
 
 def _debt_out(charge, today: date) -> dict:
-    return {"ticket": charge.ticket_id, "ticket_number": charge.ticket.number,
+    return {"ticket": charge.ticket_id,
+            "ticket_number": charge.ticket.number if charge.ticket_id else None,
+            "contract": charge.contract_id,
+            "contract_number": charge.contract.number if charge.contract_id else None,
             "customer": charge.customer_id, "customer_name": charge.customer.name,
             "device": charge.device.serial if charge.device_id else None,
             "total": charge.charged, "paid": charge.paid, "outstanding": charge.outstanding,
@@ -193,11 +215,12 @@ def list_debts(request, bucket: Literal["current", "1_15", "16_60", "60_plus"] |
 
     today = timezone.localdate()
     page_data = paginate(request, selectors.debt_list(actor=request.auth, today=today,
-                                                      bucket=bucket, customer_id=customer),
+                                                      bucket=bucket, customer_id=customer,
+                                                      include_contracts=True),
                          page=page, page_size=page_size)
     page_data["items"] = [_debt_out(charge, today) for charge in page_data["items"]]
     page_data["totals"] = selectors.debt_totals(actor=request.auth, today=today,
-                                                customer_id=customer)
+                                                customer_id=customer, include_contracts=True)
     return page_data
 
 

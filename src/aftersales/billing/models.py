@@ -195,11 +195,14 @@ class QuoteLine(models.Model):
 
 
 class Charge(models.Model):
-    """What a ticket's customer owes for it; one row per ticket, locked for every money
-    change. The amounts live in the ledger, not here."""
+    """What a customer owes for a ticket or for a contract sold; one row each, locked for
+    every money change. The amounts live in the ledger, not here."""
 
-    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.PROTECT,
-                                  related_name="charge", verbose_name=_("ticket"))
+    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.PROTECT, null=True,
+                                  blank=True, related_name="charge", verbose_name=_("ticket"))
+    contract = models.OneToOneField("contracts.Contract", on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="charge",
+                                    verbose_name=_("contract"))
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT,
                                  related_name="charges", verbose_name=_("customer"))
     device = models.ForeignKey("devices.Device", on_delete=models.PROTECT, null=True,
@@ -218,9 +221,15 @@ class Charge(models.Model):
         verbose_name = _("charge")
         verbose_name_plural = _("charges")
         ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(ticket__isnull=False, contract__isnull=True)
+                           | Q(ticket__isnull=True, contract__isnull=False)),
+                name="charge_for_a_ticket_or_a_contract"),
+        ]
 
     def __str__(self):
-        return f"{self.ticket_id} due {self.due_on}"
+        return f"{self.ticket_id or self.contract_id} due {self.due_on}"
 
 
 class ChargeLine(models.Model):

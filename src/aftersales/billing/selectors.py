@@ -37,7 +37,8 @@ from .models import (
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 CHARGED_KINDS = (LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.ADJUSTMENT)
-POINT_PATH = "ticket__service_point"
+# A debt belongs to the customer's service point (a contract sold has no ticket).
+POINT_PATH = "customer__service_point"
 
 
 # --------------------------------------------------------------------------
@@ -240,11 +241,15 @@ def _bucket_filter(bucket: str, today: date) -> Q:
 
 
 def debt_list(*, actor, today: date | None = None, bucket: str | None = None,
-              customer_id: int | None = None) -> QuerySet[Charge]:
-    """Outstanding debts, oldest due first, with the ticket and customer joined in."""
+              customer_id: int | None = None, include_contracts: bool = False
+              ) -> QuerySet[Charge]:
+    """Outstanding debts, oldest due first, with the ticket and customer joined in.
+    Contracts sold (no ticket) only when asked for: older callers read `charge.ticket`."""
     today = today or timezone.localdate()
     qs = scope(unpaid_charges(), actor=actor, path=POINT_PATH).select_related(
-        "ticket", "customer", "device")
+        "ticket", "contract", "customer", "device")
+    if not include_contracts:
+        qs = qs.filter(ticket__isnull=False)
     if bucket:
         qs = qs.filter(_bucket_filter(bucket, today))
     if customer_id is not None:
@@ -252,11 +257,13 @@ def debt_list(*, actor, today: date | None = None, bucket: str | None = None,
     return qs.order_by("due_on", "id")
 
 
-def debt_totals(*, actor, today: date | None = None,
-                customer_id: int | None = None) -> dict[str, Decimal]:
+def debt_totals(*, actor, today: date | None = None, customer_id: int | None = None,
+                include_contracts: bool = False) -> dict[str, Decimal]:
     """Outstanding per ageing bucket (one query)."""
     today = today or timezone.localdate()
     qs = scope(Charge.objects.all(), actor=actor, path=POINT_PATH)
+    if not include_contracts:
+        qs = qs.filter(ticket__isnull=False)
     if customer_id is not None:
         qs = qs.filter(customer_id=customer_id)
     entries = LedgerEntry.objects.filter(charge__in=qs.values("pk"))
@@ -305,9 +312,12 @@ def subsidy_statement_list(*, actor, month: date | None = None) -> QuerySet[Subs
 def customer_debts(*, customer, today: date | None = None) -> list[dict]:
     """A customer's unpaid charges for the archive page, oldest due first."""
     today = today or timezone.localdate()
-    rows = unpaid_charges().filter(customer_id=customer.pk).select_related("ticket").order_by(
-        "due_on", "id")
-    return [{"ticket_id": charge.ticket_id, "ticket": charge.ticket.number,
+    rows = unpaid_charges().filter(customer_id=customer.pk).select_related(
+        "ticket", "contract").order_by("due_on", "id")
+    return [{"ticket_id": charge.ticket_id,
+             "ticket": charge.ticket.number if charge.ticket_id else None,
+             "contract_id": charge.contract_id,
+             "contract": charge.contract.number if charge.contract_id else None,
              "total": to_money(charge.charged), "paid": to_money(charge.paid),
              "outstanding": to_money(charge.outstanding), "due_on": charge.due_on,
              "refused": charge.refused_at is not None,

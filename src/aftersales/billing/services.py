@@ -311,11 +311,39 @@ def post_charges(*, actor: User, ticket: Ticket) -> Charge | None:
 
 
 @transaction.atomic
-def record_payment(*, actor: User, ticket: Ticket, amount: Decimal, method: str,
-                   note: str = "") -> LedgerEntry:
-    """Money received for a ticket. More than is outstanding is refused; the ticket's
-    charge row is locked first, so a concurrent second payment sees the first."""
+def bill_contract(*, actor: User | None, contract) -> Charge | None:
+    """A contract sold (signed or renewed) is owed at its price, due by the same terms as
+    a job: up to the on-the-spot limit on signing, above it within the credit days."""
+    price = to_money(contract.price)
+    if price <= 0:
+        return None
+    existing = Charge.objects.select_for_update().filter(contract=contract).first()
+    if existing is not None:
+        return existing
+    policy = BillingPolicy.current()
+    signed_on = contract.signed_on or contract.starts_on
+    charge = Charge.objects.create(
+        contract=contract, customer_id=contract.customer_id, resolved_on=signed_on,
+        due_on=fees.due_date(total=price, resolved_on=signed_on,
+                             on_spot_limit=policy.on_spot_limit,
+                             credit_days=policy.credit_days))
+    ChargeLine.objects.create(charge=charge, posting=1, position=1, kind="contract",
+                              description=_("Contract %(number)s") % {"number": contract.number},
+                              qty=1, unit_price=price, amount=price)
+    LedgerEntry.objects.create(charge=charge, customer_id=contract.customer_id,
+                               kind=LedgerEntry.Kind.CHARGE, amount=price, created_by=actor)
+    return charge
+
+
+@transaction.atomic
+def record_payment(*, actor: User, ticket: Ticket | None = None, contract=None,
+                   amount: Decimal, method: str, note: str = "") -> LedgerEntry:
+    """Money received for a ticket (or a contract sold). More than is outstanding is
+    refused; the charge row is locked first, so a concurrent second payment sees the
+    first."""
     require_role(actor, *PAYMENT_TAKERS)
+    if (ticket is None) == (contract is None):
+        raise ValidationFailed(_("Pay either a ticket or a contract."), field="ticket")
     if method not in PaymentMethod.values:
         raise ValidationFailed(_("Unknown payment method."), field="method")
     if isinstance(amount, float):
@@ -326,7 +354,8 @@ def record_payment(*, actor: User, ticket: Ticket, amount: Decimal, method: str,
         raise ValidationFailed(_("Not a valid amount."), field="amount") from None
     if amount <= 0:
         raise ValidationFailed(_("The amount must be above zero."), field="amount")
-    charge = Charge.objects.select_for_update().filter(ticket_id=ticket.pk).first()
+    owner = {"ticket_id": ticket.pk} if ticket is not None else {"contract_id": contract.pk}
+    charge = Charge.objects.select_for_update().filter(**owner).first()
     outstanding = selectors.charge_outstanding(charge_id=charge.pk) if charge else ZERO
     if amount > outstanding:
         raise ValidationFailed(

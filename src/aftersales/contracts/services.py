@@ -53,6 +53,9 @@ def sign_contract(*, actor: User, customer: Customer, kind: str, starts_on: date
         signed_on=signed_on or starts_on, notes=notes, renewed_from=renewed_from)
     if devices:
         contract.devices.set(devices)
+    from aftersales.billing.services import bill_contract
+
+    bill_contract(actor=actor, contract=contract)  # the price is owed from signing
     return contract
 
 
