@@ -81,7 +81,16 @@ EXPECTED_PATHS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def openapi_paths(django_db_blocker):
+    from django.test import Client
+
+    with django_db_blocker.unblock():
+        response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()["paths"]
+
+
 @pytest.mark.parametrize(("method", "path"), EXPECTED_PATHS)
-def test_every_endpoint_is_in_the_openapi_document(anon_api, method, path):
-    schema = anon_api.get("/openapi.json").json()
-    assert method in schema["paths"][path]
+def test_every_endpoint_is_in_the_openapi_document(openapi_paths, method, path):
+    assert method in openapi_paths[path]
