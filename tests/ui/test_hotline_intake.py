@@ -13,6 +13,10 @@ pytestmark = [pytest.mark.browser,
 
 def test_agent_finds_customer_by_phone_and_opens_ticket(screens, shop):
     # given
+    from aftersales.catalog.services import create_knowledge_article
+
+    create_knowledge_article(actor=shop["users"]["admin"], title="X9 屏幕不显示",
+                             answer="先长按电源键 10 秒强制重启；仍黑屏则检查屏幕排线。")
     page = screens.login(screens.page(), "agent")
     page.goto(f"{screens.base}/customers/hotline/")
     # when: typing part of the phone answers while typing; the keyboard opens the archive
@@ -28,7 +32,8 @@ def test_agent_finds_customer_by_phone_and_opens_ticket(screens, shop):
     expect(page.get_by_text("在保")).to_be_visible()
     screens.shot(page, "archive", guide="agent-archive")
     page.get_by_role("link", name="新建工单").click()
-    page.get_by_label("故障摘要").fill("屏幕不显示")
+    page.get_by_label("故障摘要").press_sequentially("屏幕不显示", delay=30)
+    expect(page.locator("#kb-hits")).to_contain_text("长按电源键 10 秒")
     page.get_by_label("设备").select_option("XY2601000001")
     page.get_by_role("button", name="提交工单").click()
     # then

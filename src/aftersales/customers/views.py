@@ -56,17 +56,20 @@ def archive(request, customer_id: int):
     customer = access_customer(actor=request.user, customer_id=customer_id)
     from aftersales.tickets import views as ticket_views
 
+    # the archive's fault box sends `fault`; the new-ticket form's summary sends `summary`
+    fault = request.GET.get("fault", request.GET.get("summary", ""))
+
     context = {
         "customer": customer,
         "devices": device_rows(actor=request.user, customer_id=customer.pk),
         "contracts": list(contract_list(actor=request.user, customer_id=customer.pk)),
         "tickets": ticket_views.tickets_of_customer(actor=request.user, customer=customer),
         "money": ticket_views.customer_money(actor=request.user, customer=customer),
-        "kb": ticket_views.knowledge_hits(q=request.GET.get("fault", ""), customer=customer),
-        "fault": request.GET.get("fault", ""),
+        "kb": ticket_views.knowledge_hits(q=fault, customer=customer),
+        "fault": fault,
         "today": timezone.localdate(),
     }
-    if request.htmx and request.GET.get("fault") is not None:
+    if request.htmx and ("fault" in request.GET or "summary" in request.GET):
         return render(request, "customers/archive.html#kb", context)
     return render(request, "customers/archive.html", context)
 
