@@ -121,6 +121,7 @@ def demo_exists() -> bool:
 @transaction.atomic
 def load_demo(*, customers: int = 200, devices: int = 1000, seed: int = 20261123,
               stdout=None) -> dict:
+    from aftersales.billing import services as billing
     from aftersales.catalog import services as catalog
     from aftersales.contracts import services as contracts
     from aftersales.customers import services as customer_services
@@ -224,12 +225,15 @@ def load_demo(*, customers: int = 200, devices: int = 1000, seed: int = 20261123
             continue
         start = today - timedelta(days=rng.randint(0, 300))
         kind = rng.choice(["annual", "annual", "per_visit", "extended"])
-        contracts.sign_contract(
+        contract = contracts.sign_contract(
             actor=root, customer=customer, kind=kind, starts_on=start,
             ends_on=start + timedelta(days=364),
             price=Decimal(rng.choice([3000, 6800, 12000])) if kind != "per_visit" else Decimal(0),
             devices=covered)
         contract_count += 1
+        if contract.price and rng.random() < 0.9:  # most contracts sold are paid
+            billing.record_payment(actor=staff["finance"], contract=contract,
+                                   amount=contract.price, method="transfer", note="合同款")
 
     from aftersales.catalog.knowledge_demo import load_knowledge_demo
     from aftersales.inventory.demo import load_inventory_demo

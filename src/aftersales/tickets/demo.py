@@ -5,6 +5,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from aftersales.billing.selectors import ticket_money
+from aftersales.billing.services import record_payment
 from aftersales.catalog.models import FaultCode
 from aftersales.devices.models import Device
 from aftersales.network.models import User
@@ -103,4 +105,8 @@ def _advance(ticket, stage, *, actor, engineer, fault, rng):
     if stage == "closed":
         ticket = services.callback(actor=actor, ticket=ticket, satisfaction=rng.choice([4, 5]),
                                    comment="服务及时，态度很好")
+        outstanding = ticket_money(ticket=ticket)["outstanding"]
+        if outstanding:
+            record_payment(actor=actor, ticket=ticket, amount=outstanding,
+                           method=rng.choice(["wechat", "alipay", "cash"]))
         services.close(actor=actor, ticket=ticket)
