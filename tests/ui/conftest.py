@@ -93,6 +93,8 @@ def screens(chromium, live_server, request):
 
 
 _SEEDERS: list = []
+OUR_APPS = {"core", "network", "customers", "catalog", "devices", "contracts", "inventory",
+            "tickets", "billing", "portal", "reports", "notifications"}
 
 
 def _seeders() -> list:
@@ -105,7 +107,10 @@ def _seeders() -> list:
 
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
+    # Only our own rule seeds: Django's contrib migrations' functions (proxy permissions,
+    # content types) are re-created by the flush's post_migrate and would collide.
     _SEEDERS.extend(operation.code for migration, _backwards in plan
+                    if migration.app_label in OUR_APPS
                     for operation in migration.operations if isinstance(operation, RunPython))
     return _SEEDERS
 
