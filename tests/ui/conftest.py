@@ -130,11 +130,18 @@ def ensure_seeded_rules():
     if ZoneFee.objects.exists():
         return
 
-    class Editor:  # what RunPython functions may read from their schema editor
-        pass
+    class Editor:
+        """What the RunPython functions use of their schema editor (the pg_trgm indexes
+        are created with IF NOT EXISTS, so running them again is harmless)."""
 
-    editor = Editor()
-    editor.connection = connection
+        def __init__(self, connection):
+            self.connection = connection
+
+        def execute(self, sql, params=()):
+            with self.connection.cursor() as cursor:
+                cursor.execute(sql, params or None)
+
+    editor = Editor(connection)
     for code in _seeders():
         code(apps, editor)
 
