@@ -1,7 +1,6 @@
 """A concurrent double payment of the same outstanding amount books exactly one: the
 ticket's charge row is locked (select_for_update on PostgreSQL; SQLite's IMMEDIATE
 transactions queue the writers)."""
-import threading
 from decimal import Decimal
 
 import pytest
@@ -9,7 +8,7 @@ from django.db import connection
 
 from aftersales.billing import selectors, services
 from aftersales.billing.models import LedgerEntry
-from aftersales.core.errors import ValidationFailed
+from tests.concurrency import run_concurrently
 from tests.factories import CustomerFactory, DeviceFactory, ServicePointFactory, UserFactory
 
 from .factories import charged_ticket
@@ -30,26 +29,11 @@ def test_two_cashiers_pay_the_same_debt_at_once():
                             lines=[{"kind": "part", "description": "主板", "qty": 1,
                                     "unit_price": D("100")}])
     cashiers = [UserFactory(username=f"cashier{i}", role="finance") for i in range(2)]
-    start = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def pay(cashier):
-        try:
-            start.wait()
-            services.record_payment(actor=cashier, ticket=ticket, amount=D("150.00"),
-                                    method="cash")
-            outcomes.append("paid")
-        except ValidationFailed as refused:
-            outcomes.append(refused.code)
-        finally:
-            connection.close()
-
     # when both pay the full amount at the same moment
-    threads = [threading.Thread(target=pay, args=(c,)) for c in cashiers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_concurrently(
+        lambda i: services.record_payment(actor=cashiers[i], ticket=ticket,
+                                          amount=D("150.00"), method="cash"), 2)
+    outcomes = ["paid" if not isinstance(o, Exception) else o.code for o in outcomes]
     # then exactly one payment is booked and the other is refused
     assert sorted(outcomes) == ["exceeds_outstanding", "paid"]
     assert list(LedgerEntry.objects.filter(kind="payment").values_list("amount", flat=True)) \

@@ -1,46 +1,18 @@
 """The ledger never goes negative: 50 concurrent issues at 10 units, each in its own
 thread and database connection, on whichever database the suite runs against."""
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
 from django.db.models import Sum
 
 from aftersales.core.errors import Conflict
 from aftersales.inventory import services
 from aftersales.inventory.models import StockLevel, StockMove
+from tests.concurrency import run_concurrently
 from tests.factories import CustomerFactory, PartFactory, ServicePointFactory, UserFactory
 
 from .factories import WarehouseFactory, make_ticket
 
 CALLERS = 50
 UNITS = 10
-
-
-def run_concurrently(work, n):
-    """Start n threads behind a barrier so they really collide; each closes its own
-    connection when done. Returns the results in no particular order."""
-    barrier = threading.Barrier(n)
-    results, lock = [], threading.Lock()
-
-    def target(i):
-        try:
-            barrier.wait()
-            outcome = work(i)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each caller got
-            outcome = exc
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    close_old_connections()
-    return results
 
 
 @pytest.mark.django_db(transaction=True)

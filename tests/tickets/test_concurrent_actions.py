@@ -1,11 +1,11 @@
 """Two people act on one ticket at the same moment: the row lock and the version make one
 win and the other get a 409, never both."""
-import threading
 
 import pytest
 from django.db import connection
 
 from aftersales.tickets.models import Ticket, TicketEvent
+from tests.concurrency import run_concurrently
 from tests.conftest import ApiClient
 from tests.factories import CustomerFactory, UserFactory
 
@@ -22,25 +22,11 @@ def test_simultaneous_responses_one_wins(point, with_version):
               for i in range(4)]
     ticket = open_test_ticket(actor=agents[0], customer=CustomerFactory(service_point=point))
     clients = [ApiClient(agent) for agent in agents]
-    barrier = threading.Barrier(len(clients))
-    codes = []
-
-    def press(client):
-        try:
-            barrier.wait()
-            body = {"version": 1} if with_version else {}
-            response = client.post(f"/tickets/{ticket.pk}/actions/respond", body)
-            codes.append((response.status_code,
-                          response.json().get("error", {}).get("code")))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=press, args=(c,)) for c in clients]
+    body = {"version": 1} if with_version else {}
     # when
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    responses = run_concurrently(
+        lambda i: clients[i].post(f"/tickets/{ticket.pk}/actions/respond", body), len(clients))
+    codes = [(r.status_code, r.json().get("error", {}).get("code")) for r in responses]
     # then
     loser = "stale_version" if with_version else "invalid_transition"
     assert sorted(codes, key=str) == sorted([(200, None)] + [(409, loser)] * 3, key=str)

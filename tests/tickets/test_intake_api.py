@@ -1,12 +1,11 @@
 """POST /tickets: every channel, the Idempotency-Key (also two at once), refusals."""
-import threading
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
-from django.db import connection
 
 from aftersales.tickets.models import Ticket, TicketEvent
+from tests.concurrency import run_concurrently
 from tests.conftest import ApiClient
 from tests.factories import CustomerFactory, DeviceFactory
 
@@ -65,29 +64,14 @@ def test_idempotency_key_returns_the_same_ticket(hotline_api, customer):
 @pytest.mark.django_db(transaction=True)
 def test_two_requests_with_one_key_at_once_make_one_ticket(point):
     # given two clients sending the same request at the same moment
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
     from tests.factories import UserFactory
     agent = UserFactory(username="agent_race", role="agent", service_point=point)
     customer = CustomerFactory(service_point=point)
     clients = [ApiClient(agent) for _ in range(6)]
-    barrier = threading.Barrier(len(clients))
-    results = []
-
-    def send(client):
-        try:
-            barrier.wait()
-            results.append(client.post("/tickets", body(customer),
-                                       HTTP_IDEMPOTENCY_KEY="race-1"))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send, args=(c,)) for c in clients]
     # when
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_concurrently(
+        lambda i: clients[i].post("/tickets", body(customer), HTTP_IDEMPOTENCY_KEY="race-1"),
+        len(clients))
     # then
     assert [r.status_code for r in results] == [201] * len(clients)
     assert len({r.json()["id"] for r in results}) == 1
