@@ -13,6 +13,7 @@ from tests.factories import (
     ServicePointFactory,
     UserFactory,
 )
+from tests.seeds import ensure_seeded_rules
 
 
 def pytest_configure(config):
@@ -20,6 +21,17 @@ def pytest_configure(config):
 
     # PBKDF2's deliberate slowness guards real passwords; in tests it only costs minutes.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rules_after_a_flush(request):
+    """Transactional tests start with the migrations' rule rows, whatever ran before."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server"))
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        ensure_seeded_rules()
 
 
 class ApiClient:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.seeds import ensure_seeded_rules
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the test's own
 # set-up are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -92,68 +94,20 @@ def screens(chromium, live_server, request):
     s.close()
 
 
-_SEEDERS: list = []
-OUR_APPS = {"core", "network", "customers", "catalog", "devices", "contracts", "inventory",
-            "tickets", "billing", "portal", "reports", "notifications"}
-
-
-def _seeders() -> list:
-    """The data migrations' functions (RunPython), in migration order, once per session."""
-    if _SEEDERS:
-        return _SEEDERS
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-    from django.db.migrations.operations.special import RunPython
-
-    executor = MigrationExecutor(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
-    # Only our own rule seeds: Django's contrib migrations' functions (proxy permissions,
-    # content types) are re-created by the flush's post_migrate and would collide.
-    _SEEDERS.extend(operation.code for migration, _backwards in plan
-                    if migration.app_label in OUR_APPS
-                    for operation in migration.operations if isinstance(operation, RunPython))
-    return _SEEDERS
-
-
-def ensure_seeded_rules():
-    """The rule rows the data migrations seed (fee schedule, SLA targets, calendar, ...).
-
-    A transactional test ends with a flush of every table, which takes them away for the
-    next one; Django's serialized_rollback cannot put them back once another app's flush
-    has re-created the content types. So after a flush the data migrations' functions run
-    again, against today's models (their historical ones lack columns added since)."""
-    from django.apps import apps
-    from django.db import connection
-
-    from aftersales.billing.models import ZoneFee
-
-    if ZoneFee.objects.exists():
-        return
-
-    class Editor:
-        """What the RunPython functions use of their schema editor (the pg_trgm indexes
-        are created with IF NOT EXISTS, so running them again is harmless)."""
-
-        def __init__(self, connection):
-            self.connection = connection
-
-        def execute(self, sql, params=()):
-            with self.connection.cursor() as cursor:
-                cursor.execute(sql, params or None)
-
-    editor = Editor(connection)
-    for code in _seeders():
-        code(apps, editor)
-
-
 @pytest.fixture
 def shop(db):
     """A small service organisation: HQ, one of each role, a customer with a phone in
     warranty, fault codes and a part."""
     ensure_seeded_rules()
     from aftersales.catalog.models import FaultCode
-    from tests.factories import (CustomerFactory, DeviceFactory, PartFactory,
-                                 ProductModelFactory, ServicePointFactory, UserFactory)
+    from tests.factories import (
+        CustomerFactory,
+        DeviceFactory,
+        PartFactory,
+        ProductModelFactory,
+        ServicePointFactory,
+        UserFactory,
+    )
 
     hq = ServicePointFactory(code="HQ", name="总部售后服务中心", kind="hq", tier="diamond")
     users = {
