@@ -227,3 +227,34 @@ def test_cancel_and_reopen_return_unused_parts(on_site, store, screen, hotline_a
     reopened = act(hotline_api, on_site, "reopen", reason="又坏了")
     assert reopened.json()["status"] == "assigned"
     assert reopened.json()["closed_at"] is None
+
+
+# a 1×1 transparent PNG, as the signature pad sends it
+SIGNATURE = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42"
+             "mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+
+
+def test_the_drawn_signature_is_kept_with_the_sign_off(on_site, tech_api):
+    # given a resolved job
+    act(tech_api, on_site, "depart", outcome="fixed")
+    act(tech_api, on_site, "resolve", resolution="重新插排线")
+    # when
+    signed = act(tech_api, on_site, "sign_off", signed_by="刘先生", signature=SIGNATURE)
+    # then
+    assert signed.json()["signature"] is True
+    stored = Ticket.objects.get(pk=on_site.pk).signature_png
+    assert stored == SIGNATURE.split(",", 1)[1]
+
+
+@pytest.mark.parametrize("signature", [
+    "data:image/jpeg;base64,/9j/4AAQSkZJRg==",  # not a PNG
+    "data:image/png;base64,not base64!",
+    "data:image/png;base64,aGVsbG8=",  # base64 of "hello", not a PNG
+])
+def test_a_signature_that_is_not_a_png_is_refused(on_site, tech_api, signature):
+    act(tech_api, on_site, "depart", outcome="fixed")
+    act(tech_api, on_site, "resolve", resolution="重新插排线")
+    refused = act(tech_api, on_site, "sign_off", signed_by="刘先生", signature=signature)
+    assert (refused.status_code, refused.json()["error"]["field"]) == (422, "signature")
+    ticket = Ticket.objects.get(pk=on_site.pk)
+    assert (ticket.signed_at, ticket.signature_png) == (None, "")

@@ -96,6 +96,7 @@ class TicketOut(Schema):
     hold_reason: str
     signed_by: str
     signed_at: datetime | None
+    signature: bool = Field(description="whether the customer drew a signature")
     satisfaction: int | None
     payment_refused: bool
     sla: SlaOut
@@ -204,6 +205,8 @@ class ActionIn(Schema):
     reason: str = Field("", max_length=500)
     resolution: str = ""
     signed_by: str = Field("", max_length=60)
+    signature: str = Field("", description="the customer's drawn signature: PNG as base64 "
+                                           "or a data:image/png;base64 URL")
     satisfaction: int | None = None
     comment: str = ""
 
@@ -292,6 +295,7 @@ def ticket_out(ticket: Ticket, *, now: datetime | None = None) -> dict:
         "warranty_reasons": list(ticket.warranty_reasons or []),
         "resolution": ticket.resolution, "hold_reason": ticket.hold_reason,
         "signed_by": ticket.signed_by, "signed_at": _local(ticket.signed_at),
+        "signature": bool(ticket.signature_png),
         "satisfaction": ticket.satisfaction, "payment_refused": ticket.payment_refused,
         "sla": _sla(ticket, now), "actions": workflow.available_actions(ticket),
     }
@@ -457,7 +461,8 @@ def _fields_for(request, action: str, payload: ActionIn, ticket: Ticket) -> dict
     if action == "resolve":
         return {"resolution": payload.resolution}
     if action == "sign_off":
-        return {"signed_by": required("signed_by"), "satisfaction": payload.satisfaction}
+        return {"signed_by": required("signed_by"), "satisfaction": payload.satisfaction,
+                "signature": payload.signature}
     if action == "refuse_payment":
         return {"note": payload.note}
     if action == "callback":

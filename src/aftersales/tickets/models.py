@@ -105,6 +105,7 @@ class Ticket(models.Model):
         _("extra visits allowed by a manager"), default=0)
     signed_by = models.CharField(_("signed by"), max_length=60, blank=True)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    signature_png = models.TextField(_("customer's signature (PNG, base64)"), blank=True)
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
     payment_refused = models.BooleanField(_("payment refused"), default=False)
 

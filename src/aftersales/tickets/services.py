@@ -4,6 +4,8 @@ Each action locks the ticket row (select_for_update), checks the version, the wo
 table and the role rules, does its work, appends an event and bumps the version."""
 from __future__ import annotations
 
+import base64
+import binascii
 import secrets
 from datetime import timedelta
 
@@ -35,6 +37,7 @@ from .models import (
 
 S = Ticket.Status
 
+MAX_SIGNATURE_CHARS = 400_000  # base64 of a ~300 KB PNG: a drawn signature is far smaller
 INTAKE_ROLES = (User.Role.ADMIN, User.Role.MANAGER, User.Role.AGENT, User.Role.ENGINEER)
 
 
@@ -630,22 +633,46 @@ def _satisfaction(value, *, field: str = "satisfaction") -> int | None:
     return value
 
 
+def _signature_png(value: str) -> str:
+    """The signature drawn on the screen: a PNG as base64 (a data: URL is accepted)."""
+    text = (value or "").strip()
+    if not text:
+        return ""
+    if text.startswith("data:"):
+        head, _comma, text = text.partition(",")
+        if head != "data:image/png;base64":
+            raise ValidationFailed(_("The signature must be a PNG image."), field="signature")
+    if len(text) > MAX_SIGNATURE_CHARS:
+        raise ValidationFailed(_("The signature image is too large."), field="signature")
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationFailed(_("The signature is not valid base64."),
+                               field="signature") from None
+    if not raw.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise ValidationFailed(_("The signature must be a PNG image."), field="signature")
+    return text
+
+
 @transaction.atomic
 def sign_off(*, actor: User | None, ticket: Ticket, signed_by: str,
-             satisfaction: int | None = None, version: int | None = None) -> Ticket:
+             satisfaction: int | None = None, signature: str = "",
+             version: int | None = None) -> Ticket:
     ticket, before = _begin(actor=actor, ticket=ticket, action="sign_off", version=version)
     signed_by = clean_required(signed_by, field="signed_by", max_length=60)
     satisfaction = _satisfaction(satisfaction)
+    signature = _signature_png(signature)
     if ticket.signed_at is not None:
         raise Conflict("already_signed", _("The customer has already signed."))
     now = timezone.now()
-    ticket.signed_by, ticket.signed_at = signed_by, now
-    fields = {"signed_by", "signed_at"}
+    ticket.signed_by, ticket.signed_at, ticket.signature_png = signed_by, now, signature
+    fields = {"signed_by", "signed_at", "signature_png"}
     if satisfaction is not None:
         ticket.satisfaction = satisfaction
         fields.add("satisfaction")
     return _finish(actor=actor, ticket=ticket, action="sign_off", from_status=before, now=now,
-                   fields=fields, data={"signed_by": signed_by, "satisfaction": satisfaction})
+                   fields=fields, data={"signed_by": signed_by, "satisfaction": satisfaction,
+                                        "signature": bool(signature)})
 
 
 @transaction.atomic
