@@ -145,3 +145,22 @@ def test_portal_pages_render_on_a_phone_in_both_languages(db):
             response = client.get(url)
             assert response.status_code == 200, url
             assert 'name="viewport" content="width=device-width' in response.content.decode()
+
+
+def test_the_secret_link_of_the_notifications_needs_no_phone(web, ticket):
+    from aftersales.tickets.notifications import tracking_link
+
+    # when: the customer follows the link from the SMS
+    path = tracking_link(ticket).split("://", 1)[-1].split("/", 1)[-1]
+    response = web.get("/" + path)
+    # then
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<span id="portal-status">新建</span>' in html
+    assert "13912345678" not in html
+
+
+def test_a_wrong_secret_finds_nothing(web, ticket):
+    response = web.get(f"/portal/t/{ticket.tracking_secret[:-2]}xx")
+    assert response.status_code == 404
+    assert "portal-status" not in response.content.decode()

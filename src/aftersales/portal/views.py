@@ -60,11 +60,18 @@ def stage_timeline(view: dict) -> list[dict]:
     return [{"key": key, "label": label, "at": reached.get(key)} for key, label in STAGES]
 
 
+def _tracked(context: dict, ticket) -> dict:
+    from aftersales.tickets.models import Ticket
+
+    view = selectors.public_view(ticket)
+    context.update(view=view, stages=stage_timeline(view),
+                   status_label=Ticket.Status(view["status"]).label)
+    return context
+
+
 @rate_limited
 @require_http_methods(["GET"])
 def track(request):
-    from aftersales.tickets.models import Ticket
-
     number = request.GET.get("number", "").strip().upper()
     phone = request.GET.get("phone", "").strip()
     context = {"number": number, "phone": phone, "view": None, "errors": {}}
@@ -74,11 +81,23 @@ def track(request):
         except DomainError as exc:
             context["errors"] = {"number": exc.message}
         else:
-            view = selectors.public_view(ticket)
-            context.update(view=view, stages=stage_timeline(view),
-                           status_label=Ticket.Status(view["status"]).label)
+            _tracked(context, ticket)
     return render(request, "portal/track.html", context,
                   status=404 if context["errors"] else 200)
+
+
+@rate_limited
+@require_http_methods(["GET"])
+def track_secret(request, secret: str):
+    """The secret link sent in every notification: the ticket's stages without a phone."""
+    context = {"number": "", "phone": "", "view": None, "errors": {}}
+    try:
+        ticket = selectors.track_by_secret(secret=secret)
+    except DomainError as exc:
+        context["errors"] = {"number": exc.message}
+        return render(request, "portal/track.html", context, status=404)
+    context["number"] = ticket.number
+    return render(request, "portal/track.html", _tracked(context, ticket))
 
 
 @rate_limited
