@@ -5,7 +5,7 @@ Deterministic (seeded), so screenshots and guides stay the same from run to run.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction

@@ -4,7 +4,7 @@ from typing import Literal
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from aftersales.core.api import ERRORS, Money, MoneyIn, paginate
+from aftersales.core.api import ERRORS, Money, paginate
 from aftersales.core.errors import NotFound, ValidationFailed
 
 from . import selectors, services

@@ -184,7 +184,8 @@ def _begin(*, actor: User | None, ticket: Ticket, action: str,
     if not workflow.can(locked, action):
         raise Conflict("invalid_transition",
                        _("“%(action)s” is not allowed while the ticket is %(status)s.")
-                       % {"action": action, "status": locked.get_status_display()})
+                       % {"action": workflow.ACTION_LABELS.get(action, action),
+                          "status": locked.get_status_display()})
     return locked, locked.status
 
 

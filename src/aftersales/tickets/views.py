@@ -10,7 +10,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from aftersales.customers.selectors import access_customer
 from aftersales.devices.selectors import device_list
 from aftersales.network.models import User
 
+from . import workflow
 from .models import Ticket
 
 OPEN_STATUSES = [s for s in Ticket.Status.values if s not in ("resolved", "closed", "cancelled")]
@@ -209,17 +209,8 @@ def opened(request, ticket_id: int):
 
 # -- the ticket page -------------------------------------------------------------------------
 
-ACTION_LABELS = {
-    "respond": gettext_lazy("Respond"), "assign": gettext_lazy("Assign"), "schedule_visit": gettext_lazy("Schedule visit"),
-    "approve_visit": gettext_lazy("Allow another visit"), "arrive": gettext_lazy("Arrive"), "depart": gettext_lazy("Depart"),
-    "receive": gettext_lazy("Receive unit"), "ship_back": gettext_lazy("Ship back"), "diagnose": gettext_lazy("Diagnose"),
-    "quote": gettext_lazy("Quote"), "approve_quote": gettext_lazy("Customer approves quote"),
-    "reject_quote": gettext_lazy("Customer rejects quote"), "use_part": gettext_lazy("Use part"),
-    "hold": gettext_lazy("Put on hold"), "resume": gettext_lazy("Resume"), "escalate": gettext_lazy("Escalate"),
-    "resolve": gettext_lazy("Resolve"), "sign_off": gettext_lazy("Customer sign-off"),
-    "refuse_payment": gettext_lazy("Payment refused"), "callback": gettext_lazy("Callback"), "close": gettext_lazy("Close"),
-    "cancel": gettext_lazy("Cancel ticket"), "reopen": gettext_lazy("Reopen"),
-}
+ACTION_LABELS = workflow.ACTION_LABELS
+
 ACTION_INPUTS = {
     "respond": ["note"], "assign": ["engineer"], "schedule_visit": ["at"],
     "depart": ["outcome"], "receive": ["condition", "accessories"],
@@ -247,7 +238,7 @@ def _engineers(actor):
 def ticket_context(request, ticket, *, errors=None, action=None, values=None) -> dict:
     from aftersales.catalog.selectors import fault_code_list
 
-    from . import selectors, workflow
+
 
     now = timezone.now()
     try:
@@ -288,7 +279,7 @@ SEND_IN_ONLY = {"receive", "ship_back"}
 def actions_for(user, ticket) -> list[str]:
     """The actions the workflow allows now that the user's role may run (services.ROLES),
     so nobody sees a button that can only be refused."""
-    from . import services, workflow
+    from . import services
 
     allowed = []
     for action in workflow.available_actions(ticket):
@@ -424,7 +415,7 @@ def action_fields(request, action: str) -> dict:
 @staff_view
 @require_POST
 def act(request, ticket_id: int, action: str):
-    from . import selectors, services, workflow
+    from . import selectors, services
 
     ticket = selectors.access_ticket(actor=request.user, ticket_id=ticket_id)
     if action not in workflow.ACTIONS:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 from .models import Ticket
 
 S = Ticket.Status
@@ -60,6 +62,33 @@ ALLOWED: dict[str, Rule] = {
     "close": Rule(frozenset({S.RESOLVED}), S.CLOSED),
     "cancel": Rule(OPEN, S.CANCELLED),
     "reopen": Rule(frozenset({S.RESOLVED, S.CLOSED, S.CANCELLED}), REOPENED),
+}
+
+#: What each action is called on screens and in refusals.
+ACTION_LABELS = {
+    "respond": gettext_lazy("Respond"),
+    "assign": gettext_lazy("Assign"),
+    "schedule_visit": gettext_lazy("Schedule visit"),
+    "approve_visit": gettext_lazy("Allow another visit"),
+    "arrive": gettext_lazy("Arrive"),
+    "depart": gettext_lazy("Depart"),
+    "receive": gettext_lazy("Receive unit"),
+    "ship_back": gettext_lazy("Ship back"),
+    "diagnose": gettext_lazy("Diagnose"),
+    "quote": gettext_lazy("Quote"),
+    "approve_quote": gettext_lazy("Customer approves quote"),
+    "reject_quote": gettext_lazy("Customer rejects quote"),
+    "use_part": gettext_lazy("Use part"),
+    "hold": gettext_lazy("Put on hold"),
+    "resume": gettext_lazy("Resume"),
+    "escalate": gettext_lazy("Escalate"),
+    "resolve": gettext_lazy("Resolve"),
+    "sign_off": gettext_lazy("Customer sign-off"),
+    "refuse_payment": gettext_lazy("Payment refused"),
+    "callback": gettext_lazy("Callback"),
+    "close": gettext_lazy("Close"),
+    "cancel": gettext_lazy("Cancel ticket"),
+    "reopen": gettext_lazy("Reopen"),
 }
 
 ACTIONS = tuple(ALLOWED)
