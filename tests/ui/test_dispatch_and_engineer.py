@@ -1,5 +1,6 @@
 """Done-when: a manager assigns the ticket on the dispatch board; the engineer completes it
 on a 360 px phone with the customer's signature; the customer tracks it on the portal."""
+import base64
 import re
 
 import pytest
@@ -82,6 +83,7 @@ def test_engineer_completes_on_a_phone_with_a_signature(screens, shop):
     # then
     ticket.refresh_from_db()
     assert (ticket.status, ticket.signed_by, ticket.satisfaction) == ("resolved", "张伟", 5)
+    assert base64.b64decode(ticket.signature_png).startswith(b"\x89PNG")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
