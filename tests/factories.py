@@ -33,7 +33,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     name = factory.Sequence(lambda n: f"员工{n}")
     role = "agent"
-    password = factory.PostGenerationMethodCall("set_password", "pass12345")
+    password = factory.django.Password("pass12345")
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):
