@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from aftersales.core.models import OneRowPolicy
 from aftersales.core.money import MoneyField
 from aftersales.customers.models import Zone
 from aftersales.network.models import ServicePoint
@@ -46,7 +47,7 @@ class ZoneFee(models.Model):
         return self.get_zone_display()
 
 
-class BillingPolicy(models.Model):
+class BillingPolicy(OneRowPolicy):
     """Billing rule values that are not per zone (one row, editable in the admin)."""
 
     long_visit_hours = models.DecimalField(_("long visit after (hours)"), max_digits=5,
@@ -65,10 +66,6 @@ class BillingPolicy(models.Model):
 
     def __str__(self):
         return str(_("Billing policy"))
-
-    @classmethod
-    def current(cls) -> "BillingPolicy":
-        return cls.objects.order_by("pk").first() or cls()
 
 
 class SubsidyRate(models.Model):

@@ -36,3 +36,16 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+
+class OneRowPolicy(models.Model):
+    """Rule values kept as one row edited in the admin (seeded by a data migration).
+
+    `current()` answers that row, or the model's defaults while none is saved yet."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def current(cls):
+        return cls.objects.order_by("pk").first() or cls()

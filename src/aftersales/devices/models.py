@@ -3,6 +3,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from aftersales.core.models import OneRowPolicy
+
 
 class Device(models.Model):
     """One unit in the field, known by its serial number and (for phones) its IMEI."""
@@ -58,7 +60,7 @@ class RepairRecord(models.Model):
         return f"{self.device_id} {self.repaired_on} {self.fault_code}"
 
 
-class WarrantyPolicy(models.Model):
+class WarrantyPolicy(OneRowPolicy):
     """三包 rule values that are not per model (one row, editable in the admin)."""
 
     repeat_fault_repairs = models.PositiveSmallIntegerField(
@@ -77,7 +79,3 @@ class WarrantyPolicy(models.Model):
 
     def __str__(self):
         return str(_("Warranty policy"))
-
-    @classmethod
-    def current(cls) -> "WarrantyPolicy":
-        return cls.objects.order_by("pk").first() or cls()

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from aftersales.core.models import OneRowPolicy
 from aftersales.core.money import MoneyField
 
 
@@ -95,7 +96,7 @@ class StockMove(models.Model):
         return f"{self.kind} {self.qty}"
 
 
-class RequisitionPolicy(models.Model):
+class RequisitionPolicy(OneRowPolicy):
     """Approver-free limits of a requisition (one row, editable in the admin)."""
 
     max_line_qty = models.PositiveIntegerField(_("max quantity per line without approval"),
@@ -112,10 +113,6 @@ class RequisitionPolicy(models.Model):
 
     def __str__(self):
         return str(_("Requisition policy"))
-
-    @classmethod
-    def current(cls) -> "RequisitionPolicy":
-        return cls.objects.order_by("pk").first() or cls()
 
 
 class Requisition(models.Model):

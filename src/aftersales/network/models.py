@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from aftersales.core.models import OneRowPolicy
 from aftersales.core.money import MoneyField
 
 
@@ -63,7 +64,7 @@ class Deposit(models.Model):
         return f"{self.service_point.code} {self.amount}"
 
 
-class NetworkPolicy(models.Model):
+class NetworkPolicy(OneRowPolicy):
     """Network-wide rule values (one row, editable in the admin)."""
 
     credit_leverage = models.DecimalField(_("credit leverage (× deposit)"), max_digits=6,
@@ -76,10 +77,6 @@ class NetworkPolicy(models.Model):
 
     def __str__(self):
         return str(_("Network policy"))
-
-    @classmethod
-    def current(cls) -> "NetworkPolicy":
-        return cls.objects.order_by("pk").first() or cls()
 
 
 class User(AbstractUser):

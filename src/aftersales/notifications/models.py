@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.models import OneRowPolicy
+
 
 class Outbox(models.Model):
     """A message written in the same transaction as the change it tells about, sent after
@@ -104,7 +106,7 @@ class Alert(models.Model):
         return f"{self.get_kind_display()} {self.ticket_id}"
 
 
-class SweepPolicy(models.Model):
+class SweepPolicy(OneRowPolicy):
     """Rule values of the sweeps (one row, editable in the admin)."""
 
     backup_device_after_hours = models.PositiveSmallIntegerField(
@@ -116,7 +118,3 @@ class SweepPolicy(models.Model):
 
     def __str__(self):
         return str(_("Sweep policy"))
-
-    @classmethod
-    def current(cls) -> "SweepPolicy":
-        return cls.objects.order_by("pk").first() or cls()

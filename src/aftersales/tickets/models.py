@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from aftersales.core.models import OneRowPolicy
+
 
 class Ticket(models.Model):
     class Status(models.TextChoices):
@@ -455,7 +457,7 @@ class SLATarget(models.Model):
         return f"{self.name} {self.priority or '*'}/{self.mode or '*'}/{self.kind or '*'}"
 
 
-class TicketPolicy(models.Model):
+class TicketPolicy(OneRowPolicy):
     """Ticket rule values that are not SLA targets (one row, editable in the admin)."""
 
     max_visits = models.PositiveSmallIntegerField(
@@ -471,9 +473,6 @@ class TicketPolicy(models.Model):
     def __str__(self):
         return str(_("Ticket policy"))
 
-    @classmethod
-    def current(cls) -> "TicketPolicy":
-        return cls.objects.order_by("pk").first() or cls()
 
 
 __all__ = ["BusinessDay", "CalendarYear", "Complaint", "Custody", "FollowUp",
