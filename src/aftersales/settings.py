@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "aftersales.portal",
     "aftersales.reports",
     "aftersales.notifications",
+    "aftersales.campaigns",
+    "aftersales.imports",
 ]
 
 MIDDLEWARE = [
