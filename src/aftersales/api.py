@@ -19,6 +19,8 @@ from aftersales.portal.api import public_router
 from aftersales.tickets.api import router as tickets_router
 from aftersales.billing.api import router as billing_router
 from aftersales.reports.api import router as reports_router
+from aftersales.campaigns.api import router as campaigns_router
+from aftersales.imports.api import router as imports_router
 
 api = NinjaAPI(
     title="Aftersales API", version="1", urls_namespace="api", auth=BearerAuth(),
@@ -44,7 +46,7 @@ def obtain_token(request, payload: TokenIn):
 
 for router in (network_router, customers_router, catalog_router, devices_router,
                contracts_router, tickets_router, billing_router, inventory_router,
-               reports_router):
+               reports_router, campaigns_router, imports_router):
     api.add_router("", router)
 api.add_router("", alerts_router)
 api.add_router("/public", public_router)

@@ -148,6 +148,9 @@ SWEEP_INTERVAL_SECONDS = env.int("AFTERSALES_SWEEP_INTERVAL_SECONDS", default=60
 CELERY_BEAT_SCHEDULE = {
     "sweeps": {"task": "aftersales.tickets.tasks.run_sweeps_task",
                "schedule": float(SWEEP_INTERVAL_SECONDS)},
+    # leads, preventive visits, campaign progress, the yearly survey (idempotent)
+    "followup": {"task": "aftersales.campaigns.tasks.run_followup_sweeps_task",
+                 "schedule": float(SWEEP_INTERVAL_SECONDS)},
 }
 EMBEDDED_SCHEDULER = env.bool("AFTERSALES_EMBEDDED_SCHEDULER", default=not BROKER_URL)
 

@@ -37,10 +37,11 @@ class Command(BaseCommand):
                 return application
 
         if settings.EMBEDDED_SCHEDULER:
-            # Embedded mode (no broker): the sweeps run in a thread of this process.
-            from aftersales.tickets.sweeps import start_embedded_scheduler
+            # Embedded mode (no broker): the sweeps (tickets', then the follow-up's) run in
+            # a thread of this process.
+            from aftersales.campaigns.sweeps import start_scheduler
 
-            start_embedded_scheduler(interval=settings.SWEEP_INTERVAL_SECONDS,
+            start_scheduler(interval=settings.SWEEP_INTERVAL_SECONDS,
                                      mail_interval=settings.MAIL_FETCH_INTERVAL_SECONDS)
         self.stdout.write(f"Serving Aftersales on http://{bind}/")
         Server().run()
