@@ -49,6 +49,12 @@ def run_or_queue(job):
     return 201, services.run_import(job_id=job.pk)
 
 
+@router.get("/imports/{int:job_id}", response={200: ImportOut, **ERRORS})
+def get_import(request, job_id: int):
+    """An import's status, progress and row-level errors."""
+    return selectors.access_import(actor=request.auth, job_id=job_id)
+
+
 @router.post("/imports/{kind}", response={201: ImportOut, 202: ImportOut, **ERRORS})
 def start_import(request, kind: Kind, file: File[UploadedFile],
                  mode: Form[Literal["all_or_nothing", "skip_bad_rows"]] = "all_or_nothing"):
@@ -69,7 +75,3 @@ def download_template(request, kind: Kind):
     response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
     return response
 
-
-@router.get("/imports/{job_id}", response={200: ImportOut, **ERRORS})
-def get_import(request, job_id: int):
-    return selectors.access_import(actor=request.auth, job_id=job_id)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from io import BytesIO
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -61,7 +62,12 @@ class SheetError(Exception):
 
 
 def template(kind: str) -> bytes:
-    """An empty workbook with the kind's headers (labels) and one example row."""
+    """An empty workbook with the kind's headers (Chinese labels) and one example row."""
+    with translation.override("zh-hans"):
+        return _template(kind)
+
+
+def _template(kind: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = str(kind)
@@ -80,9 +86,17 @@ def template(kind: str) -> bytes:
 def _header_key(value, columns) -> str | None:
     text = str(value or "").strip().rstrip("*").strip()
     for column in columns:
-        if text in (column.key, str(column.label)):
+        if text == column.key or text in _labels(column):
             return column.key
     return None
+
+
+def _labels(column: Column) -> set[str]:
+    labels = set()
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            labels.add(str(column.label))
+    return labels
 
 
 def read_rows(kind: str, content: bytes) -> tuple[int, list[tuple[int, dict]]]:
