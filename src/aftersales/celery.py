@@ -16,4 +16,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aftersales.settings")
 app = Celery("aftersales")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(lambda: ["aftersales.tickets", "aftersales.notifications",
-                               "aftersales.campaigns", "aftersales.imports"])
+                               "aftersales.campaigns", "aftersales.imports",
+                               "aftersales.reports"])

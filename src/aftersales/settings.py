@@ -151,6 +151,9 @@ CELERY_BEAT_SCHEDULE = {
     # leads, preventive visits, campaign progress, the yearly survey (idempotent)
     "followup": {"task": "aftersales.campaigns.tasks.run_followup_sweeps_task",
                  "schedule": float(SWEEP_INTERVAL_SECONDS)},
+    # the monthly fault analysis to R&D and production (sent once per month)
+    "reports": {"task": "aftersales.reports.tasks.run_report_sweeps_task",
+                "schedule": 3600.0},
 }
 EMBEDDED_SCHEDULER = env.bool("AFTERSALES_EMBEDDED_SCHEDULER", default=not BROKER_URL)
 

@@ -9,8 +9,6 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from aftersales.tickets.sweeps import EmbeddedScheduler
-
 from .services import campaigns, leads, preventive, surveys
 
 log = logging.getLogger("aftersales.campaigns")
@@ -38,24 +36,3 @@ def run_followup_sweeps(*, now: datetime | None = None) -> dict[str, int]:
             done[name] = 0
     return done
 
-
-class FollowUpScheduler(EmbeddedScheduler):
-    """Embedded mode: the ticket sweeps and then the follow-up sweeps, every interval."""
-
-    def run_once(self) -> dict[str, int] | None:
-        done = super().run_once()
-        try:
-            followed = run_followup_sweeps()
-        except Exception:
-            log.exception("Follow-up sweeps failed")
-            return done
-        if any(followed.values()):
-            log.info("Follow-up sweeps: %s", followed)
-        return {**(done or {}), **followed}
-
-
-def start_scheduler(*, interval: float, mail_interval: float | None = None
-                    ) -> FollowUpScheduler:
-    scheduler = FollowUpScheduler(interval=interval, mail_interval=mail_interval)
-    scheduler.start()
-    return scheduler

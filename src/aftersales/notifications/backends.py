@@ -4,9 +4,10 @@ WECHAT_BACKEND). The embedded defaults only log, so nothing needs an account to 
 from __future__ import annotations
 
 import logging
+import mimetypes
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
 
 log = logging.getLogger("aftersales.notifications")
@@ -34,10 +35,15 @@ class LoggingWeChatBackend(MessageBackend):
 
 
 class EmailBackend(MessageBackend):
-    def send(self, *, recipient: str, subject: str, body: str) -> None:
+    def send(self, *, recipient: str, subject: str, body: str,
+             attachment: tuple[str, bytes] | None = None) -> None:
         try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient],
-                      fail_silently=False)
+            message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+            if attachment is not None:
+                name, content = attachment
+                message.attach(name, content, mimetypes.guess_type(name)[0]
+                               or "application/octet-stream")
+            message.send(fail_silently=False)
         except Exception as exc:  # SMTP errors, refused recipients, timeouts
             raise SendFailed(str(exc)) from exc
 

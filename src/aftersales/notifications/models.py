@@ -39,6 +39,9 @@ class Outbox(models.Model):
                                verbose_name=_("ticket"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # an e-mail may carry one file (e.g. the monthly fault analysis as Excel)
+    attachment_name = models.CharField(_("attachment"), max_length=120, blank=True)
+    attachment = models.BinaryField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("outgoing message")

@@ -34,7 +34,8 @@ def _enqueue(outbox_id: int) -> None:
 
 @transaction.atomic
 def queue_notification(*, channel: str, recipient: str, body: str, subject: str = "",
-                       ticket=None, kind: str = "", dedupe_key: str | None = None) -> Outbox:
+                       ticket=None, kind: str = "", dedupe_key: str | None = None,
+                       attachment: tuple[str, bytes] | None = None) -> Outbox:
     """Write the message in the caller's transaction; send it after commit.
 
     With `dedupe_key`, the same key again returns the row already queued."""
@@ -53,7 +54,10 @@ def queue_notification(*, channel: str, recipient: str, body: str, subject: str 
         with transaction.atomic():
             row = Outbox.objects.create(channel=channel, recipient=recipient[:254],
                                         subject=(subject or "")[:200], body=body, kind=kind,
-                                        ticket=ticket, dedupe_key=dedupe_key or None)
+                                        ticket=ticket, dedupe_key=dedupe_key or None,
+                                        attachment_name=attachment[0][:120] if attachment
+                                        else "",
+                                        attachment=attachment[1] if attachment else None)
     except IntegrityError:
         if not dedupe_key:
             raise
@@ -75,8 +79,10 @@ def send_outbox(*, outbox_id: int) -> Outbox | None:
     if not claimed or row is None:
         return row
     try:
+        extra = ({"attachment": (row.attachment_name, bytes(row.attachment))}
+                 if row.channel == "email" and row.attachment_name else {})
         backend_for(row.channel).send(recipient=row.recipient, subject=row.subject,
-                                      body=row.body)
+                                      body=row.body, **extra)
     except Exception as exc:  # SendFailed, or whatever a provider's client raises
         if not isinstance(exc, (SendFailed, OSError)):
             log.exception("Backend for %s raised unexpectedly", row.channel)

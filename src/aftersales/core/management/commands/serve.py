@@ -39,7 +39,7 @@ class Command(BaseCommand):
         if settings.EMBEDDED_SCHEDULER:
             # Embedded mode (no broker): the sweeps (tickets', then the follow-up's) run in
             # a thread of this process.
-            from aftersales.campaigns.sweeps import start_scheduler
+            from aftersales.scheduling import start_scheduler
 
             start_scheduler(interval=settings.SWEEP_INTERVAL_SECONDS,
                                      mail_interval=settings.MAIL_FETCH_INTERVAL_SECONDS)
