@@ -57,9 +57,9 @@ def parts_consumption(*, actor: User, period: Period) -> Table:
         qs = qs.filter(warehouse__service_point_id=period.service_point)
     rows = []
     for row in (qs.values("part__sku", "part__name").order_by("part__sku")
-                .annotate(qty=Sum("qty"), cost=Sum(cents("unit_cost") * F("qty")),
+                .annotate(moved=Sum("qty"), cost=Sum(cents("unit_cost") * F("qty")),
                           tickets=Count("ticket", distinct=True))):
-        rows.append({"sku": row["part__sku"], "name": row["part__name"], "qty": -row["qty"],
+        rows.append({"sku": row["part__sku"], "name": row["part__name"], "qty": -row["moved"],
                      "tickets": row["tickets"], "cost": from_cents(-row["cost"])})
     return Table(title=_("Parts consumption"), rows=rows, columns=[
         ("sku", L("SKU")), ("name", L("Part")), ("qty", L("Quantity used")),
