@@ -11,7 +11,10 @@ from .errors import DomainError
 
 HOME_BY_ROLE = {
     "agent": "customers:hotline",
-    "manager": "tickets:list",
+    "manager": "reports:dashboard",
+    "sales": "campaigns:leads",
+    "rnd": "reports:page",
+    "production": "reports:page",
     "engineer": "tickets:my_day",
     "warehouse": "inventory:stock",
     "finance": "billing:finance",

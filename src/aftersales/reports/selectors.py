@@ -18,7 +18,8 @@ from . import money, operations
 from .rates import month_bounds, rate
 from .tables import Period, Table
 
-READERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.FINANCE)
+READERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.FINANCE, User.Role.RND,
+           User.Role.PRODUCTION)
 REPAIR_KINDS = ("repair", "return", "exchange")
 
 
