@@ -245,4 +245,7 @@ def load_demo(*, customers: int = 200, devices: int = 1000, seed: int = 20261123
     from aftersales.tickets.demo import load_tickets_demo
 
     summary.update(load_tickets_demo(actor=staff["manager"], seed=seed))
+    from aftersales.campaigns.demo import load_history_demo  # issue 15: the year behind
+
+    summary.update(load_history_demo(actor=root, seed=seed))
     return summary
