@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from aftersales.core.api import ERRORS
 
@@ -65,4 +65,4 @@ def report_call(request, payload: CallIn):
                            signature=signature, body=request.body)
     call = services.log_incoming_call(number=payload.caller, extension=payload.extension,
                                       call_id=payload.call_id, signature=signature)
-    return 201, call
+    return Status(201, call)

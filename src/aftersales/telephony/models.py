@@ -36,7 +36,7 @@ class Call(models.Model):
     call_id = models.CharField(_("call centre's call id"), max_length=80, blank=True)
     # the request's signature: the same signed request twice is a replay
     signature = models.CharField(max_length=100, unique=True)
-    received_at = models.DateTimeField(_("received at"))
+    received_at = models.DateTimeField(_("rang at"))
     popped_at = models.DateTimeField(_("shown to the agent at"), null=True, blank=True)
 
     class Meta:
