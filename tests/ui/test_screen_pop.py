@@ -46,6 +46,8 @@ def test_the_callers_archive_pops_up_on_the_agents_screen(screens, shop, setting
     pop.wait_for(state="visible", timeout=2500)
     assert "来电" in pop.inner_text() and "张伟" in pop.inner_text()
     screens.shot(page, "pop", guide="agent-screen-pop")
+    page.wait_for_timeout(1500)  # later polls find nothing new and leave the pop in place
+    assert pop.is_visible()
     pop.get_by_role("link", name="打开档案").click()
     page.wait_for_load_state("networkidle")
     assert f"/customers/{shop['customer'].pk}/" in page.url

@@ -13,5 +13,5 @@ from . import services
 def pop(request):
     call = services.pop_next_call(agent=request.user)
     if call is None:
-        return HttpResponse("")
+        return HttpResponse(status=204)  # HTMX swaps nothing: a shown pop stays until dismissed
     return render(request, "telephony/_pop.html", {"call": call})
