@@ -16,5 +16,6 @@ urlpatterns = [
     path("imports/", include("aftersales.imports.urls")),
     path("followup/", include("aftersales.campaigns.urls")),
     path("survey/", include("aftersales.campaigns.survey_urls")),
+    path("telephony/", include("aftersales.telephony.urls")),
     path("", include("aftersales.core.urls")),
 ]

@@ -152,6 +152,7 @@ def _table_route(name: str, summary: str):
     def report(request, query: Query[PeriodQuery]):
         table = selectors.TABLES[name](actor=request.auth, period=query.period(request.auth))
         return _answer(table, query.format, f"{name}-{query.from_}-{query.to}.xlsx")
+    report.__name__ = f"report_{name.replace('-', '_')}"  # the operation id
     return report
 
 
