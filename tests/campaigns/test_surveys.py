@@ -8,6 +8,7 @@ from aftersales.campaigns.services.surveys import answer_survey
 from aftersales.campaigns.sweeps import run_followup_sweeps
 from aftersales.core.errors import Conflict, ValidationFailed
 from aftersales.notifications.models import Outbox
+from tests.conftest import ApiClient
 
 
 def test_the_yearly_survey_goes_once_to_every_active_customer(make_customer, make_unit):
@@ -39,3 +40,13 @@ def test_an_answer_is_kept_once_and_checked(make_customer, make_unit):
         answer_survey(secret=invitation.secret, score=1)
     invitation.refresh_from_db()
     assert (invitation.score, invitation.comment) == (4, "上门及时")
+
+
+def test_the_answers_are_on_the_customers_record(make_customer, make_unit, boss):
+    customer = make_customer()
+    make_unit("SV3", customer)
+    with time_machine.travel("2026-12-01 09:00 +0800", tick=False):
+        run_followup_sweeps()
+    answer_survey(secret=SurveyInvitation.objects.get().secret, score=5, comment="很好")
+    answers = ApiClient(boss).get(f"/customers/{customer.pk}/survey-answers").json()
+    assert [(a["year"], a["score"], a["comment"]) for a in answers] == [(2026, 5, "很好")]

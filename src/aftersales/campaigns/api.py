@@ -250,3 +250,18 @@ def list_preventive_visits(request, quarter: str | None = None, page: int = 1,
     return paginate(request, selectors.preventive_visit_list(actor=request.auth,
                                                              quarter=quarter),
                     page=page, page_size=page_size)
+
+
+class SurveyAnswerOut(Schema):
+    year: int = Field(alias="survey.year")
+    score: int = Field(description="satisfaction 1–5")
+    comment: str
+    answered_at: datetime
+
+
+@router.get("/customers/{customer_id}/survey-answers",
+            response={200: list[SurveyAnswerOut], **ERRORS})
+def list_survey_answers(request, customer_id: int):
+    """The customer's answers to the yearly satisfaction survey (their record)."""
+    customer = access_customer(actor=request.auth, customer_id=customer_id)
+    return list(selectors.survey_answers(actor=request.auth, customer_id=customer.pk))
