@@ -52,8 +52,9 @@ class Lead(models.Model):
         WON = "won", _("Won (contract signed)")
         LOST = "lost", _("Lost")
 
-    key = models.CharField(max_length=80, unique=True,
-                           help_text=_("What the lead is about, once (e.g. contract:12:2027-01-31)."))
+    key = models.CharField(
+        max_length=80, unique=True,
+        help_text=_("What the lead is about, once (e.g. contract:12:2027-01-31)."))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.OPEN)

@@ -87,7 +87,7 @@ def _tables(request, period: Period, group: str) -> list[dict]:
     debts = selectors.TABLES["debts"](actor=actor, period=period)
     subsidies = selectors.TABLES["subsidies"](actor=actor, period=period)
     budget = selectors.budget(actor=actor, year=period.until.year, model=period.model)
-    k, v, p, r = _labels(kpi), _labels(volumes), _labels(parts), _labels(returned)
+    k, p, r = _labels(kpi), _labels(parts), _labels(returned)
     return [
         _section("kpis", kpi, _chart("bar", kpi, category="name", series=[
             ("tickets", k["tickets"]), ("repeat_repairs", k["repeat_repairs"])])),
