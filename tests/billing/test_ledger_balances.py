@@ -92,7 +92,9 @@ def test_displayed_balances_are_ledger_sums(boss, point, steps):
             assert money["outstanding"] == ledger == expected
             assert money["paid"] == expected_paid
             assert money["total"] - money["paid"] == money["outstanding"]
-        shown = access_customer(actor=boss, customer_id=customer.pk)
+        shown = access_customer(
+            actor=boss, customer_id=customer.pk,
+            annotations={"outstanding": selectors.customer_outstanding_subquery()})
         assert shown.outstanding == sum(owed, D("0.00"))
         assert shown.outstanding == selectors.customer_outstanding(customer_id=customer.pk)
         assert shown.blocked is blocked

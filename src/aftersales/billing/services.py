@@ -21,8 +21,7 @@ from aftersales.core.errors import Conflict, Forbidden, ValidationFailed
 from aftersales.core.money import ZERO, to_money
 from aftersales.core.scoping import require_role
 from aftersales.customers.models import Customer
-from aftersales.network.models import User
-from aftersales.tickets.models import Ticket
+from aftersales.network.models import ServicePoint, User
 
 from . import fees, selectors
 from .models import (
@@ -48,6 +47,8 @@ PAYMENT_TAKERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.FINANCE, User.Ro
 FINANCE = (User.Role.ADMIN, User.Role.FINANCE)
 #: Ticket kinds that are not a service point's job for the subsidy.
 NOT_SUBSIDISED = ("consultation", "complaint")
+#: A job counts for the subsidy once its ticket is resolved (or closed after that).
+JOB_DONE_STATUSES = ("resolved", "closed")
 
 
 # --------------------------------------------------------------------------
@@ -140,7 +141,7 @@ def _item(index: int, raw: object) -> fees.ItemInput:
                           covered=covered)
 
 
-def _price(*, ticket: Ticket, items=(), transport: int = 0) -> fees.Quote:
+def _price(*, ticket, items=(), transport: int = 0) -> fees.Quote:
     return fees.build_quote(
         schedule=selectors.fee_schedule(), zone=ticket.customer.zone,
         visits=selectors.visits_of(ticket=ticket), large_unit_transports=transport,
@@ -148,7 +149,7 @@ def _price(*, ticket: Ticket, items=(), transport: int = 0) -> fees.Quote:
 
 
 @transaction.atomic
-def quote_ticket(*, actor: User, ticket: Ticket, lines: list[dict] | None = None,
+def quote_ticket(*, actor: User, ticket, lines: list[dict] | None = None,
                  transport: int = 0) -> Quote:
     """Price the job (trips from the ticket's visits, transport, parts, labour, factory
     repair; free what warranty or a contract covers) and keep it as the ticket's quote,
@@ -183,7 +184,7 @@ def quote_ticket(*, actor: User, ticket: Ticket, lines: list[dict] | None = None
     return quote
 
 
-def _pending_quote(ticket: Ticket) -> Quote:
+def _pending_quote(ticket) -> Quote:
     quote = (Quote.objects.select_for_update()
              .filter(ticket=ticket, status=Quote.Status.PENDING).first())
     if quote is None:
@@ -192,7 +193,7 @@ def _pending_quote(ticket: Ticket) -> Quote:
 
 
 @transaction.atomic
-def approve_quote(*, actor: User, ticket: Ticket) -> Quote:
+def approve_quote(*, actor: User, ticket) -> Quote:
     """The customer agrees: the quoted work may start and will be charged."""
     quote = _pending_quote(ticket)
     quote.status = Quote.Status.APPROVED
@@ -203,7 +204,7 @@ def approve_quote(*, actor: User, ticket: Ticket) -> Quote:
 
 
 @transaction.atomic
-def reject_quote(*, actor: User, ticket: Ticket) -> Quote:
+def reject_quote(*, actor: User, ticket) -> Quote:
     """The customer refuses: no quoted work is done or charged; what was agreed before the
     quote (the trips) falls due now, as the job ends."""
     quote = _pending_quote(ticket)
@@ -217,7 +218,7 @@ def reject_quote(*, actor: User, ticket: Ticket) -> Quote:
     return quote
 
 
-def require_approved(*, ticket: Ticket) -> None:
+def require_approved(*, ticket) -> None:
     """No chargeable work (parts, resolve) while a quote above zero waits or was refused."""
     quote = selectors.current_quote(ticket=ticket)
     if quote is not None and quote.status in (Quote.Status.PENDING, Quote.Status.REJECTED):
@@ -232,11 +233,11 @@ def require_approved(*, ticket: Ticket) -> None:
 # --------------------------------------------------------------------------
 
 
-def _resolved_on(ticket: Ticket) -> date:
+def _resolved_on(ticket) -> date:
     return timezone.localdate(ticket.resolved_at) if ticket.resolved_at else timezone.localdate()
 
 
-def _book(*, actor: User | None, ticket: Ticket, lines: list, quote: Quote | None
+def _book(*, actor: User | None, ticket, lines: list, quote: Quote | None
           ) -> Charge | None:
     """Make `lines` the ticket's charge: the first time a charge row and a ledger row;
     later (re-resolved after a reopen) a new posting of lines and a ledger adjustment
@@ -289,7 +290,7 @@ def _copy_lines(charge: Charge, lines: list) -> None:
 
 
 @transaction.atomic
-def post_charges(*, actor: User, ticket: Ticket) -> Charge | None:
+def post_charges(*, actor: User, ticket) -> Charge | None:
     """On resolve the charges fall due: the approved quote's lines, or (no quote, or it
     was rejected) the trips alone. Up to the on-the-spot limit the same day, above it
     within the credit days. None when nothing is owed."""
@@ -336,7 +337,7 @@ def bill_contract(*, actor: User | None, contract) -> Charge | None:
 
 
 @transaction.atomic
-def record_payment(*, actor: User, ticket: Ticket | None = None, contract=None,
+def record_payment(*, actor: User, ticket=None, contract=None,
                    amount: Decimal, method: str, note: str = "") -> LedgerEntry:
     """Money received for a ticket (or a contract sold). More than is outstanding is
     refused; the charge row is locked first, so a concurrent second payment sees the
@@ -369,7 +370,7 @@ def record_payment(*, actor: User, ticket: Ticket | None = None, contract=None,
 
 
 @transaction.atomic
-def refuse_payment(*, actor: User, ticket: Ticket, note: str = "") -> None:
+def refuse_payment(*, actor: User, ticket, note: str = "") -> None:
     """The customer refuses to pay the ticket's debt: it becomes an old debt at once (the
     unit gets no new repair) and counts toward blocking the customer."""
     charge = Charge.objects.select_for_update().filter(ticket_id=ticket.pk).first()
@@ -459,21 +460,26 @@ def settle_subsidies(*, actor: User, month: date) -> tuple[SubsidySettlement, bo
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(datetime.combine(month, time.min), tz)
     stop = timezone.make_aware(datetime.combine(end, time.min), tz)
-    jobs = (Ticket.objects.filter(service_point__isnull=False, resolved_at__gte=start,
-                                  resolved_at__lt=stop,
-                                  status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
-            .exclude(kind__in=NOT_SUBSIDISED).filter(subsidy_line__isnull=True)
-            .select_related("service_point").order_by("service_point_id", "id"))
+    # Tickets sit above billing: the month's jobs are read through the service points'
+    # tickets relation (point, tier, ticket), one query, without importing the tickets app.
+    jobs = (ServicePoint.objects
+            .filter(tickets__resolved_at__gte=start, tickets__resolved_at__lt=stop,
+                    tickets__status__in=JOB_DONE_STATUSES,
+                    tickets__subsidy_line__isnull=True)
+            .order_by("pk", "tickets__id")
+            .values_list("pk", "tickets__id", "tickets__kind"))
     rates = {rate.tier: rate.per_job for rate in SubsidyRate.objects.all()}
-    by_point: dict[int, list[Ticket]] = {}
-    for ticket in jobs:
-        by_point.setdefault(ticket.service_point_id, []).append(ticket)
-    for tickets in by_point.values():
-        point = tickets[0].service_point
+    by_point: dict[int, list[int]] = {}
+    for point_id, ticket_id, kind in jobs:
+        if kind not in NOT_SUBSIDISED:
+            by_point.setdefault(point_id, []).append(ticket_id)
+    points = ServicePoint.objects.in_bulk(list(by_point))
+    for point_id, ticket_ids in by_point.items():
+        point = points[point_id]
         per_job = to_money(rates.get(point.tier, ZERO))
         statement = SubsidyStatement.objects.create(
             settlement=settlement, service_point=point, month=month, tier=point.tier,
-            per_job=per_job, jobs=len(tickets), amount=to_money(per_job * len(tickets)))
-        SubsidyLine.objects.bulk_create([SubsidyLine(statement=statement, ticket=ticket,
-                                                     amount=per_job) for ticket in tickets])
+            per_job=per_job, jobs=len(ticket_ids), amount=to_money(per_job * len(ticket_ids)))
+        SubsidyLine.objects.bulk_create([SubsidyLine(statement=statement, ticket_id=ticket_id,
+                                                     amount=per_job) for ticket_id in ticket_ids])
     return settlement, True

@@ -5,6 +5,7 @@ from typing import Literal
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from aftersales.billing.services import bill_contract
 from aftersales.core.api import ERRORS, Money, MoneyIn, paginate
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.customers.selectors import access_customer
@@ -73,7 +74,7 @@ def sign_contract(request, payload: ContractIn):
             raise ValidationFailed(f"Unknown device {serial}.", field="devices") from None
     data = payload.dict(exclude={"customer", "devices"})
     contract = services.sign_contract(actor=request.auth, customer=customer, devices=devices,
-                                      **data)
+                                      bill=bill_contract, **data)
     return Status(201, selectors.access_contract(actor=request.auth, contract_id=contract.pk))
 
 
@@ -92,5 +93,6 @@ def get_contract(request, contract_id: int):
 def renew_contract(request, contract_id: int, payload: RenewIn):
     contract = selectors.access_contract(actor=request.auth, contract_id=contract_id)
     renewed = services.renew_contract(actor=request.auth, contract=contract,
-                                      price=payload.price, months=payload.months)
+                                      price=payload.price, months=payload.months,
+                                      bill=bill_contract)
     return Status(201, selectors.access_contract(actor=request.auth, contract_id=renewed.pk))

@@ -4,7 +4,8 @@ from typing import Literal
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from aftersales.catalog.selectors import get_product_model
+from aftersales.catalog.selectors import get_fault_code, get_part, get_product_model
+from aftersales.contracts.selectors import warranty_covers
 from aftersales.core.api import ERRORS, paginate
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.customers.selectors import access_customer
@@ -134,8 +135,6 @@ def decision_out(decision: warranty.Decision) -> dict:
 
 def fault_of(fault: FaultIn) -> warranty.Fault:
     """Resolve the part SKU to its accessory kind so the accessory periods apply."""
-    from aftersales.catalog.selectors import get_fault_code, get_part
-
     accessory_kind = None
     if fault.part:
         accessory_kind = get_part(sku=fault.part, field="fault.part").accessory_kind or None
@@ -153,5 +152,6 @@ def check_warranty(request, payload: WarrantyCheckIn):
     device = selectors.access_device(actor=request.auth, serial=payload.serial)
     decision = selectors.warranty_decision(
         device=device, fault=fault_of(payload.fault), cause=payload.cause,
-        evidence=warranty.Evidence(**payload.evidence.dict()), on=payload.on)
+        evidence=warranty.Evidence(**payload.evidence.dict()), on=payload.on,
+        covers=warranty_covers(device_id=device.pk))
     return decision_out(decision)

@@ -7,6 +7,10 @@ from pydantic import Field
 
 from aftersales.core.api import ERRORS, Money, MoneyIn, paginate
 from aftersales.core.errors import NotFound, ValidationFailed
+from aftersales.core.money import to_money
+from aftersales.devices.selectors import access_device, warranty_ends
+from aftersales.network.selectors import access_service_point, access_staff
+from aftersales.tickets.selectors import access_ticket
 
 from . import selectors, services
 from .models import FaultyPartReturn, Requisition, ReturnedUnit, StockLevel, StockMove, Warehouse
@@ -291,8 +295,6 @@ class ReplacementOut(Schema):
 # -- rendering ------------------------------------------------------------------------------
 
 def _level_out(level: StockLevel) -> dict:
-    from aftersales.core.money import to_money
-
     return {"warehouse": level.warehouse_id, "warehouse_code": level.warehouse.code,
             "sku": level.part.sku, "name": level.part.name, "on_hand": level.on_hand,
             "in_transit": level.in_transit, "reorder_point": level.reorder_point,
@@ -343,8 +345,6 @@ def _warehouse(actor, warehouse_id: int, *, field: str, scoped: bool = True) -> 
 
 @router.post("/warehouses", response={201: WarehouseOut, **ERRORS})
 def create_warehouse(request, payload: WarehouseIn):
-    from aftersales.network.selectors import access_service_point, access_staff
-
     try:
         point = access_service_point(actor=request.auth, service_point_id=payload.service_point)
     except NotFound:
@@ -547,8 +547,6 @@ def receive_faulty_part(request, faulty_id: int, payload: AnalysisIn | None = No
 # -- returned units and replacements ----------------------------------------------------------------
 
 def _device(actor, serial: str, *, field: str):
-    from aftersales.devices.selectors import access_device
-
     try:
         return access_device(actor=actor, serial=serial)
     except NotFound:
@@ -561,8 +559,6 @@ def create_returned_unit(request, payload: ReturnedUnitIn):
     warehouse = _warehouse(request.auth, payload.warehouse, field="warehouse")
     ticket = None
     if payload.ticket is not None:
-        from aftersales.tickets.selectors import access_ticket
-
         try:
             ticket = access_ticket(actor=request.auth, ticket_id=payload.ticket)
         except NotFound:
@@ -620,8 +616,6 @@ def scrap_returned_unit(request, unit_id: int, payload: NoteIn | None = None):
 
 @router.post("/replacements", response={201: ReplacementOut, **ERRORS})
 def create_replacement(request, payload: ReplacementIn):
-    from aftersales.devices.selectors import warranty_ends
-
     original = _device(request.auth, payload.original, field="original")
     unit = None
     if payload.returned_unit is not None:

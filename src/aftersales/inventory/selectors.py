@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from aftersales.catalog.models import Part
 from aftersales.core.errors import NotFound
 from aftersales.core.money import to_money
 from aftersales.core.scoping import get_scoped, scope
@@ -125,7 +126,6 @@ def purchase_plan(*, actor, warehouse: Warehouse) -> dict:
     levels = {lv.part_id: lv for lv in stock_list(actor=actor, warehouse_id=warehouse.pk)}
     items = []
     part_ids = set(levels) | set(used)
-    from aftersales.catalog.models import Part
 
     parts = {p.pk: p for p in Part.objects.filter(pk__in=part_ids)}
     for part_id in sorted(part_ids, key=lambda pk: parts[pk].sku):

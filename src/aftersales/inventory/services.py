@@ -17,7 +17,9 @@ from aftersales.core.numbering import next_number
 from aftersales.core.scoping import check_point, require_role, scope
 from aftersales.core.validation import clean_imei, clean_required
 from aftersales.devices.models import Device
+from aftersales.devices.services import register_device
 from aftersales.network.models import NetworkPolicy, ServicePoint, User
+from aftersales.network.selectors import credit_limit, deposit_total
 
 from .models import (
     FaultyPartReturn,
@@ -394,7 +396,6 @@ def receive_faulty_part(*, actor: User, faulty: FaultyPartReturn,
 def _check_deposit(*, to_warehouse: Warehouse, amount: Decimal) -> None:
     """The receiving point may hold parts (on hand + in transit, at cost) up to its
     deposit × leverage. HQ itself has no limit. Callers hold the point's row lock."""
-    from aftersales.network.selectors import credit_limit, deposit_total
 
     from .selectors import stock_value_of_point
 
@@ -640,21 +641,11 @@ def replace_device(*, actor: User, original: Device, serial: str, imei: str | No
     if returned_unit is not None and returned_unit.device_id != original.pk:
         raise ValidationFailed(_("The returned unit is another device."),
                                field="returned_unit")
-    if Device.objects.filter(serial=serial).exists():
-        raise Conflict("duplicate_serial", _("A device with this serial exists."),
-                       field="serial")
-    if imei and Device.objects.filter(imei=imei).exists():
-        raise Conflict("duplicate_imei", _("A device with this IMEI exists."), field="imei")
-    try:
-        with transaction.atomic():
-            device = Device.objects.create(
-                serial=serial, imei=imei, model=original.model, customer=original.customer,
-                purchase_date=original.purchase_date, invoice_no=original.invoice_no,
-                warranty_card_no=original.warranty_card_no, dealer=original.dealer,
-                replaces=original)
-    except IntegrityError:
-        raise Conflict("duplicate_serial", _("A device with this serial or IMEI exists."),
-                       field="serial") from None
+    # the warehouse's role was checked above: the unit is registered by the system
+    device = register_device(
+        actor=None, serial=serial, imei=imei, model=original.model, customer=original.customer,
+        purchase_date=original.purchase_date, invoice_no=original.invoice_no,
+        warranty_card_no=original.warranty_card_no, dealer=original.dealer, replaces=original)
     if returned_unit is not None:
         ReturnedUnit.objects.filter(pk=returned_unit.pk).update(replacement=device)
     return device

@@ -6,6 +6,7 @@ from pydantic import Field
 
 from aftersales.core.api import ERRORS, Money, paginate
 from aftersales.core.errors import NotFound, ValidationFailed
+from aftersales.inventory.selectors import stock_value_of_point
 
 from . import selectors, services
 from .models import ServicePoint
@@ -84,7 +85,7 @@ def _point_out(point: ServicePoint) -> dict:
         "id": point.pk, "code": point.code, "name": point.name, "kind": point.kind,
         "tier": point.tier, "city": point.city, "deposit": deposit,
         "credit_limit": selectors.credit_limit(deposit=deposit),
-        "stock_value": selectors.stock_value(service_point_id=point.pk),
+        "stock_value": stock_value_of_point(service_point_id=point.pk),
     }
 
 

@@ -45,13 +45,6 @@ def staff_list(*, actor: User, role: str | None = None) -> QuerySet[User]:
     return qs.order_by("username")
 
 
-def stock_value(*, service_point_id: int) -> Decimal:
-    """The point's parts at cost, in all its warehouses (the inventory app's ledger)."""
-    from aftersales.inventory.selectors import stock_value_of_point
-
-    return stock_value_of_point(service_point_id=service_point_id)
-
-
 def access_staff(*, actor: User, user_id: int) -> User:
     return get_scoped(User.objects.select_related("service_point"), actor=actor, pk=user_id,
                       message="Staff member not found.")

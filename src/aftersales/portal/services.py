@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aftersales.core.errors import Conflict, ValidationFailed
-from aftersales.core.numbering import next_number
 from aftersales.core.validation import clean_phone, clean_required
 from aftersales.customers.models import Customer, Zone
+from aftersales.customers.selectors import find_by_phone
+from aftersales.customers.services import create_customer
 from aftersales.devices.selectors import find_device
 from aftersales.tickets import services as tickets
 from aftersales.tickets.models import FollowUp, Ticket
@@ -23,13 +24,11 @@ WEB_BOOKING_NOTE = "Created by a web booking; confirm the fee zone and address."
 
 def _customer_for(*, name: str, phone: str) -> Customer:
     """The archive's customer with this phone (oldest first), else a new person record."""
-    found = (Customer.objects.filter(phone=phone).order_by("pk").first()
-             or Customer.objects.filter(contacts__phone=phone).order_by("pk").first())
+    found = find_by_phone(phone=phone)
     if found is not None:
         return found
-    return Customer.objects.create(
-        number=next_number(prefix="C", width=7), name=name, kind=Customer.Kind.PERSON,
-        phone=phone, zone=Zone.CITY, notes=WEB_BOOKING_NOTE)
+    return create_customer(actor=None, name=name, kind=Customer.Kind.PERSON, phone=phone,
+                           zone=Zone.CITY, notes=WEB_BOOKING_NOTE)
 
 
 @transaction.atomic
