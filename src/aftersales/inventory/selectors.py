@@ -37,9 +37,11 @@ def stock_value_of_point(*, service_point_id: int) -> Decimal:
 
 # -- warehouses and levels ---------------------------------------------------------------
 
-def warehouse_list(*, actor) -> QuerySet[Warehouse]:
-    return scope(Warehouse.objects.select_related("service_point", "engineer"),
-                 actor=actor).order_by("code")
+def warehouse_list(*, actor, active_only: bool = False) -> QuerySet[Warehouse]:
+    qs = Warehouse.objects.select_related("service_point", "engineer")
+    if active_only:
+        qs = qs.filter(active=True)
+    return scope(qs, actor=actor).order_by("code")
 
 
 def access_warehouse(*, actor, warehouse_id: int) -> Warehouse:
@@ -48,11 +50,14 @@ def access_warehouse(*, actor, warehouse_id: int) -> Warehouse:
 
 
 def stock_list(*, actor, warehouse_id: int | None = None, sku: str | None = None,
-               below_reorder: bool = False) -> QuerySet[StockLevel]:
+               below_reorder: bool = False, warehouse_code: str | None = None
+               ) -> QuerySet[StockLevel]:
     qs = scope(StockLevel.objects.select_related("warehouse", "part"), actor=actor,
                path=LEVEL_POINT)
     if warehouse_id is not None:
         qs = qs.filter(warehouse_id=warehouse_id)
+    if warehouse_code:
+        qs = qs.filter(warehouse__code=warehouse_code)
     if sku:
         qs = qs.filter(part__sku=sku.strip())
     if below_reorder:
@@ -160,7 +165,8 @@ def _either_side(qs: QuerySet, *, actor) -> QuerySet:
 
 def _requisitions() -> QuerySet[Requisition]:
     return (Requisition.objects
-            .select_related("from_warehouse__service_point", "to_warehouse__service_point")
+            .select_related("from_warehouse__service_point", "to_warehouse__service_point",
+                            "created_by")
             .prefetch_related(Prefetch("lines", queryset=RequisitionLine.objects
                                        .select_related("part").order_by("id"))))
 
