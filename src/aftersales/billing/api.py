@@ -6,13 +6,13 @@ from typing import Literal
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from aftersales.contracts.selectors import access_contract
 from aftersales.core.api import ERRORS, Money, MoneyIn, paginate
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.scoping import require_role
-from aftersales.contracts.selectors import access_contract
 from aftersales.tickets.selectors import access_ticket
 
-from . import fees, selectors, services
+from . import fees, selectors, services, terms
 
 router = Router(tags=["billing"])
 
@@ -203,7 +203,7 @@ def _debt_out(charge, today: date) -> dict:
             "total": charge.charged, "paid": charge.paid, "outstanding": charge.outstanding,
             "resolved_on": charge.resolved_on, "due_on": charge.due_on,
             "days_overdue": max(0, (today - charge.due_on).days),
-            "bucket": fees.ageing_bucket(due_on=charge.due_on, today=today),
+            "bucket": terms.ageing_bucket(due_on=charge.due_on, today=today),
             "refused": charge.refused_at is not None}
 
 

@@ -23,7 +23,7 @@ from aftersales.core.scoping import require_role
 from aftersales.customers.models import Customer
 from aftersales.network.models import ServicePoint, User
 
-from . import fees, selectors
+from . import debts, fees, selectors, terms
 from .models import (
     BillingPolicy,
     Charge,
@@ -39,8 +39,6 @@ from .models import (
     SubsidyStatement,
 )
 
-#: Ticket kinds refused at intake for a blocked customer or an unpaid unit.
-DEBT_CHECKED_KINDS = ("repair", "installation", "maintenance")
 #: The lines a rejected quote still charges: what was agreed before it (the trips).
 AGREED_BEFORE_QUOTE = ("visit", "revisit")
 PAYMENT_TAKERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.FINANCE, User.Role.ENGINEER)
@@ -59,7 +57,7 @@ JOB_DONE_STATUSES = ("resolved", "closed")
 def check_intake(*, customer: Customer, device=None, kind: str) -> None:
     """Refuse a repair, installation or maintenance for a customer blocked for debt or a
     unit with an unpaid repair; consultations and complaints are always taken."""
-    if kind not in DEBT_CHECKED_KINDS:
+    if not debts.checked_at_intake(kind):
         return
     blocked, reason = Customer.objects.filter(pk=customer.pk).values_list(
         "blocked", "blocked_reason").get()
@@ -245,8 +243,8 @@ def _book(*, actor: User | None, ticket, lines: list, quote: Quote | None
     total = to_money(sum((line.amount for line in lines), ZERO))
     policy = BillingPolicy.current()
     resolved_on = _resolved_on(ticket)
-    due_on = fees.due_date(total=total, resolved_on=resolved_on,
-                           on_spot_limit=policy.on_spot_limit, credit_days=policy.credit_days)
+    due_on = terms.due_date(total=total, resolved_on=resolved_on,
+                            on_spot_limit=policy.on_spot_limit, credit_days=policy.credit_days)
     charge = Charge.objects.select_for_update().filter(ticket=ticket).first()
     if charge is None:
         if total == 0:
@@ -325,9 +323,9 @@ def bill_contract(*, actor: User | None, contract) -> Charge | None:
     signed_on = contract.signed_on or contract.starts_on
     charge = Charge.objects.create(
         contract=contract, customer_id=contract.customer_id, resolved_on=signed_on,
-        due_on=fees.due_date(total=price, resolved_on=signed_on,
-                             on_spot_limit=policy.on_spot_limit,
-                             credit_days=policy.credit_days))
+        due_on=terms.due_date(total=price, resolved_on=signed_on,
+                              on_spot_limit=policy.on_spot_limit,
+                              credit_days=policy.credit_days))
     ChargeLine.objects.create(charge=charge, posting=1, position=1, kind="contract",
                               description=_("Contract %(number)s") % {"number": contract.number},
                               qty=1, unit_price=price, amount=price)
@@ -388,17 +386,18 @@ def _update_block(*, actor: User | None, customer_id: int) -> Customer:
     """Block a customer with enough refused unpaid repairs; lift a debt block as soon as no
     old debt (refused or overdue) is left. A block set by anyone else is left alone."""
     customer = Customer.objects.select_for_update().get(pk=customer_id)
-    debts = selectors.old_debts().filter(customer_id=customer_id)
-    refused = debts.filter(refused_at__isnull=False).count()
+    old = selectors.old_debts().filter(customer_id=customer_id)
+    refused = old.filter(refused_at__isnull=False).count()
     policy = BillingPolicy.current()
     if not customer.blocked:
-        if policy.block_after_refusals and refused >= policy.block_after_refusals:
+        if debts.should_block(refused_unpaid=refused, block_after=policy.block_after_refusals):
             reason = _("Refused to pay %(count)d repairs; service resumes when every old "
                        "debt is paid.") % {"count": refused}
             _set_block(actor=actor, customer=customer, blocked=True, reason=reason)
         return customer
     last = DebtBlockEvent.objects.filter(customer_id=customer_id).order_by("-id").first()
-    if last is not None and last.blocked and not debts.exists():
+    blocked_for_debt = last is not None and last.blocked
+    if debts.should_lift(blocked_for_debt=blocked_for_debt, old_debts=old.count()):
         _set_block(actor=actor, customer=customer, blocked=False, reason="")
     return customer
 
