@@ -1,6 +1,7 @@
 """The REST API v1: one NinjaAPI, one router per domain app (API.md)."""
 from ninja import NinjaAPI, Schema
 
+from aftersales.billing.api import router as billing_router
 from aftersales.catalog.api import router as catalog_router
 from aftersales.contracts.api import router as contracts_router
 from aftersales.core.api import (
@@ -16,9 +17,8 @@ from aftersales.inventory.api import router as inventory_router
 from aftersales.network.api import router as network_router
 from aftersales.notifications.api import router as alerts_router
 from aftersales.portal.api import public_router
-from aftersales.tickets.api import router as tickets_router
-from aftersales.billing.api import router as billing_router
 from aftersales.reports.api import router as reports_router
+from aftersales.tickets.api import router as tickets_router
 
 api = NinjaAPI(
     title="Aftersales API", version="1", urls_namespace="api", auth=BearerAuth(),

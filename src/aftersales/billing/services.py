@@ -24,6 +24,7 @@ from aftersales.customers.models import Customer
 from aftersales.network.models import ServicePoint, User
 
 from . import debts, fees, selectors, terms
+from .errors import BillingCode
 from .models import (
     BillingPolicy,
     Charge,
@@ -62,11 +63,11 @@ def check_intake(*, customer: Customer, device=None, kind: str) -> None:
     blocked, reason = Customer.objects.filter(pk=customer.pk).values_list(
         "blocked", "blocked_reason").get()
     if blocked:
-        raise Conflict("customer_blocked",
+        raise Conflict(BillingCode.CUSTOMER_BLOCKED,
                        _("The customer is blocked: %(reason)s") % {"reason": reason}
                        if reason else _("The customer is blocked."), field="customer")
     if device is not None and selectors.device_has_unpaid_repair(device_id=device.pk):
-        raise Conflict("device_unpaid",
+        raise Conflict(BillingCode.DEVICE_UNPAID,
                        _("This unit has an unpaid repair; it must be paid first."),
                        field="device")
 
@@ -186,7 +187,7 @@ def _pending_quote(ticket) -> Quote:
     quote = (Quote.objects.select_for_update()
              .filter(ticket=ticket, status=Quote.Status.PENDING).first())
     if quote is None:
-        raise Conflict("no_pending_quote", _("No quote is waiting for the customer."))
+        raise Conflict(BillingCode.NO_PENDING_QUOTE, _("No quote is waiting for the customer."))
     return quote
 
 
@@ -220,7 +221,7 @@ def require_approved(*, ticket) -> None:
     """No chargeable work (parts, resolve) while a quote above zero waits or was refused."""
     quote = selectors.current_quote(ticket=ticket)
     if quote is not None and quote.status in (Quote.Status.PENDING, Quote.Status.REJECTED):
-        raise Conflict("quote_not_approved",
+        raise Conflict(BillingCode.QUOTE_NOT_APPROVED,
                        _("The customer has not approved the quote.") if
                        quote.status == Quote.Status.PENDING else
                        _("The customer rejected the quote."))
@@ -359,7 +360,8 @@ def record_payment(*, actor: User, ticket=None, contract=None,
     if amount > outstanding:
         raise ValidationFailed(
             _("The amount is more than the %(outstanding)s outstanding.")
-            % {"outstanding": f"{outstanding:.2f}"}, field="amount", code="exceeds_outstanding")
+            % {"outstanding": f"{outstanding:.2f}"}, field="amount",
+            code=BillingCode.EXCEEDS_OUTSTANDING)
     entry = LedgerEntry.objects.create(charge=charge, customer_id=charge.customer_id,
                                        kind=LedgerEntry.Kind.PAYMENT, amount=-amount,
                                        method=method, note=note[:200], created_by=actor)
@@ -373,9 +375,9 @@ def refuse_payment(*, actor: User, ticket, note: str = "") -> None:
     unit gets no new repair) and counts toward blocking the customer."""
     charge = Charge.objects.select_for_update().filter(ticket_id=ticket.pk).first()
     if charge is None or selectors.charge_outstanding(charge_id=charge.pk) <= 0:
-        raise Conflict("nothing_outstanding", _("Nothing is owed on this ticket."))
+        raise Conflict(BillingCode.NOTHING_OUTSTANDING, _("Nothing is owed on this ticket."))
     if charge.refused_at is not None:
-        raise Conflict("already_refused", _("The refusal is already recorded."))
+        raise Conflict(BillingCode.ALREADY_REFUSED, _("The refusal is already recorded."))
     charge.refused_at = timezone.now()
     charge.refused_note = (note or "")[:200]
     charge.save(update_fields=["refused_at", "refused_note"])

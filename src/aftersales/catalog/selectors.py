@@ -3,6 +3,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from aftersales.core.errors import NotFound, ValidationFailed
 
+from .errors import CatalogCode
 from .models import AccessoryPeriod, FaultCode, KnowledgeArticle, Part, ProductModel
 
 
@@ -28,7 +29,8 @@ def get_product_model(*, code: str, field: str | None = None) -> ProductModel:
     found = ProductModel.objects.filter(code=code).first()
     if found is None:
         if field:
-            raise ValidationFailed("Unknown product model.", field=field, code="unknown_model")
+            raise ValidationFailed("Unknown product model.", field=field,
+                                   code=CatalogCode.UNKNOWN_MODEL)
         raise NotFound("Product model not found.")
     return found
 
@@ -37,7 +39,7 @@ def get_part(*, sku: str, field: str | None = None) -> Part:
     found = Part.objects.filter(sku=sku).first()
     if found is None:
         if field:
-            raise ValidationFailed("Unknown part.", field=field, code="unknown_part")
+            raise ValidationFailed("Unknown part.", field=field, code=CatalogCode.UNKNOWN_PART)
         raise NotFound("Part not found.")
     return found
 
@@ -46,7 +48,8 @@ def get_fault_code(*, code: str, field: str | None = None) -> FaultCode:
     found = FaultCode.objects.filter(code=code).first()
     if found is None:
         if field:
-            raise ValidationFailed("Unknown fault code.", field=field, code="unknown_fault_code")
+            raise ValidationFailed("Unknown fault code.", field=field,
+                                   code=CatalogCode.UNKNOWN_FAULT_CODE)
         raise NotFound("Fault code not found.")
     return found
 

@@ -14,6 +14,7 @@ from aftersales.devices.models import Device
 from aftersales.devices.warranty import add_months
 from aftersales.network.models import User
 
+from .errors import ContractCode
 from .models import Contract
 
 EDITORS = (User.Role.ADMIN, User.Role.MANAGER)
@@ -70,9 +71,10 @@ def renew_contract(*, actor: User, contract: Contract, price: Decimal | None = N
     """续签: the next contract starts the day after this one ends; the old one is kept."""
     locked = Contract.objects.select_for_update().get(pk=contract.pk)
     if Contract.objects.filter(renewed_from=locked).exists():
-        raise Conflict("already_renewed", _("This contract has already been renewed."))
+        raise Conflict(ContractCode.ALREADY_RENEWED, _("This contract has already been renewed."))
     if locked.status == Contract.Status.TERMINATED:
-        raise Conflict("contract_terminated", _("A terminated contract cannot be renewed."))
+        raise Conflict(ContractCode.CONTRACT_TERMINATED,
+                       _("A terminated contract cannot be renewed."))
     starts_on = locked.ends_on + timedelta(days=1)
     ends_on = add_months(locked.ends_on, months)
     return sign_contract(

@@ -7,7 +7,6 @@ from aftersales.network.models import User
 
 from .models import Customer
 
-
 #: Extra per-customer columns that a higher app computes (billing's outstanding amount as
 #: one subquery, so a list page stays a fixed number of queries). The caller passes them
 #: in; this app does not know the ledger.

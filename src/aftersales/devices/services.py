@@ -10,6 +10,7 @@ from aftersales.core.validation import clean_imei, clean_required
 from aftersales.customers.models import Customer
 from aftersales.network.models import User
 
+from .errors import DeviceCode
 from .models import Device, RepairRecord
 
 EDITORS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.AGENT, User.Role.ENGINEER)
@@ -33,10 +34,11 @@ def register_device(*, actor: User | None, serial: str, model: ProductModel,
         raise ValidationFailed(_("The purchase date is before the manufacture date."),
                                field="purchase_date")
     if Device.objects.filter(serial=serial).exists():
-        raise Conflict("duplicate_serial", _("A device with this serial exists."),
+        raise Conflict(DeviceCode.DUPLICATE_SERIAL, _("A device with this serial exists."),
                        field="serial")
     if imei and Device.objects.filter(imei=imei).exists():
-        raise Conflict("duplicate_imei", _("A device with this IMEI exists."), field="imei")
+        raise Conflict(DeviceCode.DUPLICATE_IMEI, _("A device with this IMEI exists."),
+                       field="imei")
     try:
         with transaction.atomic():
             return Device.objects.create(
@@ -45,7 +47,7 @@ def register_device(*, actor: User | None, serial: str, model: ProductModel,
                 warranty_card_no=warranty_card_no or "", manufactured_on=manufactured_on,
                 dealer=dealer or "", replaces=replaces)
     except IntegrityError:
-        raise Conflict("duplicate_serial", _("A device with this serial or IMEI exists."),
+        raise Conflict(DeviceCode.DUPLICATE_SERIAL, _("A device with this serial or IMEI exists."),
                        field="serial") from None
 
 

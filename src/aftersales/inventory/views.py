@@ -8,6 +8,7 @@ from aftersales.core.errors import DomainError
 from aftersales.core.views import staff_view
 
 from . import selectors, services
+from .errors import InventoryCode
 from .models import Requisition
 
 REQUISITION_ACTIONS = {
@@ -46,7 +47,7 @@ def requisition_action(request, requisition_id: int, action: str):
     service = REQUISITION_ACTIONS.get(action)
     try:
         if service is None:
-            raise DomainError("unknown_action", "Unknown action.")
+            raise DomainError(InventoryCode.UNKNOWN_ACTION, "Unknown action.")
         service(actor=request.user, requisition=requisition)
     except DomainError as exc:
         messages.error(request, f"{requisition.number}: {exc.message}")

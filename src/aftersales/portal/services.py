@@ -18,6 +18,7 @@ from aftersales.tickets.models import FollowUp, Ticket
 from aftersales.tickets.notifications import notify_ticket_opened
 
 from . import selectors
+from .errors import PortalCode
 
 WEB_BOOKING_NOTE = "Created by a web booking; confirm the fee zone and address."
 
@@ -60,6 +61,6 @@ def rate_ticket(*, number: str, phone: str, satisfaction: int, comment: str = ""
     """The customer rates a finished job: recorded as the ticket's callback (回访)."""
     ticket = selectors.track_by_number(number=number, phone=phone)
     if not FollowUp.objects.filter(ticket=ticket, done_at__isnull=True).exists():
-        raise Conflict("nothing_to_rate", _("This request cannot be rated now."))
+        raise Conflict(PortalCode.NOTHING_TO_RATE, _("This request cannot be rated now."))
     return tickets.callback(actor=None, ticket=ticket, satisfaction=satisfaction,
                             comment=(comment or "")[:1000])

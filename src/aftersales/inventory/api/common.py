@@ -4,6 +4,7 @@ from ninja import Router
 
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.money import to_money
+from aftersales.devices.errors import DeviceCode
 from aftersales.devices.selectors import access_device
 
 from .. import services
@@ -66,4 +67,5 @@ def _device(actor, serial: str, *, field: str):
     try:
         return access_device(actor=actor, serial=serial)
     except NotFound:
-        raise ValidationFailed("Unknown device.", field=field, code="unknown_device") from None
+        raise ValidationFailed("Unknown device.", field=field,
+                               code=DeviceCode.UNKNOWN_DEVICE) from None

@@ -7,12 +7,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from aftersales.catalog.errors import CatalogCode
 from aftersales.catalog.models import Part
 from aftersales.core.errors import Conflict, ValidationFailed
 from aftersales.core.money import to_money
 from aftersales.core.scoping import require_role, scope
 from aftersales.network.models import ServicePoint, User
 
+from ..errors import InventoryCode
 from ..models import (
     StockLevel,
     StockMove,
@@ -48,7 +50,7 @@ def resolve_part(sku, *, field: str = "sku") -> Part:
         return sku
     found = Part.objects.filter(sku=(sku or "").strip()).first() if isinstance(sku, str) else None
     if found is None:
-        raise ValidationFailed(_("Unknown part."), field=field, code="unknown_part")
+        raise ValidationFailed(_("Unknown part."), field=field, code=CatalogCode.UNKNOWN_PART)
     return found
 
 
@@ -69,10 +71,11 @@ def resolve_warehouse(warehouse, *, actor: User | None, field: str = "warehouse"
     else:
         found = None
     if found is None:
-        raise ValidationFailed(_("Unknown warehouse."), field=field, code="unknown_warehouse")
+        raise ValidationFailed(_("Unknown warehouse."), field=field,
+                               code=InventoryCode.UNKNOWN_WAREHOUSE)
     if not found.active:
         raise ValidationFailed(_("The warehouse is closed."), field=field,
-                               code="warehouse_inactive")
+                               code=InventoryCode.WAREHOUSE_INACTIVE)
     return found
 
 
@@ -124,4 +127,4 @@ def _insufficient(part: Part, warehouse: Warehouse | None = None) -> Conflict:
         message = _("Not enough %(sku)s in stock.") % {"sku": part.sku}
     else:
         message = _("Not enough %(sku)s in %(wh)s.") % {"sku": part.sku, "wh": warehouse.code}
-    return Conflict("insufficient_stock", message, field="qty")
+    return Conflict(InventoryCode.INSUFFICIENT_STOCK, message, field="qty")

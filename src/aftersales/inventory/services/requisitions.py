@@ -14,6 +14,7 @@ from aftersales.core.scoping import check_point, require_role
 from aftersales.network.models import NetworkPolicy, ServicePoint, User
 from aftersales.network.selectors import credit_limit, deposit_total
 
+from ..errors import InventoryCode
 from ..models import (
     Requisition,
     RequisitionLine,
@@ -37,7 +38,7 @@ def _check_deposit(*, to_warehouse: Warehouse, amount: Decimal) -> None:
                          policy=NetworkPolicy.current())
     held = stock_value_of_point(service_point_id=point.pk)
     if held + amount > limit:
-        raise Conflict("deposit_exceeded",
+        raise Conflict(InventoryCode.DEPOSIT_EXCEEDED,
                        _("This would take %(point)s's parts to %(total)s, above its credit "
                          "limit of %(limit)s.") % {"point": point.code,
                                                      "total": held + amount, "limit": limit})
@@ -101,7 +102,7 @@ def _locked_requisition(requisition: Requisition) -> Requisition:
 
 def _require_status(requisition: Requisition, *allowed: str) -> None:
     if requisition.status not in allowed:
-        raise Conflict("invalid_transition",
+        raise Conflict(InventoryCode.INVALID_TRANSITION,
                        _("Not possible while the requisition is %(status)s.")
                        % {"status": requisition.get_status_display()})
 
@@ -173,7 +174,8 @@ def receive_requisition(*, actor: User, requisition: Requisition) -> Requisition
             warehouse=locked.to_warehouse, part=line.part, in_transit__gte=line.qty).update(
             in_transit=F("in_transit") - line.qty, on_hand=F("on_hand") + line.qty)
         if moved != 1:  # cannot happen unless someone edited levels by hand
-            raise Conflict("in_transit_mismatch", _("The goods in transit do not match."))
+            raise Conflict(InventoryCode.IN_TRANSIT_MISMATCH,
+                           _("The goods in transit do not match."))
         _move(warehouse=locked.to_warehouse, part=line.part, kind=StockMove.Kind.TRANSFER_IN,
               qty=line.qty, actor=actor, requisition=locked, reference=locked.number)
     locked.status = Requisition.Status.RECEIVED

@@ -11,6 +11,7 @@ from aftersales.devices.models import Device
 from aftersales.devices.services import register_device
 from aftersales.network.models import User
 
+from ..errors import InventoryCode
 from ..models import (
     ReturnedUnit,
     Warehouse,
@@ -42,7 +43,7 @@ def receive_returned_unit(*, actor: User, device: Device, warehouse: Warehouse, 
                    ReturnedUnit.Status.FACTORY_REPAIR]
     Device.objects.select_for_update().filter(pk=device.pk).first()
     if ReturnedUnit.objects.filter(device=device, status__in=open_states).exists():
-        raise Conflict("already_returned", _("This unit is already being handled."),
+        raise Conflict(InventoryCode.ALREADY_RETURNED, _("This unit is already being handled."),
                        field="serial")
     return ReturnedUnit.objects.create(device=device, warehouse=warehouse, reason=reason,
                                        ticket=ticket, condition=(condition or "")[:200],
@@ -54,7 +55,7 @@ def _advance(*, actor: User, unit: ReturnedUnit, to: str, **fields) -> ReturnedU
     check_point(actor=actor, service_point_id=unit.warehouse.service_point_id)
     locked = ReturnedUnit.objects.select_for_update().get(pk=unit.pk)
     if to not in RETURN_TRANSITIONS[locked.status]:
-        raise Conflict("invalid_transition",
+        raise Conflict(InventoryCode.INVALID_TRANSITION,
                        _("Not possible while the unit is %(status)s.")
                        % {"status": locked.get_status_display()})
     locked.status = to
@@ -102,7 +103,7 @@ def replace_device(*, actor: User, original: Device, serial: str, imei: str | No
     imei = clean_imei(imei) if imei else None
     Device.objects.select_for_update().filter(pk=original.pk).first()
     if Device.objects.filter(replaces=original).exists():
-        raise Conflict("already_replaced", _("This unit has already been replaced."),
+        raise Conflict(InventoryCode.ALREADY_REPLACED, _("This unit has already been replaced."),
                        field="original")
     if returned_unit is not None and returned_unit.device_id != original.pk:
         raise ValidationFailed(_("The returned unit is another device."),

@@ -7,11 +7,12 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from aftersales.catalog.models import Part
-from aftersales.core.errors import Conflict, ValidationFailed
+from aftersales.core.errors import Conflict, CoreCode, ValidationFailed
 from aftersales.core.money import to_money
 from aftersales.core.scoping import check_point, require_role
 from aftersales.network.models import ServicePoint, User
 
+from ..errors import InventoryCode
 from ..models import (
     StockCount,
     StockCountLine,
@@ -31,20 +32,21 @@ def create_warehouse(*, actor: User, code: str, name: str, service_point: Servic
     code = (code or "").strip()
     name = (name or "").strip()
     if not code:
-        raise ValidationFailed(_("This field is required."), field="code", code="required")
+        raise ValidationFailed(_("This field is required."), field="code", code=CoreCode.REQUIRED)
     if not name:
-        raise ValidationFailed(_("This field is required."), field="name", code="required")
+        raise ValidationFailed(_("This field is required."), field="name", code=CoreCode.REQUIRED)
     if engineer is not None and engineer.service_point_id not in (None, service_point.pk):
         raise ValidationFailed(_("The engineer works at another service point."),
                                field="engineer")
     if Warehouse.objects.filter(code=code).exists():
-        raise Conflict("duplicate_code", _("A warehouse with this code exists."), field="code")
+        raise Conflict(InventoryCode.DUPLICATE_CODE, _("A warehouse with this code exists."),
+                       field="code")
     try:
         with transaction.atomic():
             return Warehouse.objects.create(code=code, name=name, service_point=service_point,
                                             engineer=engineer)
     except IntegrityError:
-        raise Conflict("duplicate_code", _("A warehouse with this code exists."),
+        raise Conflict(InventoryCode.DUPLICATE_CODE, _("A warehouse with this code exists."),
                        field="code") from None
 
 
@@ -76,7 +78,8 @@ def adjust_stock(*, actor: User, warehouse: Warehouse, part: Part, qty: int,
         raise ValidationFailed(_("The adjustment must be a non-zero whole number."),
                                field="qty")
     if not (note or "").strip():
-        raise ValidationFailed(_("Say why stock is adjusted."), field="note", code="required")
+        raise ValidationFailed(_("Say why stock is adjusted."), field="note",
+                               code=CoreCode.REQUIRED)
     if qty > 0:
         _put(warehouse=warehouse, part=part, qty=qty)
     elif not _take(warehouse=warehouse, part=part, qty=-qty):

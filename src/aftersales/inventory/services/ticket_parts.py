@@ -11,6 +11,7 @@ from aftersales.core.errors import Conflict, ValidationFailed
 from aftersales.core.scoping import check_point, require_role
 from aftersales.network.models import User
 
+from ..errors import InventoryCode
 from ..models import (
     FaultyPartReturn,
     StockMove,
@@ -60,7 +61,7 @@ def issue_to_ticket(*, actor: User, ticket, sku: str, qty: int, warehouse=None) 
         candidates = _ticket_warehouses(ticket)
         if not candidates:
             raise ValidationFailed(_("There is no warehouse to issue from."), field="warehouse",
-                                   code="no_warehouse")
+                                   code=InventoryCode.NO_WAREHOUSE)
     source = next((wh for wh in candidates if _take(warehouse=wh, part=part, qty=qty)), None)
     if source is None:
         raise _insufficient(part, candidates[0] if len(candidates) == 1 else None)
@@ -116,11 +117,11 @@ def ship_faulty_part(*, actor: User, faulty: FaultyPartReturn) -> FaultyPartRetu
     check_point(actor=actor, service_point_id=faulty.from_warehouse.service_point_id)
     locked = FaultyPartReturn.objects.select_for_update().get(pk=faulty.pk)
     if locked.status != FaultyPartReturn.Status.PENDING:
-        raise Conflict("invalid_transition", _("This faulty part was already sent."))
+        raise Conflict(InventoryCode.INVALID_TRANSITION, _("This faulty part was already sent."))
     if locked.to_warehouse_id is None:
         locked.to_warehouse = hq_warehouse()
         if locked.to_warehouse is None:
-            raise Conflict("no_hq_warehouse", _("HQ has no warehouse to receive it."))
+            raise Conflict(InventoryCode.NO_HQ_WAREHOUSE, _("HQ has no warehouse to receive it."))
     if locked.fault_code_id is None and locked.ticket.fault_code_id is not None:
         locked.fault_code_id = locked.ticket.fault_code_id
     locked.status = FaultyPartReturn.Status.SHIPPED
@@ -137,7 +138,7 @@ def receive_faulty_part(*, actor: User, faulty: FaultyPartReturn,
     check_point(actor=actor, service_point_id=locked.to_warehouse.service_point_id
                 if locked.to_warehouse_id else None)
     if locked.status != FaultyPartReturn.Status.SHIPPED:
-        raise Conflict("invalid_transition", _("This faulty part is not on its way."))
+        raise Conflict(InventoryCode.INVALID_TRANSITION, _("This faulty part is not on its way."))
     locked.status = FaultyPartReturn.Status.RECEIVED
     locked.received_at = timezone.now()
     locked.received_by = actor

@@ -1,0 +1,61 @@
+"""Error codes come from one enum per app (<app>/errors.py), never a free string."""
+import ast
+from enum import StrEnum
+from pathlib import Path
+
+import pytest
+
+from aftersales.billing.errors import BillingCode
+from aftersales.catalog.errors import CatalogCode
+from aftersales.contracts.errors import ContractCode
+from aftersales.core.errors import Conflict, CoreCode, ValidationFailed
+from aftersales.devices.errors import DeviceCode
+from aftersales.inventory.errors import InventoryCode
+from aftersales.network.errors import NetworkCode
+from aftersales.notifications.errors import NotificationCode
+from aftersales.portal.errors import PortalCode
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "aftersales"
+ERRORS = {"Conflict", "DomainError", "ValidationFailed", "NotFound", "Forbidden"}
+#: the tickets app gets its enum with its renovation (helper r9t); the API error handlers
+#: in core/api.py are being reworked in parallel (issue 11): both leave this list then.
+NOT_YET = {"tickets", "core/api.py"}
+ENUMS = [BillingCode, CatalogCode, ContractCode, CoreCode, DeviceCode, InventoryCode,
+         NetworkCode, NotificationCode, PortalCode]
+
+
+def _free_codes():
+    for path in sorted(SRC.rglob("*.py")):
+        rel = path.relative_to(SRC)
+        if "migrations" in rel.parts or rel.parts[0] in NOT_YET or str(rel) in NOT_YET:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name not in ERRORS:
+                continue
+            codes = [kw.value for kw in node.keywords if kw.arg == "code"]
+            if name in {"Conflict", "DomainError"} and node.args:
+                codes.append(node.args[0])
+            for code in codes:
+                if isinstance(code, ast.Constant):
+                    yield f"{rel}:{node.lineno} {code.value!r}"
+
+
+def test_no_error_code_is_a_free_string():
+    assert list(_free_codes()) == []
+
+
+@pytest.mark.parametrize("enum", ENUMS, ids=lambda e: e.__name__)
+def test_codes_are_snake_case_values_named_after_themselves(enum: type[StrEnum]):
+    for member in enum:
+        assert member.value == member.name.lower()
+
+
+def test_the_error_body_carries_the_plain_value():
+    error = Conflict(BillingCode.CUSTOMER_BLOCKED, "blocked", field="customer")
+    assert error.as_dict() == {"error": {"code": "customer_blocked", "message": "blocked",
+                                         "field": "customer"}}
+    assert type(error.as_dict()["error"]["code"]) is str
+    assert ValidationFailed("bad").code == "invalid"
