@@ -1,18 +1,19 @@
 """API.md "Money": payments, and the finance views (debts with ageing, daily takings,
 service-point subsidy statements)."""
 from datetime import date, datetime
-from typing import Literal
 
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from aftersales.contracts.selectors import access_contract
 from aftersales.core.api import ERRORS, Money, MoneyIn, paginate
+from aftersales.core.api_types import choices_literal
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.scoping import require_role
 from aftersales.tickets.selectors import access_ticket
 
 from . import fees, selectors, services, terms
+from .models import PaymentMethod
 
 router = Router(tags=["billing"])
 
@@ -23,7 +24,7 @@ class PaymentIn(Schema):
     ticket: int | None = None
     contract: int | None = Field(None, description="instead of ticket: a contract sold")
     amount: MoneyIn
-    method: Literal["cash", "transfer", "card", "wechat", "alipay"]
+    method: choices_literal(PaymentMethod)
     note: str = Field("", max_length=200)
 
 
@@ -208,7 +209,7 @@ def _debt_out(charge, today: date) -> dict:
 
 
 @router.get("/finance/debts", response={200: DebtList, **ERRORS})
-def list_debts(request, bucket: Literal["current", "1_15", "16_60", "60_plus"] | None = None,
+def list_debts(request, bucket: choices_literal(terms.AGEING_BUCKETS) | None = None,
                customer: int | None = None, page: int = 1, page_size: int = 50):
     require_role(request.auth, *FINANCE_READERS)
     from django.utils import timezone

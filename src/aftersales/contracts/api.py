@@ -1,24 +1,25 @@
 from datetime import date
 from decimal import Decimal
-from typing import Literal
 
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from aftersales.billing.services import bill_contract
 from aftersales.core.api import ERRORS, Money, MoneyIn, paginate
+from aftersales.core.api_types import choices_literal
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.customers.selectors import access_customer
 from aftersales.devices.selectors import access_device
 
 from . import selectors, services
+from .models import Contract
 
 router = Router(tags=["contracts"])
 
 
 class ContractIn(Schema):
     customer: int
-    kind: Literal["warranty", "annual", "per_visit", "extended"]
+    kind: choices_literal(Contract.Kind)
     starts_on: date
     ends_on: date
     price: MoneyIn = Decimal("0.00")

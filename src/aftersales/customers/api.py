@@ -1,14 +1,15 @@
-from typing import Literal
 
 from ninja import Router, Schema, Status
 from pydantic import EmailStr, Field
 
 from aftersales.billing.selectors import customer_outstanding_subquery
 from aftersales.core.api import ERRORS, Money, paginate
+from aftersales.core.api_types import choices_literal
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.network.selectors import access_service_point
 
 from . import selectors, services
+from .models import Customer, Zone
 
 router = Router(tags=["customers"])
 
@@ -26,11 +27,11 @@ class ContactIn(Schema):
 
 class CustomerIn(Schema):
     name: str = Field(max_length=120)
-    kind: Literal["person", "company"]
+    kind: choices_literal(Customer.Kind)
     phone: str = Field(max_length=30)
     email: EmailStr | None = None
     address: str | None = Field(None, max_length=200)
-    zone: Literal["city", "prefecture", "province"]
+    zone: choices_literal(Zone)
     service_point: int | None = None
     credit_code: str | None = Field(None, max_length=18)
     notes: str | None = None
@@ -42,7 +43,7 @@ class CustomerPatch(Schema):
     phone: str | None = Field(None, max_length=30)
     email: EmailStr | None = None
     address: str | None = Field(None, max_length=200)
-    zone: Literal["city", "prefecture", "province"] | None = None
+    zone: choices_literal(Zone) | None = None
     credit_code: str | None = Field(None, max_length=18)
     notes: str | None = None
 

@@ -1,5 +1,4 @@
 from datetime import date
-from typing import Literal
 
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -7,6 +6,7 @@ from pydantic import Field
 from aftersales.catalog.selectors import get_fault_code, get_part, get_product_model
 from aftersales.contracts.selectors import warranty_covers
 from aftersales.core.api import ERRORS, paginate
+from aftersales.core.api_types import choices_literal
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.customers.selectors import access_customer
 
@@ -97,7 +97,7 @@ def get_device(request, serial: str):
 
 
 class FaultIn(Schema):
-    kind: Literal["performance", "appearance", "accessory", "own_reason"] = "performance"
+    kind: choices_literal(warranty.FAULT_KINDS) = "performance"
     part: str | None = Field(None, description="part SKU")
     code: str | None = Field(None, description="fault code")
 
@@ -115,7 +115,7 @@ class WarrantyCheckIn(Schema):
     serial: str
     on: date | None = None
     fault: FaultIn = FaultIn()
-    cause: Literal["none", "misuse", "self_repair", "force_majeure"] = "none"
+    cause: choices_literal(warranty.CAUSES) = "none"
     evidence: EvidenceIn = EvidenceIn()
 
 

@@ -1,15 +1,15 @@
 from decimal import Decimal
-from typing import Literal
 
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from aftersales.core.api import ERRORS, Money, paginate
+from aftersales.core.api_types import choices_literal
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.inventory.selectors import stock_value_of_point
 
 from . import selectors, services
-from .models import ServicePoint
+from .models import ServicePoint, User
 
 router = Router(tags=["network"])
 
@@ -17,8 +17,8 @@ router = Router(tags=["network"])
 class ServicePointIn(Schema):
     code: str = Field(min_length=1, max_length=20)
     name: str = Field(min_length=1, max_length=100)
-    kind: Literal["hq", "branch", "authorized"]
-    tier: Literal["diamond", "gold", "a", "general"] = "general"
+    kind: choices_literal(ServicePoint.Kind)
+    tier: choices_literal(ServicePoint.Tier) = "general"
     city: str = Field("", max_length=50)
     address: str = Field("", max_length=200)
     phone: str = Field("", max_length=20)
@@ -62,7 +62,7 @@ class StaffIn(Schema):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=128)
     name: str = Field(min_length=1, max_length=60)
-    role: Literal["admin", "manager", "agent", "engineer", "warehouse", "finance"]
+    role: choices_literal(User.Role)
     service_point: int | None = None
     skills: list[str] = []
     phone: str = Field("", max_length=20)
