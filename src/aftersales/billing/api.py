@@ -2,6 +2,7 @@
 service-point subsidy statements)."""
 from datetime import date, datetime
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -153,7 +154,7 @@ def list_payments(request, ticket: int, page: int = 1, page_size: int = 50):
     try:
         found = access_ticket(actor=request.auth, ticket_id=ticket)
     except NotFound:
-        raise ValidationFailed("Unknown ticket.", field="ticket") from None
+        raise ValidationFailed(_("Unknown ticket."), field="ticket") from None
     data = paginate(request, selectors.payment_list(ticket=found), page=page,
                     page_size=page_size)
     data["items"] = [{"id": e.pk, "ticket": found.pk, "amount": -e.amount, "method": e.method,
@@ -176,18 +177,18 @@ def _payment_out(entry, ticket, contract) -> dict:
 @router.post("/payments", response={201: PaymentOut, **ERRORS})
 def record_payment(request, payload: PaymentIn):
     if (payload.ticket is None) == (payload.contract is None):
-        raise ValidationFailed("Give either a ticket or a contract.", field="ticket")
+        raise ValidationFailed(_("Give either a ticket or a contract."), field="ticket")
     ticket = contract = None
     try:
         if payload.ticket is not None:
             ticket = access_ticket(actor=request.auth, ticket_id=payload.ticket)
     except NotFound:
-        raise ValidationFailed("Unknown ticket.", field="ticket") from None
+        raise ValidationFailed(_("Unknown ticket."), field="ticket") from None
     try:
         if payload.contract is not None:
             contract = access_contract(actor=request.auth, contract_id=payload.contract)
     except NotFound:
-        raise ValidationFailed("Unknown contract.", field="contract") from None
+        raise ValidationFailed(_("Unknown contract."), field="contract") from None
     entry = services.record_payment(actor=request.auth, ticket=ticket, contract=contract,
                                     amount=payload.amount, method=payload.method,
                                     note=payload.note)

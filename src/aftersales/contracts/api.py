@@ -1,6 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -66,13 +67,14 @@ def sign_contract(request, payload: ContractIn):
     try:
         customer = access_customer(actor=request.auth, customer_id=payload.customer)
     except NotFound:
-        raise ValidationFailed("Unknown customer.", field="customer") from None
+        raise ValidationFailed(_("Unknown customer."), field="customer") from None
     devices = []
     for serial in payload.devices:
         try:
             devices.append(access_device(actor=request.auth, serial=serial))
         except NotFound:
-            raise ValidationFailed(f"Unknown device {serial}.", field="devices") from None
+            raise ValidationFailed(_("Unknown device %(serial)s.") % {"serial": serial},
+                                   field="devices") from None
     data = payload.dict(exclude={"customer", "devices"})
     contract = services.sign_contract(actor=request.auth, customer=customer, devices=devices,
                                       bill=bill_contract, **data)

@@ -1,4 +1,5 @@
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from aftersales.core.scoping import get_scoped, scope
 from aftersales.devices import warranty
@@ -20,7 +21,7 @@ def contract_list(*, actor: User, customer_id: int | None = None) -> QuerySet[Co
 def access_contract(*, actor: User, contract_id: int) -> Contract:
     return get_scoped(Contract.objects.select_related("customer").prefetch_related("devices"),
                       actor=actor, path=POINT_PATH, pk=contract_id,
-                      message="Contract not found.")
+                      message=_("Contract not found."))
 
 
 def warranty_covers(*, device_id: int) -> list[warranty.ContractCover]:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+
 
 class ErrorKind(StrEnum):
     INVALID = "invalid"  # 422: bad input
@@ -77,16 +79,17 @@ class ValidationFailed(DomainError):
 class NotFound(DomainError):
     kind = ErrorKind.NOT_FOUND
 
-    def __init__(self, message: str = "Not found.", *, code: StrEnum | str = CoreCode.NOT_FOUND):
-        super().__init__(code, message)
+    def __init__(self, message: str | None = None, *,
+                 code: StrEnum | str = CoreCode.NOT_FOUND):
+        super().__init__(code, message or _("Not found."))
 
 
 class Forbidden(DomainError):
     kind = ErrorKind.FORBIDDEN
 
-    def __init__(self, message: str = "Not allowed.", *,
+    def __init__(self, message: str | None = None, *,
                  code: StrEnum | str = CoreCode.FORBIDDEN):
-        super().__init__(code, message)
+        super().__init__(code, message or _("Not allowed."))
 
 
 class Conflict(DomainError):

@@ -1,4 +1,5 @@
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import EmailStr, Field
 
@@ -87,7 +88,7 @@ def _point(request, point_id: int | None):
     try:
         return access_service_point(actor=request.auth, service_point_id=point_id)
     except NotFound:
-        raise ValidationFailed("Unknown service point.", field="service_point") from None
+        raise ValidationFailed(_("Unknown service point."), field="service_point") from None
 
 
 @router.post("/customers", response={201: CustomerDetail, **ERRORS})

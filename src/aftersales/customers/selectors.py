@@ -1,6 +1,7 @@
 from collections.abc import Mapping
 
 from django.db.models import Expression, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from aftersales.core.scoping import get_scoped, scope
 from aftersales.network.models import User
@@ -34,7 +35,7 @@ def customer_list(*, actor: User, q: str | None = None,
 def access_customer(*, actor: User, customer_id: int,
                     annotations: Annotations | None = None) -> Customer:
     return get_scoped(_base(annotations).prefetch_related("contacts"), actor=actor, pk=customer_id,
-                      message="Customer not found.")
+                      message=_("Customer not found."))
 
 
 def find_by_phone(*, phone: str) -> Customer | None:

@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -71,7 +72,7 @@ def register_device(request, payload: DeviceIn):
     try:
         customer = access_customer(actor=request.auth, customer_id=payload.customer)
     except NotFound:
-        raise ValidationFailed("Unknown customer.", field="customer") from None
+        raise ValidationFailed(_("Unknown customer."), field="customer") from None
     data = payload.dict(exclude={"model", "customer"})
     data = {k: ("" if v is None and k in {"invoice_no", "warranty_card_no", "dealer"} else v)
             for k, v in data.items()}
@@ -141,7 +142,7 @@ def fault_of(fault: FaultIn) -> warranty.Fault:
     if fault.code:
         get_fault_code(code=fault.code, field="fault.code")
     if fault.kind == "accessory" and accessory_kind is None:
-        raise ValidationFailed("An accessory fault names the accessory part.",
+        raise ValidationFailed(_("An accessory fault names the accessory part."),
                                field="fault.part")
     return warranty.Fault(kind=fault.kind, part_sku=fault.part, accessory_kind=accessory_kind,
                           code=fault.code)

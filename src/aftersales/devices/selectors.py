@@ -3,6 +3,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aftersales.catalog.selectors import accessory_months
 from aftersales.core.scoping import get_scoped, scope
@@ -31,7 +32,7 @@ def device_list(*, actor: User, q: str | None = None, customer_id: int | None = 
 
 def access_device(*, actor: User, serial: str) -> Device:
     return get_scoped(_base(), actor=actor, path=POINT_PATH, serial=(serial or "").upper(),
-                      message="Device not found.")
+                      message=_("Device not found."))
 
 
 def find_device(*, serial: str) -> Device | None:

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aftersales.catalog.models import Part
 from aftersales.core.errors import NotFound
@@ -46,7 +47,7 @@ def warehouse_list(*, actor, active_only: bool = False) -> QuerySet[Warehouse]:
 
 def access_warehouse(*, actor, warehouse_id: int) -> Warehouse:
     return get_scoped(Warehouse.objects.select_related("service_point", "engineer"),
-                      actor=actor, pk=warehouse_id, message="Warehouse not found.")
+                      actor=actor, pk=warehouse_id, message=_("Warehouse not found."))
 
 
 def stock_list(*, actor, warehouse_id: int | None = None, sku: str | None = None,
@@ -181,7 +182,7 @@ def requisition_list(*, actor, status: str | None = None) -> QuerySet[Requisitio
 def access_requisition(*, actor, requisition_id: int) -> Requisition:
     found = _either_side(_requisitions(), actor=actor).filter(pk=requisition_id).first()
     if found is None:
-        raise NotFound("Requisition not found.")
+        raise NotFound(_("Requisition not found."))
     return found
 
 
@@ -201,7 +202,7 @@ def faulty_part_list(*, actor, status: str | None = None) -> QuerySet[FaultyPart
 def access_faulty_part(*, actor, faulty_id: int) -> FaultyPartReturn:
     found = _either_side(_faulty(), actor=actor).filter(pk=faulty_id).first()
     if found is None:
-        raise NotFound("Faulty part not found.")
+        raise NotFound(_("Faulty part not found."))
     return found
 
 
@@ -219,4 +220,4 @@ def returned_unit_list(*, actor, status: str | None = None) -> QuerySet[Returned
 
 def access_returned_unit(*, actor, unit_id: int) -> ReturnedUnit:
     return get_scoped(_returned(), actor=actor, path=LEVEL_POINT, pk=unit_id,
-                      message="Returned unit not found.")
+                      message=_("Returned unit not found."))

@@ -2,6 +2,7 @@
 receive. Writes go through inventory.services."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aftersales.core.errors import DomainError
@@ -47,7 +48,7 @@ def requisition_action(request, requisition_id: int, action: str):
     service = REQUISITION_ACTIONS.get(action)
     try:
         if service is None:
-            raise DomainError(InventoryCode.UNKNOWN_ACTION, "Unknown action.")
+            raise DomainError(InventoryCode.UNKNOWN_ACTION, _("Unknown action."))
         service(actor=request.user, requisition=requisition)
     except DomainError as exc:
         messages.error(request, f"{requisition.number}: {exc.message}")

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -124,7 +125,7 @@ def create_staff(request, payload: StaffIn):
             point = selectors.access_service_point(actor=request.auth,
                                                    service_point_id=payload.service_point)
         except NotFound as exc:  # another point's id reads as unknown, named by its field
-            raise ValidationFailed("Unknown service point.", field="service_point") from exc
+            raise ValidationFailed(_("Unknown service point."), field="service_point") from exc
     data = payload.dict(exclude={"service_point"})
     return Status(201, services.create_staff(actor=request.auth, service_point=point, **data))
 

@@ -1,5 +1,6 @@
 """The inventory router and what its endpoints share: rendering and look-ups."""
 
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from aftersales.core.errors import NotFound, ValidationFailed
@@ -67,5 +68,5 @@ def _device(actor, serial: str, *, field: str):
     try:
         return access_device(actor=actor, serial=serial)
     except NotFound:
-        raise ValidationFailed("Unknown device.", field=field,
+        raise ValidationFailed(_("Unknown device."), field=field,
                                code=DeviceCode.UNKNOWN_DEVICE) from None

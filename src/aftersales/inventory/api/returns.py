@@ -1,5 +1,6 @@
 """Returned units (DOA, returns, exchanges) and replacement units."""
 
+from django.utils.translation import gettext as _
 from ninja import Status
 
 from aftersales.core.api import ERRORS, paginate
@@ -31,7 +32,7 @@ def create_returned_unit(request, payload: ReturnedUnitIn):
         try:
             ticket = access_ticket(actor=request.auth, ticket_id=payload.ticket)
         except NotFound:
-            raise ValidationFailed("Unknown ticket.", field="ticket") from None
+            raise ValidationFailed(_("Unknown ticket."), field="ticket") from None
     unit = services.receive_returned_unit(actor=request.auth, device=device,
                                           warehouse=warehouse, reason=payload.reason,
                                           ticket=ticket, condition=payload.condition)
@@ -92,7 +93,7 @@ def create_replacement(request, payload: ReplacementIn):
             unit = selectors.access_returned_unit(actor=request.auth,
                                                   unit_id=payload.returned_unit)
         except NotFound:
-            raise ValidationFailed("Unknown returned unit.", field="returned_unit") from None
+            raise ValidationFailed(_("Unknown returned unit."), field="returned_unit") from None
     device = services.replace_device(actor=request.auth, original=original,
                                      serial=payload.serial, imei=payload.imei,
                                      returned_unit=unit)

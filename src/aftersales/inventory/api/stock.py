@@ -1,5 +1,6 @@
 """Warehouses and stock: levels, moves, receipts, adjustments, transfers, counts, plans."""
 
+from django.utils.translation import gettext as _
 from ninja import Status
 
 from aftersales.core.api import ERRORS, paginate
@@ -34,13 +35,13 @@ def create_warehouse(request, payload: WarehouseIn):
     try:
         point = access_service_point(actor=request.auth, service_point_id=payload.service_point)
     except NotFound:
-        raise ValidationFailed("Unknown service point.", field="service_point") from None
+        raise ValidationFailed(_("Unknown service point."), field="service_point") from None
     engineer = None
     if payload.engineer is not None:
         try:
             engineer = access_staff(actor=request.auth, user_id=payload.engineer)
         except NotFound:
-            raise ValidationFailed("Unknown engineer.", field="engineer") from None
+            raise ValidationFailed(_("Unknown engineer."), field="engineer") from None
     return Status(201, services.create_warehouse(actor=request.auth, code=payload.code,
                                                  name=payload.name, service_point=point,
                                                  engineer=engineer))
