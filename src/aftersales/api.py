@@ -1,4 +1,4 @@
-"""The REST API v1: one NinjaAPI, one router per domain app (API.md)."""
+"""The REST API v1: one NinjaAPI, one router per domain app (docs/api-conventions.md)."""
 from ninja import NinjaAPI, Schema
 
 from aftersales.billing.api import router as billing_router
@@ -23,7 +23,7 @@ from aftersales.tickets.api import router as tickets_router
 api = NinjaAPI(
     title="Aftersales API", version="1", urls_namespace="api", auth=BearerAuth(),
     renderer=JsonRenderer(),
-    description="After-sales service management (售后服务管理系统). See API.md.",
+    description="After-sales service management (售后服务管理系统). Conventions: docs/api-conventions.md.",
 )
 install_error_handlers(api)
 

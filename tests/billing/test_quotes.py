@@ -17,7 +17,7 @@ from .factories import add_visits, diagnosed
 
 D = Decimal
 
-# zone x trips x transports -> total without coverage (PRODUCT.md's table):
+# zone x trips x transports -> total without coverage (docs/rules.md, Fees):
 #   city 50 / +0 / 100, prefecture 100 / +50 / 200, province 300 / +200 / 500
 TRIPS = [
     ("city", 1, 0, "50.00"), ("city", 2, 0, "100.00"), ("city", 3, 1, "250.00"),

@@ -1,4 +1,4 @@
-"""API.md "Conventions": tokens, the error shape, lists, OpenAPI."""
+"""docs/api-conventions.md: tokens, the error shape, lists, OpenAPI."""
 import pytest
 
 from aftersales.customers.models import Customer

@@ -1,4 +1,4 @@
-"""API.md "Warranty": POST /warranty/check, with the unit's history and contracts."""
+"""The warranty check: POST /warranty/check, with the unit's history and contracts."""
 from datetime import date
 
 import pytest

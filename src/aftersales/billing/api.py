@@ -1,4 +1,4 @@
-"""API.md "Money": payments, and the finance views (debts with ageing, daily takings,
+"""The money endpoints: payments, and the finance views (debts with ageing, daily takings,
 service-point subsidy statements)."""
 from datetime import date, datetime
 
@@ -227,7 +227,7 @@ def list_debts(request, bucket: choices_literal(terms.AGEING_BUCKETS) | None = N
 
 
 @router.get("/finance/takings", response={200: TakingsOut, **ERRORS})
-def daily_takings(request, date: date | None = None):  # noqa: A002 - API.md's name
+def daily_takings(request, date: date | None = None):  # noqa: A002 - the public name
     require_role(request.auth, *FINANCE_READERS)
     from django.utils import timezone
 

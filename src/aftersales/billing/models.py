@@ -16,7 +16,7 @@ from aftersales.customers.models import Zone
 from aftersales.network.models import ServicePoint
 
 # --------------------------------------------------------------------------
-# Configuration (admin-editable, seeded with PRODUCT.md's defaults)
+# Configuration (admin-editable, seeded with the defaults of docs/rules.md)
 # --------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""API.md "Public": customer self-service without a token, rate-limited per client
+"""The public endpoints: customer self-service without a token, rate-limited per client
 address and per ticket number (429 in the API error shape)."""
 from datetime import date, datetime
 
