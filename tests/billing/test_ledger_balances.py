@@ -79,13 +79,13 @@ def test_displayed_balances_are_ledger_sums(boss, point, steps):
                     paid[index] += amount
                 except ValidationFailed:
                     assert amount > owed[index] or amount <= 0
-            old_debts = sum(1 for o, r in zip(owed, refused) if r and o > 0)
+            old_debts = sum(1 for o, r in zip(owed, refused, strict=True) if r and o > 0)
             if not blocked and old_debts >= 2:
                 blocked = True
             elif blocked and old_debts == 0:
                 blocked = False
         # then every displayed balance is the ledger's sum and the model's figure
-        for ticket, expected, expected_paid in zip(tickets, owed, paid):
+        for ticket, expected, expected_paid in zip(tickets, owed, paid, strict=True):
             money = selectors.ticket_money(ticket=ticket)
             ledger = sum(LedgerEntry.objects.filter(charge__ticket=ticket)
                          .values_list("amount", flat=True), D("0"))

@@ -118,7 +118,7 @@ def _credit_code(rng: random.Random) -> str:
 
 
 def _weighted(rng: random.Random, pairs):
-    values, weights = zip(*pairs)
+    values, weights = zip(*pairs, strict=True)
     return rng.choices(values, weights=weights)[0]
 
 

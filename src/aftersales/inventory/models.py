@@ -212,6 +212,9 @@ class StockCountLine(models.Model):
         constraints = [models.UniqueConstraint(fields=["count", "part"],
                                                name="count_line_unique_part")]
 
+    def __str__(self):
+        return f"{self.part_id}: {self.expected} → {self.counted}"
+
 
 class ReturnedUnit(models.Model):
     """A unit taken back (DOA, return, exchange): tested, then refurbished into refurbished
