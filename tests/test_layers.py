@@ -25,7 +25,8 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "aftersales"
 
 #: From the bottom. Apps on one line are one layer and must not import each other.
 #: notifications (the outbox and its channels) knows nothing of tickets; the ticket
-#: workflow calls it, so it sits below tickets, beside billing and inventory.
+#: workflow calls it, so it sits below tickets, beside billing and inventory. telephony
+#: (call reports and the screen-pop) is a channel like it and needs only customers.
 LAYERS = [
     {"core"},
     {"network"},
@@ -33,7 +34,7 @@ LAYERS = [
     {"customers"},
     {"devices"},
     {"contracts"},
-    {"billing", "inventory", "notifications"},
+    {"billing", "inventory", "notifications", "telephony"},
     {"tickets"},
     {"campaigns", "reports", "portal", "console"},
     {"demo"},  # the demo data set and the run commands: builds on everything

@@ -115,9 +115,9 @@ class EvidenceIn(Schema):
 class WarrantyCheckIn(Schema):
     serial: str
     on: date | None = None
-    fault: FaultIn = FaultIn()
+    fault: FaultIn = Field(default_factory=FaultIn)
     cause: choices_literal(warranty.CAUSES) = "none"
-    evidence: EvidenceIn = EvidenceIn()
+    evidence: EvidenceIn = Field(default_factory=EvidenceIn)
 
 
 class WarrantyOut(Schema):
