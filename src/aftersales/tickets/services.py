@@ -428,9 +428,9 @@ def diagnose(*, actor: User | None, ticket: Ticket, fault_code: FaultCode, findi
              cause: str = "none", fault_kind: str = "performance", part=None,
              evidence: dict | None = None, version: int | None = None) -> Ticket:
     """Records the fault and takes the warranty decision (kept on the ticket)."""
+    from aftersales.contracts.selectors import warranty_covers
     from aftersales.devices import warranty
     from aftersales.devices.selectors import warranty_decision
-    from aftersales.contracts.selectors import warranty_covers
 
     ticket, before = _begin(actor=actor, ticket=ticket, action="diagnose", version=version)
     if cause not in warranty.CAUSES:
