@@ -1,9 +1,8 @@
 """Data sets for the report tests, built through the services under a frozen clock."""
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
-
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine

@@ -26,7 +26,7 @@ def test_engineer_kpis_are_exact_and_equal_in_excel(worked):
     values = list(sheet.values)
     assert values[0][:4] == ("键", "名称", "工单", "首次响应中位数（分钟）")
     assert len(values) == 1 + len(rows)
-    for excel, row in zip(values[1:], rows):
+    for excel, row in zip(values[1:], rows, strict=True):
         assert all(same(cell, value) for cell, value in zip(excel, row.values(), strict=True))
 
 

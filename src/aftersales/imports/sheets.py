@@ -117,7 +117,7 @@ def read_rows(kind: str, content: bytes) -> tuple[int, list[tuple[int, dict]]]:
         raise SheetError(_("Missing columns: %(columns)s") % {"columns": ", ".join(missing)})
     out = []
     for number, values in enumerate(rows, start=2):
-        record = {key: value for key, value in zip(keys, values) if key}
+        record = {key: value for key, value in zip(keys, values, strict=False) if key}
         if all(v is None or str(v).strip() == "" for v in record.values()):
             continue
         out.append((number, record))
