@@ -6,10 +6,10 @@ from io import BytesIO
 import time_machine
 from openpyxl import load_workbook
 
+from aftersales.demo.scheduling import run_all_sweeps
 from aftersales.network.services import create_staff
 from aftersales.notifications.models import Outbox
 from aftersales.reports.models import FaultReportDelivery
-from aftersales.scheduling import run_all_sweeps
 from tests.conftest import ApiClient
 
 from .conftest import TZ, assert_excel_equals, same

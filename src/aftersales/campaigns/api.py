@@ -3,6 +3,7 @@ preventive rounds), plus preventive visits, account owners and survey answers.""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Literal
 
 from django.utils.translation import gettext as _
@@ -265,3 +266,22 @@ def list_survey_answers(request, customer_id: int):
     """The customer's answers to the yearly satisfaction survey (their record)."""
     customer = access_customer(actor=request.auth, customer_id=customer_id)
     return list(selectors.survey_answers(actor=request.auth, customer_id=customer.pk))
+
+
+class ScoreCount(Schema):
+    score: int
+    answers: int
+
+
+class SurveySummary(Schema):
+    year: int
+    invited: int = Field(description="active customers sent the survey link")
+    answered: int
+    average: Decimal | None = Field(description="mean score 1–5, two places")
+    scores: list[ScoreCount]
+
+
+@router.get("/surveys/{year}", response={200: SurveySummary, **ERRORS})
+def get_survey(request, year: int):
+    """The yearly satisfaction survey's result (the actor's service point)."""
+    return selectors.survey_summary(actor=request.auth, year=year)

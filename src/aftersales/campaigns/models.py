@@ -20,9 +20,6 @@ class FollowUpPolicy(OneRowPolicy):
         _("new requests looked at by the sweep (days back)"), default=7)
     survey_month = models.PositiveSmallIntegerField(
         _("month of the yearly satisfaction survey"), default=12)
-    budget_rate = models.DecimalField(
-        _("service budget (share of the factory price)"), max_digits=5, decimal_places=4,
-        default="0.0300", help_text=_("Between 0.02 and 0.04 (2–4 %)."))
     history = HistoricalRecords()
 
     class Meta:
@@ -31,8 +28,6 @@ class FollowUpPolicy(OneRowPolicy):
         constraints = [
             models.CheckConstraint(condition=Q(survey_month__gte=1, survey_month__lte=12),
                                    name="followup_survey_month"),
-            models.CheckConstraint(condition=Q(budget_rate__gte=0, budget_rate__lte=1),
-                                   name="followup_budget_rate"),
         ]
 
     def __str__(self):

@@ -1,7 +1,9 @@
 """Reads of the campaigns app, scoped by the actor's service point (core/scoping.py)."""
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from aftersales.catalog.models import ProductModel
@@ -106,3 +108,20 @@ def survey_answers(*, actor: User, customer_id: int) -> QuerySet[SurveyInvitatio
     return scope(SurveyInvitation.objects.select_related("survey"), actor=actor,
                  path="customer__service_point").filter(
         customer_id=customer_id, answered_at__isnull=False).order_by("-survey__year")
+
+
+def survey_summary(*, actor: User, year: int) -> dict:
+    """The year's survey: invited, answered, the average and the count per score (1–5)."""
+    require_role(actor, *CAMPAIGNERS, User.Role.FINANCE, User.Role.SALES)
+    qs = scope(SurveyInvitation.objects.filter(survey__year=year), actor=actor,
+               path="customer__service_point")
+    totals = qs.aggregate(invited=Count("id"),
+                          answered=Count("id", filter=Q(answered_at__isnull=False)),
+                          average=Avg("score"))
+    per_score = dict(qs.filter(score__isnull=False).values_list("score")
+                     .annotate(n=Count("id")).order_by())
+    average = totals["average"]
+    return {"year": year, "invited": totals["invited"], "answered": totals["answered"],
+            "average": None if average is None else Decimal(str(average)).quantize(
+                Decimal("0.01"), rounding=ROUND_HALF_UP),
+            "scores": [{"score": s, "answers": per_score.get(s, 0)} for s in range(5, 0, -1)]}

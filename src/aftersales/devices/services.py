@@ -101,7 +101,7 @@ def register_devices(*, actor: User, units: list[dict]) -> int:
             raise ValidationFailed(exc.message, field=f"units.{index}.{exc.field}") from None
         if cleaned["serial"] in seen_serials or (cleaned["imei"]
                                                  and cleaned["imei"] in seen_imeis):
-            raise Conflict("duplicate_serial", _("A device with this serial or IMEI exists."),
+            raise Conflict(DeviceCode.DUPLICATE_SERIAL, _("A device with this serial or IMEI exists."),
                            field=f"units.{index}.serial")
         seen_serials.add(cleaned["serial"])
         if cleaned["imei"]:
@@ -115,12 +115,12 @@ def register_devices(*, actor: User, units: list[dict]) -> int:
     taken_serials, taken_imeis = existing_identifiers(serials=sorted(seen_serials),
                                                       imeis=sorted(seen_imeis))
     if taken_serials or taken_imeis:
-        raise Conflict("duplicate_serial", _("A device with this serial or IMEI exists."),
+        raise Conflict(DeviceCode.DUPLICATE_SERIAL, _("A device with this serial or IMEI exists."),
                        field="units")
     try:
         with transaction.atomic():
             bulk_create_with_history(rows, Device, batch_size=500)
     except IntegrityError:
-        raise Conflict("duplicate_serial", _("A device with this serial or IMEI exists."),
+        raise Conflict(DeviceCode.DUPLICATE_SERIAL, _("A device with this serial or IMEI exists."),
                        field="units") from None
     return len(rows)

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy
 from aftersales.billing import selectors as billing_selectors
 from aftersales.billing.models import LedgerEntry, SubsidyLine, SubsidyStatement
 from aftersales.billing.selectors import cents, from_cents
-from aftersales.campaigns.models import FollowUpPolicy
 from aftersales.catalog.models import ProductModel, SalesRecord
 from aftersales.core.money import to_money
 from aftersales.core.scoping import scope
@@ -22,6 +21,7 @@ from aftersales.devices.models import Device
 from aftersales.inventory.models import StockMove
 from aftersales.network.models import User
 
+from .models import ReportPolicy
 from .rates import rate
 from .tables import Period, Table, year_period
 
@@ -91,7 +91,7 @@ def budget(*, actor: User, year: int, model: str | None = None) -> Table:
     the subsidies paid for jobs on them, both in the year."""
     since, until = year_period(year)
     period = Period(since=since, until=until)
-    share = FollowUpPolicy.current().budget_rate
+    share = ReportPolicy.current().budget_rate
     models = ProductModel.objects.order_by("code")
     if model:
         models = models.filter(code=model)

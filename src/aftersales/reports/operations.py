@@ -1,6 +1,5 @@
 """Operational reports: weekly volumes by channel and kind, parts consumption, returned
-units (refurbished / repaired / scrapped), complaints by month and cause, the yearly
-survey's answers. Each is one aggregate query, scoped by the actor's service point."""
+units (refurbished / repaired / scrapped), complaints by month and cause, satisfaction. Each is one aggregate query, scoped by the actor's service point."""
 from __future__ import annotations
 
 from collections import Counter
@@ -14,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aftersales.billing.selectors import cents, from_cents
-from aftersales.campaigns.models import SurveyInvitation
 from aftersales.core.scoping import scope
 from aftersales.inventory.models import ReturnedUnit, StockMove
 from aftersales.network.models import User
@@ -113,32 +111,18 @@ def complaints(*, actor: User, period: Period) -> Table:
 
 
 def satisfaction(*, actor: User, period: Period) -> Table:
-    """Per month: rated tickets and their average, and yearly-survey answers."""
+    """Per month: tickets rated at sign-off or callback and their average (1–5). The yearly
+    survey's answers are the campaigns app's (`GET /surveys/{year}`): reports and
+    campaigns are peers and do not read each other."""
     tickets = (filtered_tickets(actor=actor, period=period)
                .filter(satisfaction__isnull=False)
                .annotate(month=TruncMonth("created_at")).values("month").order_by("month")
                .annotate(rated=Count("id"), average=Avg("satisfaction")))
-    surveys = (scope(SurveyInvitation.objects, actor=actor, path="customer__service_point")
-               .filter(answered_at__gte=period.start, answered_at__lt=period.end)
-               .annotate(month=TruncMonth("answered_at")).values("month").order_by("month")
-               .annotate(answers=Count("id"), average=Avg("score")))
-    by_month: dict = {}
-    for row in tickets:
-        by_month.setdefault(row["month"].strftime("%Y-%m"), {})["tickets"] = row
-    for row in surveys:
-        by_month.setdefault(row["month"].strftime("%Y-%m"), {})["survey"] = row
-    rows = []
-    for month, parts in sorted(by_month.items()):
-        ticket, survey = parts.get("tickets", {}), parts.get("survey", {})
-        rows.append({"month": month, "rated_tickets": ticket.get("rated", 0),
-                     "ticket_average": _avg(ticket.get("average")),
-                     "survey_answers": survey.get("answers", 0),
-                     "survey_average": _avg(survey.get("average"))})
+    rows = [{"month": row["month"].strftime("%Y-%m"), "rated_tickets": row["rated"],
+             "ticket_average": _avg(row["average"])} for row in tickets]
     return Table(title=_("Satisfaction"), rows=rows, columns=[
         ("month", L("Month")), ("rated_tickets", L("Rated tickets")),
-        ("ticket_average", L("Ticket satisfaction (average)")),
-        ("survey_answers", L("Survey answers")),
-        ("survey_average", L("Survey satisfaction (average)"))])
+        ("ticket_average", L("Ticket satisfaction (average)"))])
 
 
 def _avg(value):

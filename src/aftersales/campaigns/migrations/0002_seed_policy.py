@@ -1,15 +1,13 @@
-from decimal import Decimal
-
 from django.db import migrations
 
 
 def seed(apps, schema_editor):
     """PRODUCT.md "Follow-up": renewal leads two months (60 days) before the end, the yearly
-    survey in December, a service budget of 3 % of the factory price (2–4 %)."""
+    survey in December."""
     FollowUpPolicy = apps.get_model("campaigns", "FollowUpPolicy")
     if not FollowUpPolicy.objects.exists():
         FollowUpPolicy.objects.create(renewal_lead_days=60, intake_lookback_days=7,
-                                      survey_month=12, budget_rate=Decimal("0.0300"))
+                                      survey_month=12)
 
 
 class Migration(migrations.Migration):

@@ -22,6 +22,7 @@ from aftersales.network.models import User
 from aftersales.tickets import services as ticket_services
 from aftersales.tickets.models import Ticket
 
+from ..errors import CampaignCode
 from ..models import Campaign, CampaignUnit
 from .tell import in_site_language, tell_customer
 
@@ -108,7 +109,7 @@ def _unit_for(*, actor: User, unit: CampaignUnit) -> CampaignUnit:
     require_role(actor, *UNIT_WORKERS)
     locked = CampaignUnit.objects.select_for_update().get(pk=unit.pk)
     if locked.status in (CampaignUnit.Status.DONE, CampaignUnit.Status.REFUSED):
-        raise Conflict("campaign_unit_closed", _("This unit is finished already."),
+        raise Conflict(CampaignCode.CAMPAIGN_UNIT_CLOSED, _("This unit is finished already."),
                        field="status")
     return locked
 
@@ -129,7 +130,7 @@ def complete_campaign_unit(*, actor: User, unit: CampaignUnit) -> CampaignUnit:
     """A notice's patch or upgrade applied (units with a ticket are done by the ticket)."""
     locked = _unit_for(actor=actor, unit=unit)
     if locked.ticket_id is not None:
-        raise Conflict("campaign_unit_has_ticket",
+        raise Conflict(CampaignCode.CAMPAIGN_UNIT_HAS_TICKET,
                        _("This unit is done when its ticket is resolved."), field="ticket")
     now = timezone.now()
     locked.status, locked.done_at = CampaignUnit.Status.DONE, now

@@ -21,6 +21,7 @@ from aftersales.network.models import User
 from aftersales.notifications.models import Outbox
 from aftersales.tickets.models import Ticket
 
+from ..errors import CampaignCode
 from ..models import FollowUpPolicy, Lead
 from .tell import in_site_language, sales_staff_for, tell_staff
 
@@ -171,7 +172,7 @@ def _open_lead(*, actor: User, lead: Lead) -> Lead:
     locked = Lead.objects.select_for_update().select_related("customer").get(pk=lead.pk)
     check_point(actor=actor, service_point_id=locked.customer.service_point_id)
     if locked.status != Lead.Status.OPEN:
-        raise Conflict("lead_closed", _("This lead is closed already."), field="status")
+        raise Conflict(CampaignCode.LEAD_CLOSED, _("This lead is closed already."), field="status")
     return locked
 
 

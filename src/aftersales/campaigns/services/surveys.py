@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from aftersales.core.errors import Conflict, NotFound, ValidationFailed
 from aftersales.customers.models import Customer
 
+from ..errors import CampaignCode
 from ..models import FollowUpPolicy, Survey, SurveyInvitation
 from .tell import in_site_language, tell_customer
 
@@ -62,7 +63,7 @@ def answer_survey(*, secret: str, score, comment: str = "") -> SurveyInvitation:
     if invitation is None:
         raise NotFound(_("This survey link is not valid."))
     if invitation.answered_at is not None:
-        raise Conflict("survey_answered", _("This survey is answered already. Thank you!"))
+        raise Conflict(CampaignCode.SURVEY_ANSWERED, _("This survey is answered already. Thank you!"))
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
         raise ValidationFailed(_("Choose from 1 to 5."), field="score")
     if len(comment or "") > 2000:

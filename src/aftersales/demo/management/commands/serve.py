@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.core.wsgi import get_wsgi_application
 from gunicorn.app.base import BaseApplication
 
-from aftersales.scheduling import start_scheduler
+from aftersales.demo.scheduling import start_scheduler
 
 
 class Command(BaseCommand):

@@ -1,10 +1,12 @@
-"""Every periodic sweep, composed at the project level (like api.py and urls.py): the
+"""Every periodic sweep, composed in the top app (the run commands live here): the
 ticket sweeps (escalations, backup devices, callbacks, unsent messages), the follow-up
 sweeps (leads, preventive visits, campaign progress, the yearly survey) and the monthly
 fault analysis to R&D and production. Each is idempotent under the same clock.
 
 Celery beat runs each as its own task (settings.CELERY_BEAT_SCHEDULE); in embedded mode
-`aftersales serve` runs `AllSweepsScheduler`; `aftersales sweep` runs them once (cron)."""
+`aftersales serve` runs `AllSweepsScheduler`; `aftersales sweep` runs them once (cron).
+The tickets, campaigns and reports apps are peers or lower layers of each other's, so
+only the top app may call all three."""
 from __future__ import annotations
 
 import logging

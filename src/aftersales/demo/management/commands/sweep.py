@@ -1,8 +1,8 @@
 """`aftersales sweep`: run every periodic sweep once (for cron, or by hand). It lives in
-the reports app, the top of the stack, because it composes all of them."""
+the demo app (the run commands, the top of the stack) because it composes all of them."""
 from django.core.management.base import BaseCommand
 
-from aftersales.scheduling import run_all_sweeps
+from aftersales.demo.scheduling import run_all_sweeps
 
 
 class Command(BaseCommand):
