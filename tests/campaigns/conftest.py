@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from aftersales.billing.services import bill_contract
 from aftersales.catalog.services import create_product_model
 from aftersales.contracts.services import sign_contract
 from aftersales.customers.services import create_customer, set_account_owner
@@ -57,5 +58,6 @@ def make_contract(boss):
              devices=(), visits=None, covers_visits=None):
         return sign_contract(actor=boss, customer=customer, kind=kind, starts_on=starts,
                              ends_on=ends, price=Decimal("1200.00"), devices=list(devices),
-                             preventive_visits_per_year=visits, covers_visits=covers_visits)
+                             preventive_visits_per_year=visits, covers_visits=covers_visits,
+                             bill=bill_contract)
     return make

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from aftersales.campaigns.models import Campaign, Lead
 from aftersales.catalog.models import SalesRecord
-from aftersales.core.demo import load_demo
+from aftersales.demo.loader import load_demo
 from aftersales.tickets.models import Ticket
 
 

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from aftersales.campaigns.models import FollowUpPolicy, Lead
 from aftersales.campaigns.services.leads import lose_lead
+from aftersales.billing.services import bill_contract
 from aftersales.campaigns.sweeps import run_followup_sweeps
 from aftersales.contracts.services import renew_contract
 from aftersales.core.errors import Conflict, ValidationFailed
@@ -122,7 +123,7 @@ def test_leads_are_listed_won_and_lost_through_the_api(boss, make_customer, make
     lost = api.post(f"/leads/{items[1]['id']}/lost", {"reason": "换了竞争对手"}).json()
     assert (lost["status"], lost["lost_reason"]) == ("lost", "换了竞争对手")
     # the renewal signed wins the lead (the sweep sees it)
-    renewed = renew_contract(actor=boss, contract=first)
+    renewed = renew_contract(actor=boss, contract=first, bill=bill_contract)
     with time_machine.travel("2026-11-02 09:00 +0800", tick=False):
         assert run_followup_sweeps()["leads_won_by_renewal"] == 1
     won = api.get(f"/leads/{items[0]['id']}").json()

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aftersales.billing.selectors import charge_outstanding
-from aftersales.billing.services import record_payment
+from aftersales.billing.services import bill_contract, record_payment
 from aftersales.catalog.models import FaultCode, ProductModel
 from aftersales.catalog.services import record_sales
 from aftersales.contracts.models import Contract
@@ -156,7 +156,7 @@ def _contracts(root: User, today: date, rng: random.Random) -> dict[str, int]:
                                             renewed_from__isnull=True).order_by("pk")[:6]:
         if rng.random() < 0.5:
             try:
-                renew_contract(actor=root, contract=contract)
+                renew_contract(actor=root, contract=contract, bill=bill_contract)
                 renewed += 1
             except DomainError:
                 continue

@@ -40,7 +40,7 @@ class Command(BaseCommand):
 
         if settings.EMBEDDED_SCHEDULER:
             # Embedded mode (no broker): every sweep (tickets', the follow-up's, the
-            # reports') runs in a thread of this process (aftersales/scheduling.py).
+            # reports') runs in a thread of this process (aftersales/demo/scheduling.py).
             start_scheduler(interval=settings.SWEEP_INTERVAL_SECONDS,
                                      mail_interval=settings.MAIL_FETCH_INTERVAL_SECONDS)
         self.stdout.write(f"Serving Aftersales on http://{bind}/")
