@@ -99,12 +99,15 @@ def script_post(paths: list[str], bodies: list[str], headers: dict) -> str:
             "end\n")
 
 
-def run_wrk(wrk: str, script: str, *, duration: int, connections: int) -> dict:
+def run_wrk(wrk: str, script: str, *, duration: int, connections: int, port: int = PORT,
+            path: str = "") -> dict:
+    url_path = path
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(script)
         path = fh.name
     out = subprocess.run([wrk, "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s",
-                          path, f"http://127.0.0.1:{PORT}"], capture_output=True, text=True,
+                          path, f"http://127.0.0.1:{port}{url_path}"], capture_output=True,
+                         text=True,
                          timeout=duration + 60).stdout
     os.unlink(path)
     return parse_wrk(out)
@@ -227,6 +230,8 @@ def main(argv=None) -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    parser.add_argument("--helpdesk", action="store_true",
+                        help="also run django-helpdesk 2.6.1 with as many tickets (same run)")
     args = parser.parse_args(argv)
     django_setup()
     from django.core.management import call_command
@@ -304,6 +309,13 @@ def main(argv=None) -> int:
                                                 token=s["token"]),
     }
     results["pgbench_tps"] = pgbench_rows(args.duration, args.connections)
+    if args.helpdesk:
+        from aftersales.tickets.models import Ticket
+
+        import helpdesk_bench
+
+        results["http"].update(helpdesk_bench.run(Ticket.objects.count(), args.duration,
+                                                  args.connections))
     results["in_process"] = in_process()
     ceiling = results["http"]["empty JSON endpoint (framework ceiling)"]["rps"]
     intake = results["http"]["intake (POST /tickets)"]["rps"]
@@ -311,6 +323,9 @@ def main(argv=None) -> int:
         "intake / framework ceiling": round(intake / ceiling, 3) if ceiling else None,
         "intake / pgbench rows": (round(intake / results["pgbench_tps"], 3)
                                   if results["pgbench_tps"] else None)}
+    peer = results["http"].get("helpdesk: create ticket", {}).get("rps")
+    if peer:
+        results["ratios"]["intake / django-helpdesk create"] = round(intake / peer, 2)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     stem = out / f"{results['date']}-http-scale{args.scale}"
