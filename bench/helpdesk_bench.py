@@ -18,7 +18,6 @@ import base64
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,7 @@ from urllib.parse import urlsplit
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from http_bench import ensure_wrk, run_wrk  # noqa: E402
+from http_bench import ensure_wrk, run_wrk, stop  # noqa: E402
 
 VERSION = "2.6.1"
 PORT = 8191
@@ -180,8 +179,7 @@ def run(tickets: int, duration: int, connections: int) -> dict:
             wrk, head, duration=duration, connections=connections, port=PORT,
             path="/api/tickets/?page=1")
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop(server)
         shutil.rmtree(root, ignore_errors=True)
     return results
 

@@ -105,12 +105,15 @@ def run_wrk(wrk: str, script: str, *, duration: int, connections: int, port: int
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(script)
         path = fh.name
-    out = subprocess.run([wrk, "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s",
-                          path, f"http://127.0.0.1:{port}{url_path}"], capture_output=True,
-                         text=True,
-                         timeout=duration + 60).stdout
+    done = subprocess.run([wrk, "-t2", f"-c{connections}", f"-d{duration}s", "--latency",
+                           "--timeout", "30s", "-s", path, f"http://127.0.0.1:{port}{url_path}"],
+                          capture_output=True, text=True, timeout=duration + 90)
     os.unlink(path)
-    return parse_wrk(out)
+    result = parse_wrk(done.stdout)
+    if not result["requests"]:
+        print(f"wrk measured nothing: {done.stdout[-500:]} {done.stderr[-500:]}",
+              file=sys.stderr)
+    return result
 
 
 def _ms(text: str) -> float:
@@ -160,6 +163,18 @@ def start_server(workers: int) -> subprocess.Popen:
             time.sleep(0.5)
     proc.kill()
     raise SystemExit("the server did not start")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server and its workers: TERM, then KILL if it lingers."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    except ProcessLookupError:
+        pass
 
 
 def worker_rss_mb(proc: subprocess.Popen) -> list[float]:
@@ -295,8 +310,7 @@ def main(argv=None) -> int:
                 duration=min(args.duration, 5), connections=args.connections)
         results["worker_rss_mb"] = [round(x, 1) for x in worker_rss_mb(server)]
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop(server)
     customer = s["customers"][0]
     results["queries"] = {
         "intake": queries_per_request("/api/v1/tickets", method="POST", token=s["token"], body={
