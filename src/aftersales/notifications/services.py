@@ -16,6 +16,7 @@ from aftersales.core.scoping import check_point
 
 from . import dispatch
 from .backends import SendFailed, backend_for
+from .errors import NotificationCode
 from .models import Alert, Outbox
 
 log = logging.getLogger("aftersales.notifications")
@@ -139,5 +140,6 @@ def acknowledge_alert(*, actor, alert: Alert) -> Alert:
     updated = (Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True)
                .update(acknowledged_at=timezone.now(), acknowledged_by=actor))
     if not updated:
-        raise Conflict("already_acknowledged", _("This alert was already acknowledged."))
+        raise Conflict(NotificationCode.ALREADY_ACKNOWLEDGED,
+                       _("This alert was already acknowledged."))
     return Alert.objects.get(pk=alert.pk)
