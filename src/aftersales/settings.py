@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "aftersales.core.replica.ReportsReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "aftersales.urls"
@@ -113,6 +114,13 @@ else:
     DATABASES["default"]["OPTIONS"].setdefault(
         "options", env.str("AFTERSALES_PG_OPTIONS", default="-c jit=off"))
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A streaming replica for the reports (docs/scaling.md); absent: everything on the primary.
+if env.str("AFTERSALES_REPLICA_DATABASE_URL", default=""):
+    DATABASES["replica"] = env.db_url("AFTERSALES_REPLICA_DATABASE_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", 600)
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["aftersales.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
