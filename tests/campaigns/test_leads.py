@@ -7,9 +7,9 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from aftersales.billing.services import bill_contract
 from aftersales.campaigns.models import FollowUpPolicy, Lead
 from aftersales.campaigns.services.leads import lose_lead
-from aftersales.billing.services import bill_contract
 from aftersales.campaigns.sweeps import run_followup_sweeps
 from aftersales.contracts.services import renew_contract
 from aftersales.core.errors import Conflict, ValidationFailed
