@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "aftersales.portal",
     "aftersales.reports",
     "aftersales.notifications",
+    "aftersales.console",
 ]
 
 MIDDLEWARE = [
