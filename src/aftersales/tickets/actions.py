@@ -332,11 +332,17 @@ def available(ticket: Ticket, actor: User | None, *, facts: bool = True) -> list
 # -- input -----------------------------------------------------------------------------------
 
 
+#: What a missing choice is called (a blank select): the person picks, they do not type.
+_PICK = {"engineer": gettext_lazy("Pick an engineer."),
+         "fault_code": gettext_lazy("Pick a fault code.")}
+
+
 def _message(error: dict) -> str:
     kind = error.get("type", "")
     context = error.get("ctx") or {}
+    field = str((error.get("loc") or ("",))[0])
     if kind in ("missing", "string_too_short"):
-        return _("This field is required.")
+        return str(_PICK.get(field, _("This field is required.")))
     if kind.startswith("int_") or kind == "int_type":
         return _("Enter a whole number.")
     if kind.startswith(("datetime", "date_")):
