@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from aftersales.tickets.models import Ticket, TicketEvent, Visit
 from aftersales.tickets.actions import ACTIONS, SPECS
+from aftersales.tickets.models import Ticket, TicketEvent, Visit
 
 from .conftest import act, error_code
 

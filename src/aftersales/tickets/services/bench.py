@@ -45,8 +45,8 @@ def receive(*, actor: User | None, ticket: Ticket, condition: str = "",
                           width=4))
     notifications.notify_send_in(ticket, "received")
     return finish(actor=actor, ticket=ticket, action="receive", from_status=before, now=now,
-                   fields=fields, data={"label": custody.label, "condition": custody.condition,
-                                       "accessories": items, "location": custody.location})
+                  fields=fields, data={"label": custody.label, "condition": custody.condition,
+                                      "accessories": items, "location": custody.location})
 
 
 @transaction.atomic
@@ -61,8 +61,8 @@ def ship_back(*, actor: User | None, ticket: Ticket, carrier: str = "", tracking
     custody.save(update_fields=["state", "shipped_at", "carrier", "tracking_no", "location"])
     notifications.notify_send_in(ticket, "shipped_back")
     return finish(actor=actor, ticket=ticket, action="ship_back", from_status=before, now=now,
-                   fields=set(), data={"label": custody.label, "carrier": custody.carrier,
-                                       "tracking_no": custody.tracking_no})
+                  fields=set(), data={"label": custody.label, "carrier": custody.carrier,
+                                      "tracking_no": custody.tracking_no})
 
 
 @transaction.atomic
@@ -99,10 +99,10 @@ def diagnose(*, actor: User | None, ticket: Ticket, fault_code: FaultCode, findi
     ticket.warranty_covered, ticket.warranty_basis = covered, basis
     ticket.warranty_options, ticket.warranty_reasons = options, reasons
     return finish(actor=actor, ticket=ticket, action="diagnose", from_status=before, now=now,
-                   fields={"fault_code", "findings", "cause", "warranty_covered",
-                           "warranty_basis", "warranty_options", "warranty_reasons"},
-                   data={"fault_code": fault_code.code, "cause": cause, "covered": covered,
-                         "basis": basis, "options": options, "reasons": reasons})
+                  fields={"fault_code", "findings", "cause", "warranty_covered",
+                          "warranty_basis", "warranty_options", "warranty_reasons"},
+                  data={"fault_code": fault_code.code, "cause": cause, "covered": covered,
+                        "basis": basis, "options": options, "reasons": reasons})
 
 
 def _start_repair(ticket: Ticket, now) -> set[str]:
@@ -125,33 +125,33 @@ def quote(*, actor: User | None, ticket: Ticket, lines: list[dict] | None = None
         ticket.status = S.IN_REPAIR
         fields |= _start_repair(ticket, now)
     return finish(actor=actor, ticket=ticket, action="quote", from_status=before, now=now,
-                   fields=fields, data={"quote": made.pk, "total": f"{made.total:.2f}",
-                                        "needs_approval": made.needs_approval})
+                  fields=fields, data={"quote": made.pk, "total": f"{made.total:.2f}",
+                                       "needs_approval": made.needs_approval})
 
 
 @transaction.atomic
 def approve_quote(*, actor: User | None, ticket: Ticket, version: int | None = None) -> Ticket:
     ticket, before = begin(actor=actor, ticket=ticket, action="approve_quote",
-                            version=version)
+                           version=version)
     made = billing.approve_quote(actor=actor, ticket=ticket)
     now = timezone.now()
     fields = _start_repair(ticket, now)
     return finish(actor=actor, ticket=ticket, action="approve_quote", from_status=before,
-                   now=now, fields=fields, data={"quote": made.pk,
-                                                 "total": f"{made.total:.2f}"})
+                  now=now, fields=fields, data={"quote": made.pk,
+                                                "total": f"{made.total:.2f}"})
 
 
 @transaction.atomic
 def reject_quote(*, actor: User | None, ticket: Ticket, version: int | None = None) -> Ticket:
     """The customer declines: the job ends with only the agreed visit charges."""
     ticket, before = begin(actor=actor, ticket=ticket, action="reject_quote",
-                            version=version)
+                           version=version)
     made = billing.reject_quote(actor=actor, ticket=ticket)
     now = timezone.now()
     ticket.resolution = _("The customer declined the quote.")
     fields = settle_resolution(ticket, now) | {"resolution"}
     return finish(actor=actor, ticket=ticket, action="reject_quote", from_status=before,
-                   now=now, fields=fields, data={"quote": made.pk})
+                  now=now, fields=fields, data={"quote": made.pk})
 
 
 @transaction.atomic
@@ -162,6 +162,6 @@ def use_part(*, actor: User | None, ticket: Ticket, sku: str, qty: int, warehous
     move = inventory.issue_to_ticket(actor=actor, ticket=ticket, sku=sku, qty=qty,
                                      warehouse=warehouse)
     return finish(actor=actor, ticket=ticket, action="use_part", from_status=before,
-                   now=timezone.now(), fields=set(),
-                   data={"sku": sku, "qty": qty, "move": move.pk})
+                  now=timezone.now(), fields=set(),
+                  data={"sku": sku, "qty": qty, "move": move.pk})
 

@@ -36,7 +36,7 @@ def hold(*, actor: User | None, ticket: Ticket, reason: str, version: int | None
     TicketPause.objects.create(ticket=ticket, reason=reason, started_at=now)
     ticket.status_before_hold, ticket.hold_reason = before, reason
     return finish(actor=actor, ticket=ticket, action="hold", from_status=before, now=now,
-                   fields={"status_before_hold", "hold_reason"}, data={"reason": reason})
+                  fields={"status_before_hold", "hold_reason"}, data={"reason": reason})
 
 
 @transaction.atomic
@@ -54,9 +54,9 @@ def resume(*, actor: User | None, ticket: Ticket, reason: str = "",
     ticket.status = ticket.status_before_hold or S.RESPONDED
     ticket.status_before_hold, ticket.hold_reason = "", ""
     return finish(actor=actor, ticket=ticket, action="resume", from_status=before, now=now,
-                   fields={"status_before_hold", "hold_reason"},
-                   data={"reason": pause.reason if pause else "",
-                         "paused_minutes": paused_minutes})
+                  fields={"status_before_hold", "hold_reason"},
+                  data={"reason": pause.reason if pause else "",
+                        "paused_minutes": paused_minutes})
 
 
 @transaction.atomic
@@ -75,7 +75,7 @@ def escalate(*, actor: User | None, ticket: Ticket, reason: str = "",
         body=_("Ticket %(number)s (%(summary)s) was escalated to you: %(reason)s") % {
             "number": ticket.number, "summary": ticket.summary, "reason": reason or "-"})
     return finish(actor=actor, ticket=ticket, action="escalate", from_status=before, now=now,
-                   fields=fields, data={"reason": reason or ""})
+                  fields=fields, data={"reason": reason or ""})
 
 
 def _last_part_sku(ticket: Ticket) -> str:
@@ -102,8 +102,8 @@ def resolve(*, actor: User | None, ticket: Ticket, resolution: str = "",
     if ticket.mode == Ticket.Mode.SEND_IN and Custody.objects.filter(ticket=ticket).exists():
         notifications.notify_send_in(ticket, "repaired")
     return finish(actor=actor, ticket=ticket, action="resolve", from_status=before, now=now,
-                   fields=fields, data={"resolution": ticket.resolution,
-                                        "charge": charge.pk if charge else None})
+                  fields=fields, data={"resolution": ticket.resolution,
+                                       "charge": charge.pk if charge else None})
 
 
 def _satisfaction(value, *, field: str = "satisfaction") -> int | None:
@@ -150,19 +150,19 @@ def sign_off(*, actor: User | None, ticket: Ticket, signed_by: str,
         ticket.satisfaction = satisfaction
         fields.add("satisfaction")
     return finish(actor=actor, ticket=ticket, action="sign_off", from_status=before, now=now,
-                   fields=fields, data={"signed_by": signed_by, "satisfaction": satisfaction,
-                                        "signature": bool(signature)})
+                  fields=fields, data={"signed_by": signed_by, "satisfaction": satisfaction,
+                                       "signature": bool(signature)})
 
 
 @transaction.atomic
 def refuse_payment(*, actor: User | None, ticket: Ticket, note: str = "",
                    version: int | None = None) -> Ticket:
     ticket, before = begin(actor=actor, ticket=ticket, action="refuse_payment",
-                            version=version)
+                           version=version)
     billing.refuse_payment(actor=actor, ticket=ticket, note=note or "")
     ticket.payment_refused = True
     return finish(actor=actor, ticket=ticket, action="refuse_payment", from_status=before,
-                   now=timezone.now(), fields={"payment_refused"}, data={"note": note or ""})
+                  now=timezone.now(), fields={"payment_refused"}, data={"note": note or ""})
 
 
 @transaction.atomic
@@ -181,8 +181,8 @@ def callback(*, actor: User | None, ticket: Ticket, satisfaction: int, comment: 
     follow_up.save(update_fields=["done_at", "done_by", "satisfaction", "comment"])
     ticket.satisfaction = satisfaction
     return finish(actor=actor, ticket=ticket, action="callback", from_status=before, now=now,
-                   fields={"satisfaction"},
-                   data={"satisfaction": satisfaction, "comment": comment or ""})
+                  fields={"satisfaction"},
+                  data={"satisfaction": satisfaction, "comment": comment or ""})
 
 
 @transaction.atomic
@@ -192,7 +192,7 @@ def close(*, actor: User | None, ticket: Ticket, reason: str = "",
     now = timezone.now()
     ticket.closed_at = now
     return finish(actor=actor, ticket=ticket, action="close", from_status=before, now=now,
-                   fields={"closed_at"}, data={"reason": reason or ""})
+                  fields={"closed_at"}, data={"reason": reason or ""})
 
 
 @transaction.atomic
@@ -206,8 +206,8 @@ def cancel(*, actor: User | None, ticket: Ticket, reason: str = "",
     ticket.closed_at = now
     ticket.status_before_hold, ticket.hold_reason = "", ""
     return finish(actor=actor, ticket=ticket, action="cancel", from_status=before, now=now,
-                   fields={"closed_at", "status_before_hold", "hold_reason"},
-                   data={"reason": reason or "", "parts_returned": len(returned)})
+                  fields={"closed_at", "status_before_hold", "hold_reason"},
+                  data={"reason": reason or "", "parts_returned": len(returned)})
 
 
 @transaction.atomic
@@ -220,6 +220,6 @@ def reopen(*, actor: User | None, ticket: Ticket, reason: str = "",
     ticket.resolved_at, ticket.closed_at = None, None
     ticket.resolve_due = None
     return finish(actor=actor, ticket=ticket, action="reopen", from_status=before, now=now,
-                   fields={"resolved_at", "closed_at"},
-                   data={"reason": reason or "", "parts_returned": len(returned)})
+                  fields={"resolved_at", "closed_at"},
+                  data={"reason": reason or "", "parts_returned": len(returned)})
 

@@ -26,7 +26,7 @@ def respond(*, actor: User | None, ticket: Ticket, note: str = "",
     now = timezone.now()
     ticket.responded_at = now
     return finish(actor=actor, ticket=ticket, action="respond", from_status=before, now=now,
-                   fields={"responded_at"}, data={"note": note or ""})
+                  fields={"responded_at"}, data={"note": note or ""})
 
 
 @transaction.atomic
@@ -52,8 +52,8 @@ def assign(*, actor: User | None, ticket: Ticket, engineer: User,
         fields.add("status_before_hold")
     Visit.objects.filter(ticket=ticket, arrived_at__isnull=True).update(engineer=engineer)
     return finish(actor=actor, ticket=ticket, action="assign", from_status=before,
-                   now=timezone.now(), fields=fields,
-                   data={"engineer": engineer.pk, "previous": previous})
+                  now=timezone.now(), fields=fields,
+                  data={"engineer": engineer.pk, "previous": previous})
 
 
 def _planned_visit(ticket: Ticket) -> Visit | None:
@@ -66,7 +66,7 @@ def schedule_visit(*, actor: User | None, ticket: Ticket, at, version: int | Non
                    ) -> Ticket:
     """The appointment agreed with the customer (a planned visit; check-in starts it)."""
     ticket, before = begin(actor=actor, ticket=ticket, action="schedule_visit",
-                            version=version)
+                           version=version)
     now = timezone.now()
     if at is None or at.tzinfo is None:
         raise ValidationFailed(_("Give the time with its offset."), field="at")
@@ -82,18 +82,18 @@ def schedule_visit(*, actor: User | None, ticket: Ticket, at, version: int | Non
         visit.save(update_fields=["scheduled_at"])
     notifications.notify_appointment(ticket, visit)
     return finish(actor=actor, ticket=ticket, action="schedule_visit", from_status=before,
-                   now=now, fields=set(), data={"at": at.isoformat(), "trip_no": visit.trip_no})
+                  now=now, fields=set(), data={"at": at.isoformat(), "trip_no": visit.trip_no})
 
 
 @transaction.atomic
 def approve_visit(*, actor: User | None, ticket: Ticket, version: int | None = None) -> Ticket:
     """A manager allows one more visit beyond the policy's limit."""
     ticket, before = begin(actor=actor, ticket=ticket, action="approve_visit",
-                            version=version)
+                           version=version)
     ticket.extra_visits_allowed += 1
     return finish(actor=actor, ticket=ticket, action="approve_visit", from_status=before,
-                   now=timezone.now(), fields={"extra_visits_allowed"},
-                   data={"extra_visits_allowed": ticket.extra_visits_allowed})
+                  now=timezone.now(), fields={"extra_visits_allowed"},
+                  data={"extra_visits_allowed": ticket.extra_visits_allowed})
 
 
 @transaction.atomic
@@ -115,7 +115,7 @@ def arrive(*, actor: User | None, ticket: Ticket, version: int | None = None) ->
         ticket.onsite_started_at = now
         fields.add("onsite_started_at")
     return finish(actor=actor, ticket=ticket, action="arrive", from_status=before, now=now,
-                   fields=fields, data={"trip_no": trip_no})
+                  fields=fields, data={"trip_no": trip_no})
 
 
 def _open_visit(ticket: Ticket) -> Visit | None:
@@ -139,8 +139,8 @@ def depart(*, actor: User | None, ticket: Ticket, outcome: str, note: str = "",
         ticket.status = S.IN_REPAIR if outcome == Visit.Outcome.FIXED else S.ASSIGNED
     trips = Visit.objects.filter(ticket=ticket, arrived_at__isnull=False).count()
     return finish(actor=actor, ticket=ticket, action="depart", from_status=before, now=now,
-                   fields=set(), data={"trip_no": visit.trip_no, "outcome": outcome,
-                                       "trips": trips})
+                  fields=set(), data={"trip_no": visit.trip_no, "outcome": outcome,
+                                      "trips": trips})
 
 
 def settle_resolution(ticket: Ticket, now) -> set[str]:
