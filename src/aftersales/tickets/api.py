@@ -385,7 +385,7 @@ def _action_endpoint(name: str, spec: actions.ActionSpec):
         services.perform(actor=request.auth, ticket=ticket, action=name, data=payload)
         return _detail_of(request, ticket_id)
 
-    endpoint.__name__ = f"action_{name}"
+    endpoint.__name__ = f"ticket_action_{name}"  # the operation id (see aftersales.api)
     endpoint.__doc__ = (f"{spec.label} (roles: {', '.join(spec.roles)}; modes: "
                         f"{', '.join(sorted(spec.modes))}). 409 invalid_transition / "
                         "stale_version / wrong_mode; 403 not allowed for the role.")
@@ -394,9 +394,8 @@ def _action_endpoint(name: str, spec: actions.ActionSpec):
 
 
 for _name, _spec in actions.SPECS.items():
-    router.post(f"/tickets/{{ticket_id}}/actions/{_name}", response={200: TicketDetailOut,
-                                                                     **ERRORS},
-                operation_id=f"ticket_action_{_name}")(_action_endpoint(_name, _spec))
+    router.post(f"/tickets/{{ticket_id}}/actions/{_name}",
+                response={200: TicketDetailOut, **ERRORS})(_action_endpoint(_name, _spec))
 
 
 @router.post("/tickets/{ticket_id}/actions/{action}", response={200: TicketDetailOut, **ERRORS})
