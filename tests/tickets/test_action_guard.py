@@ -16,6 +16,7 @@ from aftersales.tickets import actions, selectors, services
 from aftersales.tickets.errors import GUARD_CODES
 from aftersales.tickets.models import Custody, FollowUp, Ticket, Visit
 from aftersales.tickets.views import actions_for
+from tests.conftest import ApiClient
 from tests.factories import FaultCodeFactory, UserFactory
 
 from .factories import open_test_ticket
@@ -133,3 +134,18 @@ def test_a_send_in_ticket_never_offers_a_visit(point, customer, device, hotline,
     offered = actions_for(boss, page)
     assert {"schedule_visit", "arrive", "depart", "approve_visit"} & set(offered) == set()
     assert "diagnose" in offered
+
+
+def test_the_api_lists_the_same_actions_as_the_page(point, customer, device, hotline, tech):
+    # given an assigned on-site ticket with a visit in progress
+    ticket = open_test_ticket(actor=hotline, customer=customer, device=device)
+    _place(ticket, status=S.ON_SITE, engineer=tech, facts=True)
+    page = selectors.access_ticket(actor=tech, ticket_id=ticket.pk)
+    # when the engineer reads it through the API / then the same actions, in the spec's order
+    detail = ApiClient(tech).get(f"/tickets/{ticket.pk}").json()
+    assert detail["actions"] == actions.available(page, tech)
+    assert set(detail["actions"]) == set(actions_for(tech, page))
+    assert "depart" in detail["actions"] and "assign" not in detail["actions"]
+    # and the agent's list row leaves out the reassignment an agent may not make
+    row = ApiClient(hotline).get("/tickets").json()["items"][0]
+    assert "assign" not in row["actions"] and "cancel" in row["actions"]

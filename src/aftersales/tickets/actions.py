@@ -215,6 +215,10 @@ def _reassign(ticket, actor):
     return None
 
 
+#: Facts read from the ticket row alone: asked even where the related rows are not loaded.
+_ROW_FACTS = frozenset({_reassign, _not_signed})
+
+
 def _statuses(*names) -> frozenset[str]:
     return frozenset(names)
 
@@ -305,8 +309,9 @@ def role_refusal(ticket: Ticket, action: str, actor: User | None) -> DomainError
 def refusal(ticket: Ticket, action: str, actor: User | None, *,
             facts: bool = True) -> DomainError | None:
     """Why `actor` may not run `action` on `ticket` now, or None when the service will take
-    it (the input may still be refused). `facts=False` leaves out what needs the ticket's
-    custody, visits and follow-ups (a list row's cheap hint; the ticket page asks in full)."""
+    it (the input may still be refused). `facts=False` leaves out the facts that need the
+    ticket's custody, visits and follow-ups (a list row's cheap hint; the ticket page and the
+    services ask in full)."""
     spec = SPECS.get(action)
     if spec is None:
         return ValidationFailed(_("Unknown action."), field="action")
@@ -319,7 +324,7 @@ def refusal(ticket: Ticket, action: str, actor: User | None, *,
                         % {"action": spec.label, "status": ticket.get_status_display()})
     if ticket.mode not in spec.modes:
         return Conflict(E.WRONG_MODE, _("Not possible for a ticket of this service mode."))
-    if spec.fact is None or not facts:
+    if spec.fact is None or (not facts and spec.fact not in _ROW_FACTS):
         return None
     return spec.fact(ticket, actor)
 
