@@ -22,11 +22,12 @@ from pydantic import Field
 from pydantic import ValidationError as PydanticError
 
 from aftersales.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
+from aftersales.devices import warranty
 from aftersales.network.models import User
 
 from . import workflow
 from .errors import TicketError as E
-from .models import Custody, Ticket, TicketPolicy
+from .models import Custody, Ticket, TicketPolicy, Visit
 
 S, M, R = Ticket.Status, Ticket.Mode, User.Role
 ALL_MODES = frozenset(M.values)
@@ -60,7 +61,7 @@ class ScheduleVisitIn(ActionIn):
 
 
 class DepartIn(ActionIn):
-    outcome: Literal["fixed", "revisit"]
+    outcome: Literal[tuple(v for v in Visit.Outcome.values if v)]  # type: ignore[valid-type]
     note: str = Field("", max_length=500)
 
 
@@ -78,7 +79,7 @@ class ShipBackIn(ActionIn):
 class DiagnoseIn(ActionIn):
     fault_code: str = Field(min_length=1, description="a fault code of the catalogue")
     findings: str = ""
-    cause: Literal["none", "misuse", "self_repair", "force_majeure"] = "none"
+    cause: Literal[warranty.CAUSES] = "none"  # type: ignore[valid-type]
     fault_kind: Literal["performance", "appearance", "accessory"] = "performance"
     part: str | None = Field(None, description="sku of the faulty part or accessory")
     evidence: dict[str, Any] | None = None

@@ -29,11 +29,10 @@ router = Router(tags=["tickets"])
 class TicketIn(Schema):
     customer: int
     device: str | None = Field(None, description="serial")
-    channel: Literal["phone", "email", "fax", "web", "walk_in", "chat"]
-    kind: Literal["consultation", "repair", "installation", "maintenance", "training",
-                  "return", "exchange", "complaint"]
-    priority: Literal["urgent", "high", "normal", "low"] = "normal"
-    mode: Literal["onsite", "send_in", "remote"]
+    channel: Literal[tuple(Ticket.Channel.values)]  # type: ignore[valid-type]
+    kind: Literal[tuple(Ticket.Kind.values)]  # type: ignore[valid-type]
+    priority: Literal[tuple(Ticket.Priority.values)] = "normal"  # type: ignore[valid-type]
+    mode: Literal[tuple(Ticket.Mode.values)]  # type: ignore[valid-type]
     summary: str = Field(max_length=200)
     description: str = ""
     order_ref: str = Field("", max_length=60)
