@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from aftersales.billing.selectors import debt_list
+from aftersales.billing.selectors import customer_outstanding_subquery, debt_list
 from aftersales.catalog.selectors import knowledge_search
 from aftersales.contracts.selectors import contract_list
 from aftersales.core.dates import local_day_bounds, parse_day
@@ -82,7 +82,8 @@ def knowledge_hits(*, q: str) -> list:
 @staff_view
 def archive(request, customer_id: int):
     actor = request.user
-    customer = access_customer(actor=actor, customer_id=customer_id)
+    customer = access_customer(actor=actor, customer_id=customer_id,
+                               annotations={"outstanding": customer_outstanding_subquery()})
     # the archive's fault box sends `fault`; the new-ticket form's summary sends `summary`
     fault = request.GET.get("fault", request.GET.get("summary", ""))
     context = {

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.billing import services as billing
 from aftersales.catalog.models import FaultCode
+from aftersales.contracts.selectors import warranty_covers
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.numbering import next_number
 from aftersales.devices import warranty
@@ -89,6 +90,7 @@ def diagnose(*, actor: User | None, ticket: Ticket, fault_code: FaultCode, findi
             raise ValidationFailed(_("Unknown evidence field."), field="evidence") from None
         decision = warranty_decision(
             device=device, cause=cause, evidence=proof_obj, on=timezone.localdate(now),
+            covers=warranty_covers(device_id=device.pk),
             fault=warranty.Fault(kind=fault_kind, part_sku=part.sku if part else None,
                                  accessory_kind=(part.accessory_kind or None) if part else None,
                                  code=fault_code.code))
