@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "aftersales.campaigns",
     "aftersales.imports",
     "aftersales.demo",
+    "aftersales.console",
 ]
 
 MIDDLEWARE = [

@@ -10,12 +10,12 @@ from django.shortcuts import redirect, render
 from .errors import DomainError
 
 HOME_BY_ROLE = {
-    "agent": "customers:hotline",
+    "agent": "console:hotline",
     "manager": "reports:dashboard",
     "sales": "campaigns:leads",
     "rnd": "reports:page",
     "production": "reports:page",
-    "engineer": "tickets:my_day",
+    "engineer": "console:my_day",
     "warehouse": "inventory:stock",
     "finance": "billing:finance",
     "admin": "tickets:list",

@@ -1,12 +1,11 @@
 """Report queries: one aggregate query each, scoped by the actor's service point."""
-import calendar
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count, F, Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.catalog.models import ProductModel, SalesRecord
+from aftersales.core.dates import local_days_bounds, month_bounds, next_month, parse_month
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.scoping import require_role, scope
 from aftersales.devices.models import Device
@@ -15,7 +14,7 @@ from aftersales.tickets.models import Ticket
 
 from . import kpis as kpi_queries
 from . import money, operations
-from .rates import month_bounds, rate
+from .rates import rate
 from .tables import Period, Table
 
 READERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.FINANCE, User.Role.RND,
@@ -23,18 +22,13 @@ READERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.FINANCE, User.Role.RND,
 REPAIR_KINDS = ("repair", "return", "exchange")
 
 
-def _local_range(start: date, end_inclusive: date) -> tuple[datetime, datetime]:
-    zone = timezone.get_current_timezone()
-    return (datetime.combine(start, time.min, tzinfo=zone),
-            datetime.combine(end_inclusive + timedelta(days=1), time.min, tzinfo=zone))
-
-
 def month_range(month: str) -> tuple[date, date]:
+    """'2026-11' -> (1 Nov, 30 Nov); 422 on `month` otherwise."""
     try:
-        year, number = month_bounds(month)
+        first = parse_month(month)
     except ValueError:
         raise ValidationFailed(_("The month is written YYYY-MM."), field="month") from None
-    return date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])
+    return first, next_month(first) - timedelta(days=1)
 
 
 def fault_analysis(*, actor: User, month: str) -> list[dict]:
@@ -52,7 +46,7 @@ def fault_rows(*, first: date, last: date, tickets, devices) -> list[dict]:
     """The fault analysis over the given ticket and device querysets (already scoped).
     Units sold: the imported sales records up to the month's end where a model has them,
     else the registered units bought by then."""
-    since, until = _local_range(first, last)
+    since, until = month_bounds(first)
     tickets = tickets.filter(
         kind__in=REPAIR_KINDS, resolved_at__gte=since, resolved_at__lt=until,
         device__isnull=False, fault_code__isnull=False)
@@ -78,7 +72,7 @@ def sla_compliance(*, actor: User, since: date, until: date) -> dict:
     require_role(actor, *READERS)
     if until < since:
         raise ValidationFailed(_("The end date is before the start date."), field="to")
-    start, end = _local_range(since, until)
+    start, end = local_days_bounds(since, until)
     qs = scope(Ticket.objects, actor=actor).filter(created_at__gte=start, created_at__lt=end)
     totals = qs.aggregate(
         tickets=Count("id"),
