@@ -29,6 +29,7 @@ import time
 import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -83,7 +84,12 @@ def lua_list(name: str, values: list[str]) -> str:
     return f"{name} = {{" + ",".join(json.dumps(v, ensure_ascii=False) for v in values) + "}\n"
 
 
+def _quoted(path: str) -> str:
+    return quote(path, safe="/?=&%-_.~")
+
+
 def script_get(paths: list[str], headers: dict) -> str:
+    paths = [_quoted(p) for p in paths]
     head = "".join(f'wrk.headers["{k}"] = {json.dumps(v)}\n' for k, v in headers.items())
     return (lua_list("paths", paths) + head +
             "local i = 0\nrequest = function()\n  i = i + 1\n"
@@ -91,6 +97,7 @@ def script_get(paths: list[str], headers: dict) -> str:
 
 
 def script_post(paths: list[str], bodies: list[str], headers: dict) -> str:
+    paths = [_quoted(p) for p in paths]
     head = "".join(f'wrk.headers["{k}"] = {json.dumps(v)}\n' for k, v in headers.items())
     return (lua_list("paths", paths) + lua_list("bodies", bodies) + head +
             'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
