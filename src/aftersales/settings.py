@@ -157,6 +157,21 @@ WECHAT_BACKEND = env.str("AFTERSALES_WECHAT_BACKEND",
                          default="aftersales.notifications.backends.LoggingWeChatBackend")
 PUBLIC_URL = env.str("AFTERSALES_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# Online payment on the portal (docs/portal.md): "" (none: the portal shows the other ways
+# to pay) or "wechatpay" (WeChat Pay API v3, Native orders). Keys are files, never values
+# in code; the base URL is the provider's API address (its sandbox while testing).
+PAYMENT_PROVIDER = env.str("AFTERSALES_PAYMENT_PROVIDER", default="")
+WECHATPAY = {
+    "BASE_URL": env.str("AFTERSALES_WECHATPAY_BASE_URL", default=""),
+    "MCHID": env.str("AFTERSALES_WECHATPAY_MCHID", default=""),
+    "APPID": env.str("AFTERSALES_WECHATPAY_APPID", default=""),
+    "SERIAL_NO": env.str("AFTERSALES_WECHATPAY_SERIAL_NO", default=""),
+    "PRIVATE_KEY_FILE": env.str("AFTERSALES_WECHATPAY_PRIVATE_KEY_FILE", default=""),
+    "PLATFORM_PUBLIC_KEY_FILE": env.str("AFTERSALES_WECHATPAY_PLATFORM_PUBLIC_KEY_FILE",
+                                        default=""),
+    "APIV3_KEY": env.str("AFTERSALES_WECHATPAY_APIV3_KEY", default=""),
+}
+
 # Inbound e-mail (`aftersales fetch_mail`): the service mailbox read over IMAP.
 IMAP_HOST = env.str("AFTERSALES_IMAP_HOST", default="")
 IMAP_PORT = env.int("AFTERSALES_IMAP_PORT", default=993)

@@ -494,15 +494,19 @@ def quote(*, actor: User | None, ticket: Ticket, lines: list[dict] | None = None
 
 
 @transaction.atomic
-def approve_quote(*, actor: User | None, ticket: Ticket, version: int | None = None) -> Ticket:
+def approve_quote(*, actor: User | None, ticket: Ticket, version: int | None = None,
+                  customer: dict | None = None) -> Ticket:
+    """`customer` names the customer who decided on the portal (actor None) for the event."""
     ticket, before = _begin(actor=actor, ticket=ticket, action="approve_quote",
                             version=version)
     made = _need(_billing(), "approve_quote")(actor=actor, ticket=ticket)
     now = timezone.now()
     fields = _start_repair(ticket, now)
+    data = {"quote": made.pk, "total": f"{made.total:.2f}"}
+    if customer:
+        data["customer"] = customer
     return _finish(actor=actor, ticket=ticket, action="approve_quote", from_status=before,
-                   now=now, fields=fields, data={"quote": made.pk,
-                                                 "total": f"{made.total:.2f}"})
+                   now=now, fields=fields, data=data)
 
 
 def _settle_resolution(ticket: Ticket, now) -> set[str]:
@@ -518,7 +522,8 @@ def _settle_resolution(ticket: Ticket, now) -> set[str]:
 
 
 @transaction.atomic
-def reject_quote(*, actor: User | None, ticket: Ticket, version: int | None = None) -> Ticket:
+def reject_quote(*, actor: User | None, ticket: Ticket, version: int | None = None,
+                 reason: str = "", customer: dict | None = None) -> Ticket:
     """The customer declines: the job ends with only the agreed visit charges."""
     ticket, before = _begin(actor=actor, ticket=ticket, action="reject_quote",
                             version=version)
@@ -526,8 +531,11 @@ def reject_quote(*, actor: User | None, ticket: Ticket, version: int | None = No
     now = timezone.now()
     ticket.resolution = _("The customer declined the quote.")
     fields = _settle_resolution(ticket, now) | {"resolution"}
+    data = {"quote": made.pk, "reason": (reason or "")[:300]}
+    if customer:
+        data["customer"] = customer
     return _finish(actor=actor, ticket=ticket, action="reject_quote", from_status=before,
-                   now=now, fields=fields, data={"quote": made.pk})
+                   now=now, fields=fields, data=data)
 
 
 @transaction.atomic
