@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -12,6 +13,8 @@ from aftersales.billing.models import BillingPolicy, Quote
 from aftersales.billing.selectors import current_quote, fee_schedule_view, ticket_money
 from aftersales.catalog.models import AccessoryPeriod, Part, ProductModel
 from aftersales.core.errors import NotFound
+from aftersales.customers.models import Customer
+from aftersales.devices.models import Device
 from aftersales.devices.selectors import find_device, warranty_ends
 from aftersales.network.models import ServicePoint
 from aftersales.tickets import sla
@@ -281,3 +284,37 @@ def customer_money(ticket: Ticket) -> dict:
         "decision": (QuoteDecision.objects.filter(quote=quote).first()
                      if quote is not None else None),
     }
+
+
+# -- booking and the customer's own overview ----------------------------------------------
+
+
+def derive_zone_for(*, province: str, city: str, district: str) -> zones.ZoneAnswer:
+    return zones.derive_zone(province=province, city=city, district=district,
+                             places=service_places())
+
+
+def bookable_models() -> list[ProductModel]:
+    return list(ProductModel.objects.order_by("category", "code").only("code", "name",
+                                                                       "category"))
+
+
+def customer_overview(*, phone: str) -> dict:
+    """For a confirmed phone: the archive's customers with it (own phone or a contact's),
+    their devices with warranty, and their tickets (newest first), in fixed queries."""
+    customers = list(Customer.objects.filter(Q(phone=phone) | Q(contacts__phone=phone))
+                     .distinct().order_by("pk"))
+    ids = [c.pk for c in customers]
+    today = timezone.localdate()
+    devices = []
+    for device in (Device.objects.filter(customer_id__in=ids).select_related("model")
+                   .order_by("serial")):
+        ends = warranty_ends(device, on=today)
+        devices.append({"serial": device.serial, "model": device.model.name,
+                        "warranty_ends": ends, "in_warranty": bool(ends and ends >= today)})
+    tickets = list(Ticket.objects.filter(Q(customer_id__in=ids) | Q(contact_phone=phone))
+                   .select_related("device", "device__model").order_by("-id")[:50])
+    return {"customers": customers, "devices": devices,
+            "tickets": [{"number": t.number, "summary": t.summary, "status": t.status,
+                         "status_label": t.get_status_display(), "created_at": t.created_at,
+                         "secret": t.tracking_secret} for t in tickets]}

@@ -50,12 +50,13 @@ def _customer_for(*, name: str, phone: str, address: str = "", zone: str = Zone.
         service_point_id=service_point_id, notes=WEB_BOOKING_NOTE)
 
 
-def _address(*, mode: str, province: str, city: str, district: str, street: str
+def _address(*, required: bool, province: str, city: str, district: str, street: str
              ) -> dict[str, str]:
-    """An on-site visit needs the whole address; otherwise it is optional (return post)."""
+    """A visit booked on the portal needs the whole address; an address begun must be
+    finished; otherwise it is optional (send-in: for the return post)."""
     parts = {"province": province, "city": city, "district": district, "street": street}
     limits = {"province": 30, "city": 30, "district": 30, "street": 120}
-    if mode == Ticket.Mode.ONSITE:
+    if required or any((value or "").strip() for value in parts.values()):
         return {key: clean_required(value, field=key, max_length=limits[key])
                 for key, value in parts.items()}
     out = {}
@@ -68,11 +69,11 @@ def _address(*, mode: str, province: str, city: str, district: str, street: str
     return out
 
 
-def _slot(*, mode: str, preferred_date: date | str | None, slot: str | None,
+def _slot(*, required: bool, preferred_date: date | str | None, slot: str | None,
           service_point_id: int | None) -> tuple[date | None, str]:
     """The preferred half-day must be one the serving point offers (working day, hours)."""
     if not preferred_date and not slot:
-        if mode == Ticket.Mode.ONSITE:
+        if required:
             raise ValidationFailed(_("Choose a preferred date and half-day."), field="slot",
                                    code="required")
         return None, ""
@@ -113,12 +114,15 @@ def book_repair(*, name: str, phone: str, summary: str, mode: str = "onsite",
                 serial: str | None = None, idempotency_key: str | None = None,
                 province: str = "", city: str = "", district: str = "", street: str = "",
                 preferred_date: date | str | None = None, slot: str | None = None,
-                model: str | None = None, photos: list | None = None) -> Ticket:
+                model: str | None = None, photos: list | None = None,
+                visit_details_required: bool = False) -> Ticket:
     """A web booking (portal page and POST /public/bookings): find or create the customer
     by phone and open a web ticket with the address and its fee zone, the preferred
     half-day, the unit (by serial, else by model; both optional) and the fault photos.
 
-    An on-site visit needs the address and a half-day the serving point offers. A serial
+    With `visit_details_required` (the portal page) an on-site visit needs the address and
+    a half-day; the API keeps them optional as API.md's booking had none. Whatever is
+    given is checked: a complete address, a half-day the serving point offers. A serial
     that is not this customer's registered unit never refuses the booking (nor says whose
     it is): it is only written down for the dispatcher."""
     name = clean_required(name, field="name", max_length=60)
@@ -131,11 +135,12 @@ def book_repair(*, name: str, phone: str, summary: str, mode: str = "onsite",
         existing = Ticket.objects.filter(idempotency_key=key).first()
         if existing is not None:
             return existing
-    address = _address(mode=mode, province=province, city=city, district=district,
+    strict = visit_details_required and mode == Ticket.Mode.ONSITE
+    address = _address(required=strict, province=province, city=city, district=district,
                        street=street)
     answer = zones.derive_zone(province=address["province"], city=address["city"],
                                district=address["district"], places=selectors.service_places())
-    when, half = _slot(mode=mode, preferred_date=preferred_date, slot=slot,
+    when, half = _slot(required=strict, preferred_date=preferred_date, slot=slot,
                        service_point_id=answer.point_id)
     product_model = None
     if model and model.strip():
@@ -151,8 +156,9 @@ def book_repair(*, name: str, phone: str, summary: str, mode: str = "onsite",
                    if serial_text and device is None else "")
     full_address = "".join(address.values())
     customer = device.customer if device is not None else _customer_for(
-        name=name, phone=phone, address=full_address, zone=answer.zone,
-        service_point_id=answer.point_id)
+        name=name, phone=phone, address=full_address,
+        zone=answer.zone if full_address else Zone.CITY,
+        service_point_id=answer.point_id if full_address else None)
     booking = Booking(province=address["province"], city=address["city"],
                       district=address["district"], street=address["street"],
                       zone=answer.zone if full_address else "",
@@ -176,7 +182,13 @@ def book_repair(*, name: str, phone: str, summary: str, mode: str = "onsite",
 @transaction.atomic
 def rate_ticket(*, number: str, phone: str, satisfaction: int, comment: str = "") -> Ticket:
     """The customer rates a finished job: recorded as the ticket's callback (回访)."""
-    ticket = selectors.track_by_number(number=number, phone=phone)
+    return rate_job(ticket=selectors.track_by_number(number=number, phone=phone),
+                    satisfaction=satisfaction, comment=comment)
+
+
+@transaction.atomic
+def rate_job(*, ticket: Ticket, satisfaction: int, comment: str = "") -> Ticket:
+    """The rating of a ticket the customer reached (secret link or number + phone)."""
     if not FollowUp.objects.filter(ticket=ticket, done_at__isnull=True).exists():
         raise Conflict("nothing_to_rate", _("This request cannot be rated now."))
     return tickets.callback(actor=None, ticket=ticket, satisfaction=satisfaction,
