@@ -12,7 +12,7 @@ from io import BytesIO
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -152,8 +152,6 @@ def book_repair(*, name: str, phone: str, summary: str, mode: str = "onsite",
     device = find_device(serial=serial_text) if serial_text else None
     if device is not None and device.customer.phone != phone:
         device = None  # not said to the caller: the dispatcher reads the serial given
-    serial_note = (_("Serial given by the customer: %(serial)s") % {"serial": serial_text}
-                   if serial_text and device is None else "")
     full_address = "".join(address.values())
     customer = device.customer if device is not None else _customer_for(
         name=name, phone=phone, address=full_address,
@@ -164,10 +162,14 @@ def book_repair(*, name: str, phone: str, summary: str, mode: str = "onsite",
                       zone=answer.zone if full_address else "",
                       zone_reason=answer.reason if full_address else "",
                       preferred_date=when, slot=half, product_model=product_model)
+    with translation.override(settings.LANGUAGE_CODE):  # staff read it in the house language
+        serial_note = (_("Serial given by the customer: %(serial)s") % {"serial": serial_text}
+                       if serial_text and device is None else "")
+        description = _description(booking=booking, serial_note=serial_note)
     ticket = tickets.open_ticket(
         actor=None, customer=customer, channel=Ticket.Channel.WEB, kind=Ticket.Kind.REPAIR,
         priority=Ticket.Priority.NORMAL, mode=mode, summary=summary, device=device,
-        description=_description(booking=booking, serial_note=serial_note),
+        description=description,
         contact_name=name, contact_phone=phone, idempotency_key=key)
     if not Booking.objects.filter(ticket=ticket).exists():
         booking.ticket = ticket
