@@ -303,6 +303,8 @@ def login(request):
             context["sent"] = True
         except DomainError as exc:
             context["errors"] = errors_of(exc)
+            if exc.field == "code":  # errors_of keeps the error's own code under "code"
+                context["errors"]["otp"] = exc.message
     return render(request, "portal/login.html", context,
                   status=exc_status(context["errors"]))
 
