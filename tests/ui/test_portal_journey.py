@@ -100,6 +100,7 @@ def test_book_track_approve_pay_and_rate_on_a_phone(screens, portal_shop, provid
     page.locator("#b-city").fill("石家庄市")
     page.locator("#b-district").fill("裕华区")
     page.locator("#b-street").fill("槐安路 88 号 3 单元 501")
+    page.wait_for_load_state("networkidle")  # the half-days follow the address (HTMX)
     first_slot = page.locator("input[name=slot]").first
     first_slot.check()
     slot_value = first_slot.get_attribute("value")
@@ -185,7 +186,7 @@ def test_book_track_approve_pay_and_rate_on_a_phone(screens, portal_shop, provid
     # -- rate the job
     page.get_by_role("link", name="评价此次服务").click()
     page.get_by_label("5").check()
-    page.get_by_label("评价").fill("师傅很专业")
+    page.get_by_label("意见").fill("师傅很专业")
     problems += axe_problems(page)
     page.get_by_role("button", name="提交").click()
     expect(page.get_by_text("感谢您的评价。")).to_be_visible()
