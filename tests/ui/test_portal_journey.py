@@ -109,6 +109,8 @@ def test_book_track_approve_pay_and_rate_on_a_phone(screens, portal_shop, provid
     page.locator("#b-photos").set_input_files(str(photo(tmp_path)))
     problems += axe_problems(page)
     assert fits(page)
+    expect(page.locator("#b-photos-names")).to_have_text("fault.jpg")
+    page.locator("h1").scroll_into_view_if_needed()
     screens.shot(page, "book-form", guide="portal-book")
     page.get_by_role("button", name="预约", exact=True).click()
     expect(page.locator("#booked")).to_contain_text("您的预约单号是 SR")
@@ -154,6 +156,7 @@ def test_book_track_approve_pay_and_rate_on_a_phone(screens, portal_shop, provid
     draw(page, "#q-canvas")
     assert page.locator("#q-signature").input_value().startswith("data:image/png;base64,")
     assert fits(page)
+    page.evaluate("document.getElementById('money').scrollIntoView()")
     screens.shot(page, "quote", guide="portal-quote")
     problems += axe_problems(page)
     page.get_by_role("button", name="同意 ¥530.00").click()
@@ -167,6 +170,7 @@ def test_book_track_approve_pay_and_rate_on_a_phone(screens, portal_shop, provid
     page.reload()
     expect(page.locator("#money-due")).to_contain_text("应付：¥530.00")
     expect(page.get_by_text("在服务网点柜台付款")).to_be_visible()
+    page.evaluate("document.getElementById('money').scrollIntoView()")
     screens.shot(page, "due", guide="portal-due")
     problems += axe_problems(page)
     page.get_by_role("button", name="立即微信支付").click()
@@ -181,6 +185,7 @@ def test_book_track_approve_pay_and_rate_on_a_phone(screens, portal_shop, provid
         assert json.loads(answer.read()) == {"code": "SUCCESS", "message": ""}
     page.goto(f"{screens.base}/portal/t/{ticket.tracking_secret}")
     expect(page.locator("#money-paid")).to_contain_text("已付款：¥530.00")
+    page.evaluate("document.getElementById('money').scrollIntoView()")
     screens.shot(page, "paid", guide="portal-paid")
 
     # -- rate the job
