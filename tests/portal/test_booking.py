@@ -18,6 +18,8 @@ from aftersales.portal.slots import offered
 from aftersales.tickets.models import SLATarget, Ticket, WorkingWindow
 from tests.factories import ProductModelFactory, ServicePointFactory
 
+from .helpers import remember_phone
+
 NOW = "2026-09-29 10:00 +0800"  # a Tuesday before the National Day holidays
 
 
@@ -46,7 +48,7 @@ def policy(db):
 
 @pytest.fixture
 def web():
-    return Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    return remember_phone(Client(HTTP_ACCEPT_LANGUAGE="zh-hans"), "13700000007")
 
 
 def form(**extra):
@@ -189,6 +191,22 @@ def test_only_a_few_small_images_are_taken(web, points, policy, files, message):
     assert response.status_code == 422
     assert message in response.content.decode()
     assert (Ticket.objects.count(), BookingPhoto.objects.count()) == (0, 0)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_booking_on_the_page_needs_a_confirmed_phone(points, policy):
+    anonymous = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = anonymous.get("/portal/book/").content.decode()
+    assert 'id="confirm-first"' in page and "/portal/login/?next=%2Fportal%2Fbook%2F" in page
+    response = anonymous.post("/portal/book/", form())
+    assert 'id="confirm-first"' in response.content.decode()
+    assert Ticket.objects.count() == 0
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_phone_booked_is_the_confirmed_one(web, points, policy):
+    web.post("/portal/book/", form(phone="13800000001"))
+    assert Ticket.objects.get().contact_phone == "13700000007"
 
 
 @time_machine.travel(NOW, tick=False)

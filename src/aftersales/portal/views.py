@@ -229,13 +229,19 @@ def _offered(values: dict) -> list:
 @rate_limited
 @require_http_methods(["GET", "POST"])
 def book(request):
+    """A booking is made by a phone this browser confirmed with a code (so nobody joins
+    another's archive, and the page says nothing about who is in it)."""
     source = request.POST if request.method == "POST" else request.GET
     values = {k: source.get(k, "").strip() for k in BOOKING_FIELDS}
     phone = identity.remembered_phone(request)
-    if not values["phone"] and phone:
-        values["phone"] = phone
     context = {"values": values, "errors": {}, "ticket": None,
-               "policy": PortalPolicy.current(), "models": selectors.bookable_models()}
+               "policy": PortalPolicy.current(), "models": selectors.bookable_models(),
+               "confirm_url": reverse("portal:login") + "?" + urlencode(
+                   {"next": reverse("portal:book")})}
+    if phone is None:  # the page asks to confirm the phone first; nothing is booked
+        values["phone"] = ""
+        return render(request, "portal/book.html", context)
+    values["phone"] = phone
     if request.method == "POST":
         day, _bar, half = values["slot"].partition("|")
         try:
