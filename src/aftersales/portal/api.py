@@ -232,8 +232,14 @@ def _provider_answer(status: int, code: str, message: str = "") -> HttpResponse:
                         status=status, content_type="application/json")
 
 
-@public_router.post("/payments/{provider}/notify", include_in_schema=True,
-                    response={200: dict, 400: dict, 401: dict, 404: dict, 409: dict})
+class ProviderAnswerOut(Schema):
+    code: Literal["SUCCESS", "FAIL"]
+    message: str = Field(description="why a notification was refused (empty on success)")
+
+
+@public_router.post("/payments/{provider}/notify",
+                    response={200: ProviderAnswerOut, 401: ProviderAnswerOut,
+                              404: ProviderAnswerOut, 409: ProviderAnswerOut})
 def payment_notify(request, provider: str):
     """The payment provider's signed notification (WeChat Pay v3: Wechatpay-* headers,
     an AEAD_AES_256_GCM resource). A verified success books the payment once per order;
