@@ -131,3 +131,38 @@ def test_without_a_provider_the_notify_answers_404(db, settings):
     settings.PAYMENT_PROVIDER = ""
     response = Client().post(NOTIFY, b"{}", content_type="application/json")
     assert response.status_code == 404
+
+
+class RecordingProvider:
+    """A test double of the provider interface: hands out a link, books nothing."""
+
+    name, method = "wechatpay", "wechat"
+
+    def create_order(self, *, out_trade_no, amount, description, notify_url):
+        return f"weixin://wxpay/bizpayurl?pr={out_trade_no}"
+
+    def parse_notification(self, *, headers, body):
+        raise payments.InvalidNotification("the double receives no callbacks")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_copies_of_a_notification_at_once_book_once(quoted):
+    from django.db import connection
+
+    from tests.concurrency import run_concurrently
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("threads cannot share an in-memory SQLite test database's locks")
+    # given an order for the 530.00 owed
+    ticket = tickets.approve_quote(actor=quoted["agent"], ticket=quoted["ticket"])
+    ticket = tickets.resolve(actor=quoted["engineer"], ticket=ticket, resolution="换屏")
+    order = services.start_payment(ticket=ticket, provider=RecordingProvider())
+    notice = payments.PaidNotice(out_trade_no=order.out_trade_no, transaction_id="T-1",
+                                 amount=order.amount, succeeded=True, state="SUCCESS")
+    # when the provider's two deliveries arrive at the same moment
+    outcomes = run_concurrently(
+        lambda i: services.book_notified_payment(provider_name="wechatpay", notice=notice), 2)
+    # then both are answered, one payment is booked
+    assert [getattr(o, "status", o) for o in outcomes] == ["paid", "paid"]
+    assert LedgerEntry.objects.filter(kind="payment").count() == 1
+    assert str(ticket_money(ticket=ticket)["outstanding"]) == "0.00"
