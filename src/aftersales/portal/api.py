@@ -1,4 +1,4 @@
-"""API.md "Public": customer self-service without a token, rate-limited per client
+"""The public endpoints: customer self-service without a token, rate-limited per client
 address and per ticket number (429 in the API error shape)."""
 import json
 from datetime import date, datetime, time
@@ -9,7 +9,9 @@ from ninja import Header, Router, Schema, Status
 from pydantic import Field
 
 from aftersales.core.api import ERRORS, Money
+from aftersales.core.api_types import choices_literal
 from aftersales.core.errors import DomainError
+from aftersales.tickets.models import Ticket
 
 from . import payments, ratelimit, selectors, services, slots
 from .models import PortalPolicy
@@ -59,7 +61,7 @@ class BookingIn(Schema):
     model: str | None = Field(None, max_length=40, description="product model code, when "
                               "the serial is not known")
     summary: str = Field(max_length=200)
-    mode: Literal["onsite", "send_in", "remote"] = "onsite"
+    mode: choices_literal(Ticket.Mode) = "onsite"
     province: str = Field("", max_length=30, description="required for an on-site visit")
     city: str = Field("", max_length=30, description="required for an on-site visit")
     district: str = Field("", max_length=30, description="区/县/县级市; required on site")

@@ -24,6 +24,7 @@ from aftersales.core.errors import ValidationFailed
 from aftersales.core.validation import clean_phone
 from aftersales.notifications.services import queue_notification
 
+from .errors import PortalCode
 from .models import PhoneCode, PortalPolicy
 
 COOKIE = "portal_phone"
@@ -38,7 +39,7 @@ def _hash(*, phone: str, purpose: str, code: str) -> str:
 
 def _wrong():
     return ValidationFailed(_("The code is wrong or has expired. Ask for a new one."),
-                            field="code", code="invalid_code")
+                            field="code", code=PortalCode.INVALID_CODE)
 
 
 @transaction.atomic

@@ -11,6 +11,8 @@ from PIL import Image, UnidentifiedImageError
 
 from aftersales.core.errors import ValidationFailed
 
+from .errors import PortalCode
+
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"),
            "WEBP": ("image/webp", "webp")}
 
@@ -27,7 +29,7 @@ def check_photos(files: list, *, policy) -> list[Upload]:
     """Each file read once, checked, and handed back under a safe name."""
     if len(files) > policy.max_photos:
         raise ValidationFailed(_("At most %(n)d photos.") % {"n": policy.max_photos},
-                               field="photos", code="too_many_photos")
+                               field="photos", code=PortalCode.TOO_MANY_PHOTOS)
     limit = policy.photo_max_kb * 1024
     out = []
     for index, upload in enumerate(files, start=1):
@@ -35,16 +37,16 @@ def check_photos(files: list, *, policy) -> list[Upload]:
         if size > limit:
             raise ValidationFailed(_("A photo may be at most %(kb)d KB.")
                                    % {"kb": policy.photo_max_kb}, field="photos",
-                                   code="photo_too_large")
+                                   code=PortalCode.PHOTO_TOO_LARGE)
         data = upload.read(limit + 1)
         if len(data) > limit:
             raise ValidationFailed(_("A photo may be at most %(kb)d KB.")
                                    % {"kb": policy.photo_max_kb}, field="photos",
-                                   code="photo_too_large")
+                                   code=PortalCode.PHOTO_TOO_LARGE)
         kind = _image_format(data)
         if kind not in FORMATS:
             raise ValidationFailed(_("Only photos (JPEG, PNG or WebP) can be sent."),
-                                   field="photos", code="not_an_image")
+                                   field="photos", code=PortalCode.NOT_AN_IMAGE)
         content_type, extension = FORMATS[kind]
         original = (getattr(upload, "name", "") or f"photo-{index}")[:100]
         out.append(Upload(file=ContentFile(data, name=f"fault-{index}.{extension}"),

@@ -24,7 +24,7 @@ from aftersales.tickets.selectors import find_by_number, find_by_tracking_secret
 from . import zones
 from .models import PortalPolicy, QuoteDecision, ServiceItem
 
-#: Actions whose time the customer sees (the stage times of PRODUCT.md), without data.
+#: Actions whose time the customer sees (the stage times of docs/rules.md), without data.
 PUBLIC_STAGES = ("open", "respond", "assign", "schedule_visit", "arrive", "depart", "receive",
                  "diagnose", "quote", "approve_quote", "reject_quote", "hold", "resume",
                  "resolve", "ship_back", "sign_off", "callback", "close", "cancel", "reopen")

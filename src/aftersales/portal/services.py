@@ -20,17 +20,20 @@ from aftersales.billing.models import Quote
 from aftersales.billing.selectors import ticket_money
 from aftersales.billing.services import record_provider_payment
 from aftersales.catalog.models import ProductModel
-from aftersales.core.errors import Conflict, NotFound, ValidationFailed
-from aftersales.core.numbering import next_number
+from aftersales.core.errors import Conflict, CoreCode, NotFound, ValidationFailed
 from aftersales.core.validation import clean_phone, clean_required
 from aftersales.customers.models import Customer, Zone
+from aftersales.customers.selectors import find_by_phone
+from aftersales.customers.services import create_customer
 from aftersales.devices.selectors import find_device
+from aftersales.network.models import ServicePoint
 from aftersales.tickets import services as tickets
 from aftersales.tickets.models import FollowUp, Ticket
 from aftersales.tickets.notifications import notify_ticket_opened
 
 from . import payments, selectors, slots, zones
 from . import photos as photo_rules
+from .errors import PortalCode
 from .models import Booking, BookingPhoto, PaymentOrder, PortalPolicy, QuoteDecision, Slot
 
 WEB_BOOKING_NOTE = "Created by a web booking; confirm the fee zone and address."
@@ -40,14 +43,14 @@ def _customer_for(*, name: str, phone: str, address: str = "", zone: str = Zone.
                   service_point_id: int | None = None) -> Customer:
     """The archive's customer with this phone (oldest first), else a new person record
     with the booking's address, fee zone and serving point."""
-    found = (Customer.objects.filter(phone=phone).order_by("pk").first()
-             or Customer.objects.filter(contacts__phone=phone).order_by("pk").first())
+    found = find_by_phone(phone=phone)
     if found is not None:
         return found
-    return Customer.objects.create(
-        number=next_number(prefix="C", width=7), name=name, kind=Customer.Kind.PERSON,
-        phone=phone, zone=zone or Zone.CITY, address=address[:200],
-        service_point_id=service_point_id, notes=WEB_BOOKING_NOTE)
+    point = (ServicePoint.objects.get(pk=service_point_id)
+             if service_point_id is not None else None)
+    return create_customer(actor=None, name=name, kind=Customer.Kind.PERSON, phone=phone,
+                           zone=zone or Zone.CITY, address=address[:200], service_point=point,
+                           notes=WEB_BOOKING_NOTE)
 
 
 def _address(*, required: bool, province: str, city: str, district: str, street: str
@@ -64,7 +67,7 @@ def _address(*, required: bool, province: str, city: str, district: str, street:
         text = (value or "").strip()
         if len(text) > limits[key]:
             raise ValidationFailed(_("At most %(n)d characters.") % {"n": limits[key]},
-                                   field=key, code="too_long")
+                                   field=key, code=CoreCode.TOO_LONG)
         out[key] = text
     return out
 
@@ -75,7 +78,7 @@ def _slot(*, required: bool, preferred_date: date | str | None, slot: str | None
     if not preferred_date and not slot:
         if required:
             raise ValidationFailed(_("Choose a preferred date and half-day."), field="slot",
-                                   code="required")
+                                   code=CoreCode.REQUIRED)
         return None, ""
     if isinstance(preferred_date, str):
         try:
@@ -84,13 +87,13 @@ def _slot(*, required: bool, preferred_date: date | str | None, slot: str | None
             raise ValidationFailed(_("Choose a date from the list."), field="slot") from None
     if preferred_date is None or slot not in Slot.values:
         raise ValidationFailed(_("Choose a preferred date and half-day."), field="slot",
-                               code="required")
+                               code=CoreCode.REQUIRED)
     policy = PortalPolicy.current()
     offered = {(h.day, h.slot) for h in slots.offered(service_point_id=service_point_id,
                                                       days=policy.booking_days_ahead)}
     if (preferred_date, slot) not in offered:
         raise ValidationFailed(_("This half-day cannot be booked; choose one from the list."),
-                               field="slot", code="slot_not_offered")
+                               field="slot", code=PortalCode.SLOT_NOT_OFFERED)
     return preferred_date, slot
 
 
@@ -192,7 +195,7 @@ def rate_ticket(*, number: str, phone: str, satisfaction: int, comment: str = ""
 def rate_job(*, ticket: Ticket, satisfaction: int, comment: str = "") -> Ticket:
     """The rating of a ticket the customer reached (secret link or number + phone)."""
     if not FollowUp.objects.filter(ticket=ticket, done_at__isnull=True).exists():
-        raise Conflict("nothing_to_rate", _("This request cannot be rated now."))
+        raise Conflict(PortalCode.NOTHING_TO_RATE, _("This request cannot be rated now."))
     return tickets.callback(actor=None, ticket=ticket, satisfaction=satisfaction,
                             comment=(comment or "")[:1000])
 
@@ -209,7 +212,7 @@ def _signature(value: str) -> str:
         text = text.split(",", 1)[1]
     if not text:
         raise ValidationFailed(_("Sign with your finger in the box first."), field="signature",
-                               code="required")
+                               code=CoreCode.REQUIRED)
     if len(text) > MAX_SIGNATURE_CHARS:
         raise ValidationFailed(_("The signature image is too large."), field="signature")
     try:
@@ -224,7 +227,7 @@ def _signature(value: str) -> str:
                                field="signature") from None
     if not inked:
         raise ValidationFailed(_("Sign with your finger in the box first."), field="signature",
-                               code="required")
+                               code=CoreCode.REQUIRED)
     return text
 
 
@@ -238,7 +241,7 @@ def decide_quote(*, ticket: Ticket, approve: bool, via: str, signed_by: str = ""
     quote = Quote.objects.select_for_update().filter(
         ticket=ticket, status=Quote.Status.PENDING).first()
     if quote is None:
-        raise Conflict("no_pending_quote", _("No quote is waiting for your answer."))
+        raise Conflict(PortalCode.NO_PENDING_QUOTE, _("No quote is waiting for your answer."))
     if approve:
         signed_by = clean_required(signed_by, field="signed_by", max_length=60)
         signature = _signature(signature)
@@ -284,7 +287,7 @@ def start_payment(*, ticket: Ticket, provider: payments.PaymentProvider) -> Paym
     The order row is committed before the provider is asked (no lock is held meanwhile)."""
     outstanding = ticket_money(ticket=ticket)["outstanding"]
     if outstanding <= 0:
-        raise Conflict("nothing_outstanding", _("Nothing is owed on this ticket."))
+        raise Conflict(PortalCode.NOTHING_OUTSTANDING, _("Nothing is owed on this ticket."))
     order = PaymentOrder.objects.create(
         ticket=ticket, provider=provider.name, amount=outstanding,
         out_trade_no=f"AS{ticket.pk}T{secrets.token_hex(6).upper()}")
@@ -295,7 +298,7 @@ def start_payment(*, ticket: Ticket, provider: payments.PaymentProvider) -> Paym
             notify_url=f"{settings.PUBLIC_URL}/api/v1/public/payments/{provider.name}/notify")
     except payments.ProviderError:
         PaymentOrder.objects.filter(pk=order.pk).update(status=PaymentOrder.Status.FAILED)
-        raise Conflict("payment_unavailable",
+        raise Conflict(PortalCode.PAYMENT_UNAVAILABLE,
                        _("Online payment is not available right now; please use another "
                          "way to pay.")) from None
     PaymentOrder.objects.filter(pk=order.pk).update(pay_url=link[:300])
@@ -313,12 +316,12 @@ def book_notified_payment(*, provider_name: str, notice: payments.PaidNotice) ->
         raise NotFound(_("No such payment order."))
     if order.status == PaymentOrder.Status.PAID:
         if order.transaction_id != notice.transaction_id:
-            raise Conflict("already_paid", _("This order was paid by another transaction."))
+            raise Conflict(PortalCode.ALREADY_PAID, _("This order was paid by another transaction."))
         return order
     if not notice.succeeded:
         return order
     if notice.amount != order.amount:
-        raise Conflict("amount_mismatch", _("The amount paid is not the order's amount."))
+        raise Conflict(PortalCode.AMOUNT_MISMATCH, _("The amount paid is not the order's amount."))
     entry = record_provider_payment(ticket=order.ticket, amount=notice.amount,
                                     method=payments.METHODS[provider_name],
                                     reference=f"{provider_name} {notice.transaction_id}")
