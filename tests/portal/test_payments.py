@@ -166,3 +166,19 @@ def test_two_copies_of_a_notification_at_once_book_once(quoted):
     assert [getattr(o, "status", o) for o in outcomes] == ["paid", "paid"]
     assert LedgerEntry.objects.filter(kind="payment").count() == 1
     assert str(ticket_money(ticket=ticket)["outstanding"]) == "0.00"
+
+
+def test_a_provider_whose_keys_cannot_be_read_is_not_offered_and_never_a_500(db, settings,
+                                                                            quoted):
+    # given: configured, but the key file is missing
+    settings.PAYMENT_PROVIDER = "wechatpay"
+    settings.WECHATPAY = {**settings.WECHATPAY, "PRIVATE_KEY_FILE": "/nonexistent.pem"}
+    ticket = tickets.approve_quote(actor=quoted["agent"], ticket=quoted["ticket"])
+    ticket = tickets.resolve(actor=quoted["engineer"], ticket=ticket, resolution="换屏")
+    # when
+    response = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").post(f"/portal/t/{ticket.tracking_secret}/pay")
+    # then
+    assert payments.configured_provider() is None
+    assert response.status_code == 409
+    assert "尚未开通在线支付，请使用其他付款方式。" in response.content.decode()
+    assert not PaymentOrder.objects.exists()

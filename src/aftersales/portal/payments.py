@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import secrets
 import time
 import urllib.error
@@ -33,6 +34,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
 from aftersales.core.money import to_money
+
+log = logging.getLogger("aftersales.portal.payments")
 
 AUTH_SCHEMA = "WECHATPAY2-SHA256-RSA2048"
 #: The ledger's payment method for money each provider confirms.
@@ -222,12 +225,25 @@ def _read(path: str) -> bytes:
         return handle.read()
 
 
+def is_configured() -> bool:
+    return settings.PAYMENT_PROVIDER in METHODS
+
+
 def configured_provider() -> PaymentProvider | None:
     """The provider set up in the environment (AFTERSALES_PAYMENT_PROVIDER), else None:
-    the portal then shows only the other ways to pay."""
+    the portal then shows only the other ways to pay. A provider whose key files cannot
+    be read is logged and treated as not set up (never a 500 on a customer's page)."""
     if settings.PAYMENT_PROVIDER != "wechatpay":
         return None
     conf = settings.WECHATPAY
+    try:
+        return _wechatpay(conf)
+    except (OSError, ValueError, TypeError) as exc:
+        log.error("WeChat Pay is configured but cannot be loaded: %s", exc)
+        return None
+
+
+def _wechatpay(conf: dict) -> WeChatPayV3:
     return WeChatPayV3(base_url=conf["BASE_URL"], mchid=conf["MCHID"], appid=conf["APPID"],
                        serial_no=conf["SERIAL_NO"],
                        private_key_pem=_read(conf["PRIVATE_KEY_FILE"]),

@@ -85,7 +85,7 @@ def _tracked(context: dict, ticket: Ticket, *, acting: str | None) -> dict:
     context.update(view=view, stages=stage_timeline(view),
                    status_label=Ticket.Status(view["status"]).label, money=money,
                    acting=acting, ticket=ticket, can_rate=view["status"] in ("resolved", "closed"),
-                   provider=payments.configured_provider() is not None)
+                   provider=payments.is_configured())
     context.setdefault("errors", {})
     return context
 
