@@ -236,3 +236,20 @@ def test_the_api_books_with_address_and_slot_and_answers_the_promise(anon_api, p
     assert body == {"number": ticket.number, "callback_by": "2026-09-29T02:10:00Z",
                     "zone": "city", "hotline": "400-820-0000"}
     assert ticket.service_point_id == points["bd"].pk
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_blocked_customers_booking_reaches_staff_without_telling_the_page(web, points,
+                                                                          policy):
+    # given: the phone's customer is blocked for debt
+    blocked = Customer.objects.create(number="C9", name="欠款客户", kind="person",
+                                      phone="13700000007", zone="city", blocked=True,
+                                      blocked_reason="两次拒付")
+    # when
+    response = web.post("/portal/book/", form())
+    # then: the page confirms as always; staff see a consultation with the reason
+    assert response.status_code == 200
+    ticket = Ticket.objects.get()
+    assert (ticket.customer_id, ticket.kind) == (blocked.pk, "consultation")
+    assert "两次拒付" in ticket.description and "两次拒付" not in response.content.decode()
+    assert f"您的预约单号是 {ticket.number}。" in response.content.decode()

@@ -169,11 +169,22 @@ def book_repair(*, name: str, phone: str, summary: str, mode: str = "onsite",
         serial_note = (_("Serial given by the customer: %(serial)s") % {"serial": serial_text}
                        if serial_text and device is None else "")
         description = _description(booking=booking, serial_note=serial_note)
-    ticket = tickets.open_ticket(
-        actor=None, customer=customer, channel=Ticket.Channel.WEB, kind=Ticket.Kind.REPAIR,
-        priority=Ticket.Priority.NORMAL, mode=mode, summary=summary, device=device,
-        description=description,
-        contact_name=name, contact_phone=phone, idempotency_key=key)
+    opening = dict(actor=None, customer=customer, channel=Ticket.Channel.WEB,
+                   priority=Ticket.Priority.NORMAL, mode=mode, summary=summary,
+                   contact_name=name, contact_phone=phone, idempotency_key=key)
+    try:
+        with transaction.atomic():
+            ticket = tickets.open_ticket(kind=Ticket.Kind.REPAIR, device=device,
+                                         description=description, **opening)
+    except Conflict as refusal:
+        # A customer blocked for debt (or a unit with an unpaid repair) still reaches the
+        # service desk, and the page says nothing of it: staff take it as a consultation.
+        with translation.override(settings.LANGUAGE_CODE):
+            description = "\n".join(filter(None, [description, _(
+                "Booked as a repair; intake refused it (%(reason)s): staff to contact the "
+                "customer.") % {"reason": refusal.message}]))
+        ticket = tickets.open_ticket(kind=Ticket.Kind.CONSULTATION, device=None,
+                                     description=description, **opening)
     if not Booking.objects.filter(ticket=ticket).exists():
         booking.ticket = ticket
         booking.save()
