@@ -29,7 +29,6 @@ from aftersales.devices.selectors import find_device
 from aftersales.network.models import ServicePoint
 from aftersales.tickets import services as tickets
 from aftersales.tickets.models import FollowUp, Ticket
-from aftersales.tickets.notifications import notify_ticket_opened
 
 from . import payments, selectors, slots, zones
 from . import photos as photo_rules
@@ -191,7 +190,6 @@ def book_repair(*, name: str, phone: str, summary: str, mode: str = "onsite",
         for upload in uploads:
             BookingPhoto.objects.create(booking=booking, image=upload.file, name=upload.name,
                                         content_type=upload.content_type, size=upload.size)
-    notify_ticket_opened(ticket)  # idempotent: once however often intake tells it
     return ticket
 
 
