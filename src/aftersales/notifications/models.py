@@ -55,6 +55,9 @@ class Outbox(models.Model):
     delivery_status = models.CharField(_("delivery"), max_length=12,
                                        choices=Delivery.choices, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # an e-mail may carry one file (e.g. the monthly fault analysis as Excel)
+    attachment_name = models.CharField(_("attachment"), max_length=120, blank=True)
+    attachment = models.BinaryField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("outgoing message")
