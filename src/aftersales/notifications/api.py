@@ -44,8 +44,10 @@ class AlertList(Schema):
 
 @router.get("/alerts", response={200: AlertList, **ERRORS})
 def list_alerts(request, kind: Literal["response_overdue", "phone_escalation", "backup_device",
-                                       "callback_due"] | None = None,
-                for_role: Literal["manager", "agent"] | None = None, open: bool = True,
+                                       "callback_due", "cash_overdue", "loaner_overdue"]
+                | None = None,
+                for_role: Literal["manager", "agent", "finance"] | None = None,
+                open: bool = True,
                 page: int = 1, page_size: int = 50):
     qs = selectors.alert_list(actor=request.auth, kind=kind, for_role=for_role,
                               open_only=open)

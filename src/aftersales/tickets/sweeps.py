@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.contracts.models import Contract
 from aftersales.core.errors import DomainError
+from aftersales.notifications.field_sweeps import FIELD_SWEEPS
 from aftersales.notifications.models import Alert, SweepPolicy
 from aftersales.notifications.services import raise_alert, retry_pending_notifications
 
@@ -162,6 +163,7 @@ SWEEPS = {
     "phone_escalations": sweep_phone_escalations,
     "backup_devices": sweep_backup_devices,
     "callbacks_due": sweep_callbacks_due,
+    **FIELD_SWEEPS,  # cash not handed over, loaners overdue, fees not collected
 }
 
 
