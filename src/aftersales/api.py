@@ -18,6 +18,8 @@ from aftersales.notifications.api import router as alerts_router
 from aftersales.portal.api import public_router
 from aftersales.tickets.api import router as tickets_router
 from aftersales.billing.api import router as billing_router
+from aftersales.billing.api_field import router as field_money_router
+from aftersales.inventory.api_loaners import router as loaners_router
 from aftersales.reports.api import router as reports_router
 
 api = NinjaAPI(
@@ -46,5 +48,7 @@ for router in (network_router, customers_router, catalog_router, devices_router,
                contracts_router, tickets_router, billing_router, inventory_router,
                reports_router):
     api.add_router("", router)
+api.add_router("", field_money_router)
+api.add_router("", loaners_router)
 api.add_router("", alerts_router)
 api.add_router("/public", public_router)
