@@ -226,7 +226,8 @@ def access_refund(*, actor, refund_id: int) -> Refund:
 
 def refund_room(*, charge_id: int, excluding: int | None = None) -> dict[str, Decimal]:
     """What may still be refunded on a charge: `paid` is what the customer paid less what
-    was paid back or is waiting for finance; `credit` is what they paid above the charge."""
+    was paid back or is waiting for finance; `credit` is what they paid above the charge;
+    `charged` is what a return may still reverse."""
     amounts = {"payments": ZERO, "refunds": ZERO, "charged": ZERO}
     for kind, amount in LedgerEntry.objects.filter(charge_id=charge_id).values_list(
             "kind", "amount"):
@@ -245,7 +246,8 @@ def refund_room(*, charge_id: int, excluding: int | None = None) -> dict[str, De
     paid = amounts["payments"] - amounts["refunds"]
     credit = paid - amounts["charged"]
     return {"paid": to_money(paid - waiting["return"] - waiting["overpayment"]),
-            "credit": to_money(credit - waiting["overpayment"])}
+            "credit": to_money(credit - waiting["overpayment"]),
+            "charged": to_money(amounts["charged"] - waiting["return"])}
 
 
 # --------------------------------------------------------------------------

@@ -34,6 +34,11 @@ def _check_room(*, charge: Charge, reason: str, amount, excluding: int | None = 
             _("The refund is more than the %(credit)s overpaid.")
             % {"credit": f"{max(room['credit'], 0):.2f}"}, field="amount",
             code="exceeds_overpayment")
+    if reason == Refund.Reason.RETURN and amount > room["charged"]:
+        raise ValidationFailed(
+            _("The refund is more than the %(charged)s charged.")
+            % {"charged": f"{max(room['charged'], 0):.2f}"}, field="amount",
+            code="exceeds_charged")
     if reason == Refund.Reason.RETURN:
         days = FieldMoneyPolicy.current().return_refund_days
         if timezone.localdate() > charge.resolved_on + timedelta(days=days):
