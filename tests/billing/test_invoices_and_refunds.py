@@ -36,7 +36,7 @@ def paid(boss, tech, customer, device):
 
 def test_an_invoice_request_validated_recorded_and_shown(paid, hotline_api, finance_api,
                                                          customer):
-    ticket, entry = paid
+    _ticket, entry = paid
     with time_machine.travel(T0 + timedelta(days=1), tick=False):
         # an ID failing its check character: 422 on the field, nothing recorded
         bad = hotline_api.post("/invoice-requests", {
@@ -125,10 +125,10 @@ def test_a_return_within_seven_days_is_refunded_when_finance_approves(paid, hotl
 
 def test_a_return_after_seven_days_is_refused(paid, hotline):
     ticket, _entry = paid
-    with time_machine.travel(T0 + timedelta(days=8), tick=False):
-        with pytest.raises(ValidationFailed) as late:
-            refunds.request_refund(actor=hotline, charge=Charge.objects.get(ticket=ticket),
-                                   reason="return", amount=D("10.00"), method="cash")
+    with time_machine.travel(T0 + timedelta(days=8), tick=False), \
+            pytest.raises(ValidationFailed) as late:
+        refunds.request_refund(actor=hotline, charge=Charge.objects.get(ticket=ticket),
+                               reason="return", amount=D("10.00"), method="cash")
     assert (late.value.code, late.value.field) == ("return_period_over", "reason")
     assert not Refund.objects.exists()
 

@@ -159,7 +159,7 @@ def test_displayed_balances_are_ledger_sums(boss, cashier, point, steps):
             elif blocked and old_debts == 0:
                 blocked = False
         # then every displayed balance is the ledger's sum and the model's figure
-        for ticket, expected_charged, expected_paid in zip(tickets, charged, paid):
+        for ticket, expected_charged, expected_paid in zip(tickets, charged, paid, strict=True):
             money = selectors.ticket_money(ticket=ticket)
             ledger = sum(LedgerEntry.objects.filter(charge__ticket=ticket)
                          .values_list("amount", flat=True), D("0"))
@@ -169,6 +169,6 @@ def test_displayed_balances_are_ledger_sums(boss, cashier, point, steps):
             assert money["total"] - money["paid"] == money["outstanding"]
             assert expected_paid >= 0  # never more paid back than was paid
         shown = access_customer(actor=boss, customer_id=customer.pk)
-        assert shown.outstanding == sum((c - p for c, p in zip(charged, paid)), ZERO)
+        assert shown.outstanding == sum((c - p for c, p in zip(charged, paid, strict=True)), ZERO)
         assert shown.outstanding == selectors.customer_outstanding(customer_id=customer.pk)
         assert shown.blocked is blocked

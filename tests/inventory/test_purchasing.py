@@ -18,7 +18,7 @@ from aftersales.inventory.models import (
     Supplier,
 )
 from tests.conftest import ApiClient
-from tests.factories import CustomerFactory, DeviceFactory, UserFactory
+from tests.factories import CustomerFactory, UserFactory
 
 from .factories import make_ticket
 
