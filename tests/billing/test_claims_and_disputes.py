@@ -104,7 +104,7 @@ def test_a_dispute_reduces_a_debt_through_an_adjustment(boss, hotline, customer,
         "reduced", "40.00", "210.00")
     entry = LedgerEntry.objects.get(pk=body["adjustment"])
     assert (entry.kind, entry.amount, entry.note) == ("adjustment", D("-40.00"),
-                                                      "Fee dispute: 按公示价")
+                                                      "费用争议：按公示价")
     assert ledger(ticket) == [("charge", D("250.00")), ("adjustment", D("-40.00"))]
     assert list(ChargeLine.objects.filter(charge__ticket=ticket).values_list(
         "amount", flat=True)) == [D("50.00"), D("200.00")]  # the charge itself is unedited

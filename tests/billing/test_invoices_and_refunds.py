@@ -64,7 +64,7 @@ def test_an_invoice_request_validated_recorded_and_shown(paid, hotline_api, fina
         export = finance_api.get("/invoice-requests", {"format": "xlsx"})
         rows = [[c.value for c in row] for row in
                 load_workbook(BytesIO(export.content)).active.iter_rows()]
-        assert rows[1][1:7] == ["Special VAT invoice (专票)", "华北电力有限公司", GOOD_ID,
+        assert rows[1][1:7] == ["增值税专用发票（专票）", "华北电力有限公司", GOOD_ID,
                                 "石家庄市裕华路1号 0311-1234567",
                                 "工商银行裕华支行 0402000000000000000", "300.00"]
         # finance records number and date; a future date or a second number is refused

@@ -148,7 +148,7 @@ def test_the_monthly_statement_for_payroll(boss, tech, customer, cashier, financ
         sheet = load_workbook(BytesIO(response.content)).active
         values = [[cell.value for cell in row] for row in sheet.iter_rows()]
         assert values[1][0] == old.number and values[1][3] == 80
-        assert values[-1][0] == "Open at the end (settled against the pay)"
+        assert values[-1][0] == "期末未结（从工资中扣除）"  # the Chinese sheet
         assert values[-1][3] == 80
         bad = finance_api.get("/liabilities/statement", {"engineer": tech.pk,
                                                           "month": "2026-13"})
