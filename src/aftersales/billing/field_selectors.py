@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from aftersales.core.errors import ValidationFailed
 from aftersales.core.money import ZERO, to_money
 from aftersales.core.scoping import get_scoped, scope
 from aftersales.network.models import User
@@ -81,6 +83,19 @@ def cash_rows(*, actor, engineer_id: int | None = None, now: datetime | None = N
             "received_at": entry.created_at,
             **cash_age(entry, now=now, days=policy.handover_days)})
     return rows
+
+
+def engineer_holding(*, actor, engineer_id) -> User:
+    """An engineer the actor may see, by id as a form sends it."""
+    try:
+        pk = int(engineer_id)
+    except (TypeError, ValueError):
+        pk = None
+    found = (scope(User.objects.filter(role=User.Role.ENGINEER), actor=actor)
+             .filter(pk=pk).first() if pk else None)
+    if found is None:
+        raise ValidationFailed(_("Choose the engineer."), field="engineer")
+    return found
 
 
 def cash_overdue(*, now: datetime) -> QuerySet[LedgerEntry]:
