@@ -23,7 +23,7 @@ from aftersales.network.selectors import access_staff
 from aftersales.tickets.selectors import access_ticket
 
 from . import cash, claims, disputes, field_selectors, invoices, liability, refunds
-from .models import Charge, FieldMoneyPolicy, LedgerEntry
+from .models import Charge, FieldMoneyPolicy
 from .selectors import charge_outstanding
 from .services import month_start
 
@@ -58,7 +58,7 @@ def _charge(request, ticket_id: int | None, contract_id: int | None) -> Charge:
         except NotFound:
             raise ValidationFailed(_("Unknown contract."), field="contract") from None
         field = "contract"
-    charge = Charge.objects.filter(**owner).first()
+    charge = field_selectors.charge_of(**owner)
     if charge is None:
         raise ValidationFailed(_("Nothing is charged on this."), field=field,
                                code="nothing_charged")
@@ -467,8 +467,7 @@ class InvoiceList(Schema):
 
 @router.post("/invoice-requests", response={201: InvoiceOut, **ERRORS})
 def request_invoice(request, payload: InvoiceIn):
-    payment = LedgerEntry.objects.filter(pk=payload.payment,
-                                         kind=LedgerEntry.Kind.PAYMENT).first()
+    payment = field_selectors.payment_entry(payment_id=payload.payment)
     ticket_id = payment.charge.ticket_id if payment is not None else None
     contract_id = payment.charge.contract_id if payment is not None else None
     try:

@@ -17,6 +17,7 @@ from aftersales.network.models import User
 
 from .models import (
     CashHandover,
+    Charge,
     Claim,
     FeeDispute,
     FieldMoneyPolicy,
@@ -305,3 +306,21 @@ def invoice_export_rows(*, actor, status: str = InvoiceRequest.Status.REQUESTED
                      row.payment.charge.ticket.number if row.payment.charge.ticket_id else "",
                      row.number, row.issued_on.isoformat() if row.issued_on else ""])
     return rows
+
+
+# --------------------------------------------------------------------------
+# What the API resolves (the actor's own records, else "unknown")
+# --------------------------------------------------------------------------
+
+
+def charge_of(*, ticket=None, contract=None) -> Charge | None:
+    """The charge of a ticket or of a contract sold (the caller checked access to it)."""
+    owner = {"ticket": ticket} if ticket is not None else {"contract": contract}
+    return Charge.objects.filter(**owner).first()
+
+
+def payment_entry(*, payment_id: int) -> LedgerEntry | None:
+    """A payment by id with its charge (the caller checks access through its ticket or
+    contract)."""
+    return (LedgerEntry.objects.filter(pk=payment_id, kind=LedgerEntry.Kind.PAYMENT)
+            .select_related("charge").first())
