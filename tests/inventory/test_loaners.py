@@ -15,7 +15,13 @@ from aftersales.notifications.field_sweeps import sweep_loaners_overdue
 from aftersales.notifications.models import Alert
 from tests.concurrency import run_concurrently
 from tests.conftest import ApiClient
-from tests.factories import CustomerFactory, ProductModelFactory, ServicePointFactory, UserFactory
+from tests.factories import (
+    CustomerFactory,
+    DeviceFactory,
+    ProductModelFactory,
+    ServicePointFactory,
+    UserFactory,
+)
 
 from .factories import make_ticket
 
@@ -131,3 +137,23 @@ def test_two_lends_racing_for_one_loaner_one_wins():
     assert codes == ["lent", "loaner_unavailable"]
     assert Loan.objects.count() == 1
     assert Loaner.objects.get().status == "lent"
+
+
+def test_a_loaner_with_its_device_record_is_repaired_like_any_unit(branch, branch_keeper):
+    """Registered with its device record, a loaner's own repair is an ordinary ticket on
+    that device; the same record cannot be two loaners."""
+    model = ProductModelFactory(code="X9")
+    own = DeviceFactory(serial="LOAN0100", model=model,
+                        customer=CustomerFactory(name="本站备用机", service_point=branch))
+    api = ApiClient(branch_keeper)
+    made = api.post("/loaners", {"code": "BY-100", "serial": "LOAN0100", "model": "X9",
+                                 "device": "LOAN0100"})
+    assert made.status_code == 201, made.json()
+    assert made.json()["device"] == "LOAN0100"
+    again = api.post("/loaners", {"code": "BY-101", "serial": "LOAN0101", "model": "X9",
+                                  "device": "LOAN0100"})
+    assert (again.status_code, again.json()["error"]["field"]) == (409, "device")
+    unknown = api.post("/loaners", {"code": "BY-102", "serial": "LOAN0102", "model": "X9",
+                                    "device": "NOPE"})
+    assert (unknown.status_code, unknown.json()["error"]["field"]) == (422, "device")
+    assert Loaner.objects.get().device_id == own.pk

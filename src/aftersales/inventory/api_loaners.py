@@ -15,6 +15,7 @@ from aftersales.catalog.models import ProductModel
 from aftersales.core.api import ERRORS, Money, MoneyIn, paginate
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.scoping import get_scoped
+from aftersales.devices.models import Device
 from aftersales.network.models import ServicePoint
 from aftersales.tickets.selectors import access_ticket
 
@@ -42,6 +43,8 @@ class LoanerIn(Schema):
     model: str = Field(description="product model code")
     service_point: int | None = Field(None, description="default: the actor's own")
     condition: str = Field("", max_length=200)
+    device: str | None = Field(None, description="serial of the unit's device record, so "
+                                                 "its own repairs are tickets like any other")
 
 
 class LendIn(Schema):
@@ -79,6 +82,7 @@ class LoanerOut(Schema):
     code: str
     serial: str
     model: str
+    device: str | None = Field(None, description="serial of its device record")
     service_point: int = Field(alias="service_point_id")
     status: Literal["available", "lent", "in_repair", "retired"]
     condition: str
@@ -87,6 +91,10 @@ class LoanerOut(Schema):
     @staticmethod
     def resolve_model(obj):
         return obj.model.code
+
+    @staticmethod
+    def resolve_device(obj):
+        return obj.device.serial if obj.device_id else None
 
     @staticmethod
     def resolve_loan(obj):
@@ -112,9 +120,14 @@ def add_loaner(request, payload: LoanerIn):
     model = ProductModel.objects.filter(code=payload.model.strip()).first()
     if model is None:
         raise ValidationFailed(_("Unknown model."), field="model")
+    device = None
+    if payload.device:
+        device = Device.objects.filter(serial=payload.device.strip()).first()
+        if device is None:
+            raise ValidationFailed(_("Unknown device."), field="device")
     loaner = loaners.add_loaner(actor=request.auth, service_point=point, model=model,
                                 code=payload.code, serial=payload.serial,
-                                condition=payload.condition)
+                                condition=payload.condition, device=device)
     return Status(201, loaner)
 
 

@@ -14,7 +14,7 @@ from .models import Loan, Loaner, PurchaseOrder, Supplier, SupplierClaim
 
 def loaner_list(*, actor, out: bool | None = None) -> QuerySet[Loaner]:
     """The pool with each unit's open loan (who holds it, since when) prefetched."""
-    qs = scope(Loaner.objects.select_related("model", "service_point"), actor=actor)
+    qs = scope(Loaner.objects.select_related("model", "service_point", "device"), actor=actor)
     if out is True:
         qs = qs.filter(status=Loaner.Status.LENT)
     elif out is False:

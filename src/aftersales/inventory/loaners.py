@@ -33,6 +33,9 @@ def add_loaner(*, actor: User, service_point: ServicePoint, model: ProductModel,
     serial = clean_required(serial, field="serial", max_length=40)
     if Loaner.objects.filter(code=code).exists():
         raise Conflict("duplicate_code", _("A loaner with this code exists."), field="code")
+    if device is not None and Loaner.objects.filter(device=device).exists():
+        raise Conflict("duplicate_device", _("This device is a loaner already."),
+                       field="device")
     if Loaner.objects.filter(serial=serial).exists():
         raise Conflict("duplicate_serial", _("A loaner with this serial number exists."),
                        field="serial")
