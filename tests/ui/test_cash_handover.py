@@ -41,6 +41,6 @@ def test_finance_records_an_engineers_cash_hand_over(screens, shop):
     # then
     expect(page.locator(".messages")).to_contain_text("已登记现金上交")
     expect(page.locator("section[aria-labelledby=h-cash]")).to_contain_text("没有待上交的现金。")
-    screens.shot(page, guide="finance-cash")
+    screens.shot(page)  # docs/guide/img/finance-cash.png is the cash section of "refused"
     handover = CashHandover.objects.get()
     assert (handover.engineer_id, handover.total) == (engineer.pk, Decimal("50.00"))
