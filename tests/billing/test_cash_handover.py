@@ -8,14 +8,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from aftersales.billing import cash, field_selectors, services
-from aftersales.billing.models import CashHandover, HandedOverPayment
+from aftersales.billing.models import CashHandover, FieldMoneyPolicy, HandedOverPayment
 from aftersales.core.errors import Conflict, Forbidden, ValidationFailed
 from aftersales.notifications.field_sweeps import sweep_cash_overdue
 from aftersales.notifications.models import Alert, Outbox
 from aftersales.tickets.sweeps import run_sweeps
-from tests.factories import UserFactory
+from tests.factories import DeviceFactory, UserFactory
 
 from .conftest import error_of
 from .factories import charged_ticket
@@ -173,10 +175,27 @@ def test_only_the_engineers_own_cash_and_only_finance(taken, tech, boss, finance
 
 
 def test_a_bank_transfer_is_never_in_hand_and_the_qr_switch_is_configuration(taken, finance):
-    from aftersales.billing.models import FieldMoneyPolicy
-
     policy = FieldMoneyPolicy.current()
     assert (policy.handover_days, policy.personal_qr_counts_as_cash) == (3, True)
     policy.personal_qr_counts_as_cash = False
     policy.save()
     assert [r["method"] for r in field_selectors.cash_rows(actor=finance)] == ["cash"]
+
+
+def test_the_cash_list_takes_the_same_queries_however_many_payments(taken, boss, tech,
+                                                                    customer, finance_api,
+                                                                    point):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert finance_api.get("/cash").status_code == 200
+        return len(queries)
+
+    before = count()
+    other = UserFactory(username="tech3", role="engineer", service_point=point)
+    for engineer in (tech, other):
+        ticket = charged_ticket(actor=boss, customer=customer,
+                                device=DeviceFactory(customer=customer))
+        services.record_payment(actor=engineer, ticket=ticket, amount=D("50.00"),
+                                method="cash")
+    assert len(finance_api.get("/cash").json()["items"]) == 4
+    assert count() == before
