@@ -153,7 +153,8 @@ def test_displayed_balances_are_ledger_sums(boss, cashier, point, steps):
                         charged[index]
                     assert error.field == "amount"
                     assert amount > paid[index] or amount > room
-            old_debts = sum(1 for c, p, r in zip(charged, paid, refused) if r and c - p > 0)
+            old_debts = sum(1 for c, p, r in zip(charged, paid, refused, strict=True)
+                            if r and c - p > 0)
             if not blocked and old_debts >= 2:
                 blocked = True
             elif blocked and old_debts == 0:

@@ -22,8 +22,8 @@ from aftersales.core.scoping import check_point, require_role
 from aftersales.network.models import User
 
 from . import field_selectors
-from .models import CashHandover, HandedOverPayment, LedgerEntry
 from .amounts import parse_amount
+from .models import CashHandover, HandedOverPayment, LedgerEntry
 from .services import FINANCE
 
 MAX_PAYMENTS = 500

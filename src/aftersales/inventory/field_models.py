@@ -212,6 +212,9 @@ class InspectionLine(models.Model):
         constraints = [models.CheckConstraint(condition=Q(accepted__gt=0) | Q(rejected__gt=0),
                                               name="inspection_line_not_empty")]
 
+    def __str__(self):
+        return f"{self.line_id}: +{self.accepted} −{self.rejected}"
+
 
 class SupplierClaim(models.Model):
     """索赔: a part that failed under its supplier's warranty is claimed back, with the
