@@ -23,6 +23,7 @@ from aftersales.network.selectors import access_staff
 from aftersales.tickets.selectors import access_ticket
 
 from . import cash, claims, disputes, field_selectors, invoices, liability, refunds
+from .field_errors import FieldMoneyCode
 from .models import Charge, FieldMoneyPolicy
 from .selectors import charge_outstanding
 from .services import month_start
@@ -61,7 +62,7 @@ def _charge(request, ticket_id: int | None, contract_id: int | None) -> Charge:
     charge = field_selectors.charge_of(**owner)
     if charge is None:
         raise ValidationFailed(_("Nothing is charged on this."), field=field,
-                               code="nothing_charged")
+                               code=FieldMoneyCode.NOTHING_CHARGED)
     return charge
 
 

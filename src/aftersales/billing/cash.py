@@ -23,6 +23,7 @@ from aftersales.network.models import User
 
 from . import field_selectors
 from .amounts import parse_amount
+from .field_errors import FieldMoneyCode
 from .models import CashHandover, HandedOverPayment, LedgerEntry
 from .services import FINANCE
 
@@ -55,17 +56,17 @@ def hand_over_cash(*, actor: User, engineer: User, payments: list[int], total: D
     methods = field_selectors.held_methods()
     entries = list(LedgerEntry.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     if len(entries) != len(ids):
-        raise ValidationFailed(_("Unknown payment."), field="payments", code="unknown_payment")
+        raise ValidationFailed(_("Unknown payment."), field="payments", code=FieldMoneyCode.UNKNOWN_PAYMENT)
     for entry in entries:
         if (entry.kind != LedgerEntry.Kind.PAYMENT or entry.created_by_id != engineer.pk
                 or entry.method not in methods):
             raise ValidationFailed(
                 _("Payment %(id)d is not money this engineer holds.") % {"id": entry.pk},
-                field="payments", code="not_engineers_cash")
+                field="payments", code=FieldMoneyCode.NOT_ENGINEERS_CASH)
     done = set(HandedOverPayment.objects.filter(entry_id__in=ids)
                .values_list("entry_id", flat=True))
     if done:
-        raise Conflict("already_handed_over",
+        raise Conflict(FieldMoneyCode.ALREADY_HANDED_OVER,
                        _("Payment %(id)d was handed over already.") % {"id": min(done)},
                        field="payments")
     expected = to_money(sum((-entry.amount for entry in entries), ZERO))
@@ -73,7 +74,7 @@ def hand_over_cash(*, actor: User, engineer: User, payments: list[int], total: D
         raise ValidationFailed(
             _("The amount counted (%(counted)s) does not match the payments' sum "
               "(%(expected)s).") % {"counted": f"{counted:.2f}", "expected": f"{expected:.2f}"},
-            field="total", code="total_mismatch")
+            field="total", code=FieldMoneyCode.TOTAL_MISMATCH)
     today = timezone.localdate()
     handover = CashHandover.objects.create(
         number=next_number(prefix="CH", period=f"{today:%Y%m}", width=4), engineer=engineer,
@@ -84,6 +85,6 @@ def hand_over_cash(*, actor: User, engineer: User, payments: list[int], total: D
                 HandedOverPayment(handover=handover, entry=entry, amount=-entry.amount)
                 for entry in entries])
     except IntegrityError:  # a concurrent hand-over took one of them just now
-        raise Conflict("already_handed_over", _("A payment was handed over already."),
+        raise Conflict(FieldMoneyCode.ALREADY_HANDED_OVER, _("A payment was handed over already."),
                        field="payments") from None
     return handover

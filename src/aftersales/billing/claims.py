@@ -18,6 +18,7 @@ from aftersales.tickets.models import Ticket
 
 from . import liability, selectors
 from .amounts import parse_amount
+from .field_errors import FieldMoneyCode
 from .models import Charge, Claim, LedgerEntry
 from .services import _update_block
 
@@ -40,7 +41,7 @@ def open_claim(*, actor: User, ticket: Ticket, kind: str, description: str,
     if cost < 0:
         raise ValidationFailed(_("The cost must not be negative."), field="cost")
     if Claim.objects.filter(ticket=ticket).exclude(status=Claim.Status.REJECTED).exists():
-        raise Conflict("claim_open", _("This ticket has a claim already."), field="ticket")
+        raise Conflict(FieldMoneyCode.CLAIM_OPEN, _("This ticket has a claim already."), field="ticket")
     today = timezone.localdate()
     try:
         with transaction.atomic():
@@ -49,14 +50,14 @@ def open_claim(*, actor: User, ticket: Ticket, kind: str, description: str,
                 ticket=ticket, customer_id=ticket.customer_id, description=description[:500],
                 cost=cost, created_by=actor)
     except IntegrityError:
-        raise Conflict("claim_open", _("This ticket has a claim already."),
+        raise Conflict(FieldMoneyCode.CLAIM_OPEN, _("This ticket has a claim already."),
                        field="ticket") from None
 
 
 def _locked_pending(claim: Claim) -> Claim:
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
     if locked.status != Claim.Status.PENDING:
-        raise Conflict("claim_decided", _("This claim is decided already."))
+        raise Conflict(FieldMoneyCode.CLAIM_DECIDED, _("This claim is decided already."))
     return locked
 
 

@@ -14,6 +14,7 @@ from aftersales.network.models import User
 
 from . import liability, selectors
 from .amounts import parse_amount
+from .field_errors import FieldMoneyCode
 from .models import Charge, FeeDispute, LedgerEntry
 from .services import _update_block
 
@@ -36,15 +37,15 @@ def open_dispute(*, actor: User, charge: Charge, complaint: str) -> FeeDispute:
         raise ValidationFailed(_("Say what the customer disputes."), field="complaint")
     charge = Charge.objects.select_for_update().get(pk=charge.pk)
     if _charged(charge) <= 0:
-        raise Conflict("nothing_charged", _("Nothing is charged on this."), field="ticket")
+        raise Conflict(FieldMoneyCode.NOTHING_CHARGED, _("Nothing is charged on this."), field="ticket")
     if FeeDispute.objects.filter(charge=charge, status=FeeDispute.Status.OPEN).exists():
-        raise Conflict("dispute_open", _("This charge is disputed already."), field="ticket")
+        raise Conflict(FieldMoneyCode.DISPUTE_OPEN, _("This charge is disputed already."), field="ticket")
     try:
         with transaction.atomic():
             return FeeDispute.objects.create(charge=charge, customer_id=charge.customer_id,
                                              complaint=complaint[:500], created_by=actor)
     except IntegrityError:
-        raise Conflict("dispute_open", _("This charge is disputed already."),
+        raise Conflict(FieldMoneyCode.DISPUTE_OPEN, _("This charge is disputed already."),
                        field="ticket") from None
 
 
@@ -63,7 +64,7 @@ def decide_dispute(*, actor: User, dispute: FeeDispute, decision: str, amount=No
     charge = Charge.objects.select_for_update().get(pk=dispute.charge_id)
     dispute = FeeDispute.objects.select_for_update().get(pk=dispute.pk)
     if dispute.status != FeeDispute.Status.OPEN:
-        raise Conflict("dispute_decided", _("This dispute is decided already."))
+        raise Conflict(FieldMoneyCode.DISPUTE_DECIDED, _("This dispute is decided already."))
     charged = _charged(charge)
     if decision == "reduced":
         if amount is None:
@@ -72,7 +73,7 @@ def decide_dispute(*, actor: User, dispute: FeeDispute, decision: str, amount=No
         if reduction > charged:
             raise ValidationFailed(
                 _("The reduction is more than the %(charged)s charged.")
-                % {"charged": f"{charged:.2f}"}, field="amount", code="exceeds_charged")
+                % {"charged": f"{charged:.2f}"}, field="amount", code=FieldMoneyCode.EXCEEDS_CHARGED)
     elif decision == "waived":
         reduction = charged
     else:

@@ -153,7 +153,7 @@ def liability_list(*, actor, engineer_id: int | None = None, status: str | None 
 def access_liability(*, actor, liability_id: int) -> StaffLiability:
     return get_scoped(StaffLiability.objects.select_related("engineer", "ticket"),
                       actor=actor, path="engineer__service_point", pk=liability_id,
-                      message="Liability not found.")
+                      message=_("Liability not found."))
 
 
 def _month_bounds(month: date) -> tuple[datetime, datetime]:
@@ -212,7 +212,7 @@ def claim_list(*, actor, status: str | None = None) -> QuerySet[Claim]:
 
 def access_claim(*, actor, claim_id: int) -> Claim:
     return get_scoped(Claim.objects.select_related("ticket", "customer"), actor=actor,
-                      path="ticket__service_point", pk=claim_id, message="Claim not found.")
+                      path="ticket__service_point", pk=claim_id, message=_("Claim not found."))
 
 
 def dispute_list(*, actor, status: str | None = None) -> QuerySet[FeeDispute]:
@@ -225,7 +225,7 @@ def access_dispute(*, actor, dispute_id: int) -> FeeDispute:
     return get_scoped(FeeDispute.objects.select_related("charge", "charge__ticket",
                                                         "customer"),
                       actor=actor, path="customer__service_point", pk=dispute_id,
-                      message="Dispute not found.")
+                      message=_("Dispute not found."))
 
 
 def refund_list(*, actor, status: str | None = None) -> QuerySet[Refund]:
@@ -237,7 +237,7 @@ def refund_list(*, actor, status: str | None = None) -> QuerySet[Refund]:
 def access_refund(*, actor, refund_id: int) -> Refund:
     return get_scoped(Refund.objects.select_related("charge", "customer"), actor=actor,
                       path="customer__service_point", pk=refund_id,
-                      message="Refund not found.")
+                      message=_("Refund not found."))
 
 
 def refund_room(*, charge_id: int, excluding: int | None = None) -> dict[str, Decimal]:
@@ -281,7 +281,7 @@ def invoice_list(*, actor, status: str | None = None) -> QuerySet[InvoiceRequest
 def access_invoice(*, actor, invoice_id: int) -> InvoiceRequest:
     return get_scoped(InvoiceRequest.objects.select_related("customer", "payment"),
                       actor=actor, path="customer__service_point", pk=invoice_id,
-                      message="Invoice request not found.")
+                      message=_("Invoice request not found."))
 
 
 def customer_invoices(*, customer_id: int) -> list[dict]:

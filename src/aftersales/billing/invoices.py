@@ -14,6 +14,7 @@ from aftersales.core.scoping import require_role
 from aftersales.core.validation import clean_credit_code
 from aftersales.network.models import User
 
+from .field_errors import FieldMoneyCode
 from .models import InvoiceRequest, LedgerEntry
 from .services import FINANCE
 
@@ -23,10 +24,10 @@ def _text(value, *, field: str, max_length: int, required: bool) -> str:
     if text is None:
         raise ValidationFailed(_("Must be text."), field=field)
     if required and not text:
-        raise ValidationFailed(_("This field is required."), field=field, code="required")
+        raise ValidationFailed(_("This field is required."), field=field, code=FieldMoneyCode.REQUIRED)
     if len(text) > max_length:
         raise ValidationFailed(_("At most %(n)d characters.") % {"n": max_length},
-                               field=field, code="too_long")
+                               field=field, code=FieldMoneyCode.TOO_LONG)
     return text
 
 
@@ -53,7 +54,7 @@ def request_invoice(*, actor: User | None, payment: LedgerEntry, kind: str, titl
     LedgerEntry.objects.select_for_update().filter(pk=payment.pk).first()
     if InvoiceRequest.objects.filter(payment=payment).exclude(
             status=InvoiceRequest.Status.CANCELLED).exists():
-        raise Conflict("invoice_requested", _("An invoice is requested for this payment "
+        raise Conflict(FieldMoneyCode.INVOICE_REQUESTED, _("An invoice is requested for this payment "
                                               "already."), field="payment")
     try:
         with transaction.atomic():
@@ -62,7 +63,7 @@ def request_invoice(*, actor: User | None, payment: LedgerEntry, kind: str, titl
                 kind=kind, title=title, taxpayer_id=taxpayer_id, address_phone=address_phone,
                 bank_account=bank_account, created_by=actor)
     except IntegrityError:
-        raise Conflict("invoice_requested", _("An invoice is requested for this payment "
+        raise Conflict(FieldMoneyCode.INVOICE_REQUESTED, _("An invoice is requested for this payment "
                                               "already."), field="payment") from None
 
 
@@ -78,10 +79,10 @@ def record_invoice(*, actor: User, invoice: InvoiceRequest, number: str,
         raise ValidationFailed(_("The date is in the future."), field="issued_on")
     locked = InvoiceRequest.objects.select_for_update().get(pk=invoice.pk)
     if locked.status != InvoiceRequest.Status.REQUESTED:
-        raise Conflict("invoice_not_requested", _("This invoice is not waiting to be "
+        raise Conflict(FieldMoneyCode.INVOICE_NOT_REQUESTED, _("This invoice is not waiting to be "
                                                   "issued."))
     if InvoiceRequest.objects.filter(number=number).exists():
-        raise Conflict("duplicate_number", _("This invoice number is recorded already."),
+        raise Conflict(FieldMoneyCode.DUPLICATE_NUMBER, _("This invoice number is recorded already."),
                        field="number")
     locked.status = InvoiceRequest.Status.ISSUED
     locked.number = number
@@ -93,7 +94,7 @@ def record_invoice(*, actor: User, invoice: InvoiceRequest, number: str,
             locked.save(update_fields=["status", "number", "issued_on", "recorded_at",
                                        "recorded_by"])
     except IntegrityError:
-        raise Conflict("duplicate_number", _("This invoice number is recorded already."),
+        raise Conflict(FieldMoneyCode.DUPLICATE_NUMBER, _("This invoice number is recorded already."),
                        field="number") from None
     return locked
 
@@ -104,7 +105,7 @@ def cancel_invoice_request(*, actor: User, invoice: InvoiceRequest) -> InvoiceRe
     require_role(actor, *FINANCE, User.Role.MANAGER)
     locked = InvoiceRequest.objects.select_for_update().get(pk=invoice.pk)
     if locked.status != InvoiceRequest.Status.REQUESTED:
-        raise Conflict("invoice_not_requested", _("This invoice is not waiting to be "
+        raise Conflict(FieldMoneyCode.INVOICE_NOT_REQUESTED, _("This invoice is not waiting to be "
                                                   "issued."))
     locked.status = InvoiceRequest.Status.CANCELLED
     locked.save(update_fields=["status"])

@@ -18,6 +18,7 @@ from aftersales.tickets.models import Ticket
 
 from . import selectors
 from .amounts import parse_amount
+from .field_errors import FieldMoneyCode
 from .models import Charge, StaffLiability
 
 BOOKERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.FINANCE)
@@ -28,7 +29,7 @@ def _create(*, actor: User | None, ticket: Ticket, kind: str, amount: Decimal,
             charge: Charge | None, note: str) -> StaffLiability:
     if StaffLiability.objects.filter(ticket=ticket, kind=kind,
                                      status=StaffLiability.Status.OPEN).exists():
-        raise Conflict("liability_open", _("This liability is booked already."),
+        raise Conflict(FieldMoneyCode.LIABILITY_OPEN, _("This liability is booked already."),
                        field="ticket")
     try:
         with transaction.atomic():
@@ -36,7 +37,7 @@ def _create(*, actor: User | None, ticket: Ticket, kind: str, amount: Decimal,
                 engineer_id=ticket.engineer_id, ticket=ticket, charge=charge, kind=kind,
                 amount=amount, note=(note or "")[:200], created_by=actor)
     except IntegrityError:  # booked by a concurrent request just now
-        raise Conflict("liability_open", _("This liability is booked already."),
+        raise Conflict(FieldMoneyCode.LIABILITY_OPEN, _("This liability is booked already."),
                        field="ticket") from None
 
 
@@ -50,12 +51,12 @@ def book_liability(*, actor: User, ticket: Ticket, kind: str, amount=None,
     if kind not in StaffLiability.Kind.values:
         raise ValidationFailed(_("Unknown kind of liability."), field="kind")
     if ticket.engineer_id is None:
-        raise Conflict("no_engineer", _("The ticket has no engineer."), field="ticket")
+        raise Conflict(FieldMoneyCode.NO_ENGINEER, _("The ticket has no engineer."), field="ticket")
     charge = Charge.objects.select_for_update().filter(ticket=ticket).first()
     if kind == StaffLiability.Kind.UNCOLLECTED:
         outstanding = selectors.charge_outstanding(charge_id=charge.pk) if charge else None
         if not outstanding or outstanding <= 0:
-            raise Conflict("nothing_outstanding", _("Nothing is owed on this ticket."),
+            raise Conflict(FieldMoneyCode.NOTHING_OUTSTANDING, _("Nothing is owed on this ticket."),
                            field="ticket")
         return _create(actor=actor, ticket=ticket, kind=kind, amount=outstanding,
                        charge=charge, note=note)
@@ -114,7 +115,7 @@ def write_off_liability(*, actor: User, liability: StaffLiability,
         raise ValidationFailed(_("Give the reason for the write-off."), field="reason")
     locked = StaffLiability.objects.select_for_update().get(pk=liability.pk)
     if locked.status != StaffLiability.Status.OPEN:
-        raise Conflict("liability_settled", _("This liability is settled already."))
+        raise Conflict(FieldMoneyCode.LIABILITY_SETTLED, _("This liability is settled already."))
     locked.status = StaffLiability.Status.WRITTEN_OFF
     locked.reason = reason[:200]
     locked.settled_at = timezone.now()

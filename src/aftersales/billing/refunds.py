@@ -16,6 +16,7 @@ from aftersales.network.models import User
 
 from . import field_selectors, liability
 from .amounts import parse_amount
+from .field_errors import FieldMoneyCode
 from .models import Charge, FieldMoneyPolicy, LedgerEntry, PaymentMethod, Refund
 from .services import FINANCE, _update_block
 
@@ -28,23 +29,23 @@ def _check_room(*, charge: Charge, reason: str, amount, excluding: int | None = 
         raise ValidationFailed(
             _("The refund is more than the %(paid)s paid.")
             % {"paid": f"{max(room['paid'], 0):.2f}"},
-            field="amount", code="exceeds_paid")
+            field="amount", code=FieldMoneyCode.EXCEEDS_PAID)
     if reason == Refund.Reason.OVERPAYMENT and amount > room["credit"]:
         raise ValidationFailed(
             _("The refund is more than the %(credit)s overpaid.")
             % {"credit": f"{max(room['credit'], 0):.2f}"}, field="amount",
-            code="exceeds_overpayment")
+            code=FieldMoneyCode.EXCEEDS_OVERPAYMENT)
     if reason == Refund.Reason.RETURN and amount > room["charged"]:
         raise ValidationFailed(
             _("The refund is more than the %(charged)s charged.")
             % {"charged": f"{max(room['charged'], 0):.2f}"}, field="amount",
-            code="exceeds_charged")
+            code=FieldMoneyCode.EXCEEDS_CHARGED)
     if reason == Refund.Reason.RETURN:
         days = FieldMoneyPolicy.current().return_refund_days
         if timezone.localdate() > charge.resolved_on + timedelta(days=days):
             raise ValidationFailed(
                 _("A return is refunded within %(days)d days.") % {"days": days},
-                field="reason", code="return_period_over")
+                field="reason", code=FieldMoneyCode.RETURN_PERIOD_OVER)
 
 
 @transaction.atomic
@@ -72,7 +73,7 @@ def approve_refund(*, actor: User, refund: Refund, reference: str = "") -> Refun
     charge = Charge.objects.select_for_update().get(pk=refund.charge_id)
     refund = Refund.objects.select_for_update().get(pk=refund.pk)
     if refund.status != Refund.Status.PENDING:
-        raise Conflict("refund_decided", _("This refund is decided already."))
+        raise Conflict(FieldMoneyCode.REFUND_DECIDED, _("This refund is decided already."))
     reference = (reference or refund.reference or "").strip()
     if not reference:
         raise ValidationFailed(_("Give the reference of the money paid back."),
@@ -103,7 +104,7 @@ def reject_refund(*, actor: User, refund: Refund, note: str = "") -> Refund:
     require_role(actor, *FINANCE)
     refund = Refund.objects.select_for_update().get(pk=refund.pk)
     if refund.status != Refund.Status.PENDING:
-        raise Conflict("refund_decided", _("This refund is decided already."))
+        raise Conflict(FieldMoneyCode.REFUND_DECIDED, _("This refund is decided already."))
     refund.status = Refund.Status.REJECTED
     refund.note = ((note or "").strip() or refund.note)[:200]
     refund.decided_at = timezone.now()

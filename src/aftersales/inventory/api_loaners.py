@@ -354,7 +354,7 @@ def list_supplier_claims(request, status: Literal["open", "accepted", "rejected"
 def decide_supplier_claim(request, claim_id: int, payload: SupplierDecisionIn):
     found = field_selectors.supplier_claim_list().filter(pk=claim_id).first()
     if found is None:
-        raise NotFound("Supplier claim not found.")
+        raise NotFound(_("Supplier claim not found."))
     return purchasing.decide_supplier_claim(actor=request.auth, claim=found,
                                             accepted=payload.accepted, credit=payload.credit,
                                             reference=payload.reference, note=payload.note)

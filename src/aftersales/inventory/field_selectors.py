@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aftersales.core.scoping import get_scoped, scope
 
@@ -26,7 +27,7 @@ def loaner_list(*, actor, out: bool | None = None) -> QuerySet[Loaner]:
 
 def access_loaner(*, actor, loaner_id: int) -> Loaner:
     return get_scoped(Loaner.objects.select_related("model", "service_point"), actor=actor,
-                      pk=loaner_id, message="Loaner not found.")
+                      pk=loaner_id, message=_("Loaner not found."))
 
 
 def loans_overdue(*, today: date | None = None) -> QuerySet[Loan]:
@@ -65,7 +66,7 @@ def access_purchase_order(*, actor, order_id: int) -> PurchaseOrder:
     return get_scoped(PurchaseOrder.objects.select_related("supplier", "warehouse")
                       .prefetch_related("lines__part"), actor=actor,
                       path="warehouse__service_point", pk=order_id,
-                      message="Purchase order not found.")
+                      message=_("Purchase order not found."))
 
 
 def supplier_claim_list(*, status: str | None = None) -> QuerySet[SupplierClaim]:

@@ -16,6 +16,7 @@ from aftersales.core.scoping import check_point, require_role
 from aftersales.core.validation import clean_required
 from aftersales.network.models import ServicePoint, User
 
+from .field_errors import LoanerPurchasingCode
 from .models import Loan, Loaner, LoanerPolicy
 
 KEEPERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.WAREHOUSE)
@@ -32,12 +33,12 @@ def add_loaner(*, actor: User, service_point: ServicePoint, model: ProductModel,
     code = clean_required(code, field="code", max_length=30)
     serial = clean_required(serial, field="serial", max_length=40)
     if Loaner.objects.filter(code=code).exists():
-        raise Conflict("duplicate_code", _("A loaner with this code exists."), field="code")
+        raise Conflict(LoanerPurchasingCode.DUPLICATE_CODE, _("A loaner with this code exists."), field="code")
     if device is not None and Loaner.objects.filter(device=device).exists():
-        raise Conflict("duplicate_device", _("This device is a loaner already."),
+        raise Conflict(LoanerPurchasingCode.DUPLICATE_DEVICE, _("This device is a loaner already."),
                        field="device")
     if Loaner.objects.filter(serial=serial).exists():
-        raise Conflict("duplicate_serial", _("A loaner with this serial number exists."),
+        raise Conflict(LoanerPurchasingCode.DUPLICATE_SERIAL, _("A loaner with this serial number exists."),
                        field="serial")
     try:
         with transaction.atomic():
@@ -45,7 +46,7 @@ def add_loaner(*, actor: User, service_point: ServicePoint, model: ProductModel,
                                          service_point=service_point, device=device,
                                          condition=(condition or "").strip()[:200])
     except IntegrityError:
-        raise Conflict("duplicate_code", _("A loaner with this code exists."),
+        raise Conflict(LoanerPurchasingCode.DUPLICATE_CODE, _("A loaner with this code exists."),
                        field="code") from None
 
 
@@ -57,11 +58,11 @@ def lend_loaner(*, actor: User, loaner: Loaner, ticket, condition: str = "") -> 
     check_point(actor=actor, service_point_id=locked.service_point_id, field="loaner")
     if ticket.service_point_id != locked.service_point_id:
         raise ValidationFailed(_("The loaner belongs to another service point."),
-                               field="ticket", code="other_service_point")
+                               field="ticket", code=LoanerPurchasingCode.OTHER_SERVICE_POINT)
     if ticket.status in ENDED:
-        raise Conflict("ticket_ended", _("The ticket is closed."), field="ticket")
+        raise Conflict(LoanerPurchasingCode.TICKET_ENDED, _("The ticket is closed."), field="ticket")
     if locked.status != Loaner.Status.AVAILABLE:
-        raise Conflict("loaner_unavailable",
+        raise Conflict(LoanerPurchasingCode.LOANER_UNAVAILABLE,
                        _("This loaner is not available (%(status)s).")
                        % {"status": locked.get_status_display()}, field="loaner")
     now = timezone.now()
@@ -73,7 +74,7 @@ def lend_loaner(*, actor: User, loaner: Loaner, ticket, condition: str = "") -> 
                 due_on=timezone.localdate(now) + timedelta(days=days), lent_by=actor,
                 condition_out=(condition or locked.condition or "").strip()[:200])
     except IntegrityError:  # lent by a concurrent request just now
-        raise Conflict("loaner_unavailable", _("This loaner is lent out already."),
+        raise Conflict(LoanerPurchasingCode.LOANER_UNAVAILABLE, _("This loaner is lent out already."),
                        field="loaner") from None
     locked.status = Loaner.Status.LENT
     locked.save(update_fields=["status"])
@@ -90,7 +91,7 @@ def return_loaner(*, actor: User, loaner: Loaner, condition: str, note: str = ""
     check_point(actor=actor, service_point_id=locked.service_point_id, field="loaner")
     loan = Loan.objects.filter(loaner=locked, returned_at__isnull=True).first()
     if loan is None:
-        raise Conflict("loaner_not_lent", _("This loaner is not lent out."), field="loaner")
+        raise Conflict(LoanerPurchasingCode.LOANER_NOT_LENT, _("This loaner is not lent out."), field="loaner")
     loan.returned_at = timezone.now()
     loan.returned_by = actor
     loan.condition_in = condition
@@ -113,7 +114,7 @@ def set_loaner_status(*, actor: User, loaner: Loaner, status: str) -> Loaner:
     locked = Loaner.objects.select_for_update().get(pk=loaner.pk)
     check_point(actor=actor, service_point_id=locked.service_point_id, field="loaner")
     if locked.status == Loaner.Status.LENT:
-        raise Conflict("loaner_lent", _("The loaner is lent out; record its return first."),
+        raise Conflict(LoanerPurchasingCode.LOANER_LENT, _("The loaner is lent out; record its return first."),
                        field="status")
     locked.status = status
     locked.save(update_fields=["status"])

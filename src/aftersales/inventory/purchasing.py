@@ -17,6 +17,7 @@ from aftersales.core.scoping import check_point, require_role
 from aftersales.core.validation import clean_credit_code, clean_required
 from aftersales.network.models import User
 
+from .field_errors import LoanerPurchasingCode
 from .models import (
     FaultyPartReturn,
     Inspection,
@@ -66,7 +67,7 @@ def create_supplier(*, actor: User, code: str, name: str, credit_code: str = "",
                                            phone=(phone or "").strip()[:20],
                                            warranty_days=warranty_days)
     except IntegrityError:
-        raise Conflict("duplicate_code", _("A supplier with this code exists."),
+        raise Conflict(LoanerPurchasingCode.DUPLICATE_CODE, _("A supplier with this code exists."),
                        field="code") from None
 
 
@@ -124,7 +125,7 @@ def inspect_delivery(*, actor: User, order: PurchaseOrder, lines: list[dict],
                 field="order")
     if order.status not in (PurchaseOrder.Status.ORDERED,
                             PurchaseOrder.Status.PARTLY_RECEIVED):
-        raise Conflict("order_closed", _("This order is not waiting for goods."))
+        raise Conflict(LoanerPurchasingCode.ORDER_CLOSED, _("This order is not waiting for goods."))
     if not isinstance(lines, list) or not lines:
         raise ValidationFailed(_("Inspect at least one line."), field="lines")
     by_part = {line.part_id: line for line in order.lines.select_related("part")}
@@ -147,7 +148,7 @@ def inspect_delivery(*, actor: User, order: PurchaseOrder, lines: list[dict],
         if accepted + rejected > open_qty:
             raise ValidationFailed(
                 _("Only %(n)d of this part are still expected.") % {"n": open_qty},
-                field=f"lines.{index}.accepted", code="exceeds_ordered")
+                field=f"lines.{index}.accepted", code=LoanerPurchasingCode.EXCEEDS_ORDERED)
         reason = (raw.get("reason") or "").strip() if isinstance(raw.get("reason"), str) else ""
         if rejected and not reason:
             raise ValidationFailed(_("Give the reason for the rejection."),
@@ -184,24 +185,24 @@ def claim_from_supplier(*, actor: User, faulty: FaultyPartReturn, supplier: Supp
     require_role(actor, *BUYERS)
     faulty = FaultyPartReturn.objects.select_for_update().get(pk=faulty.pk)
     if faulty.status != FaultyPartReturn.Status.RECEIVED:
-        raise Conflict("faulty_part_not_returned",
+        raise Conflict(LoanerPurchasingCode.FAULTY_PART_NOT_RETURNED,
                        _("The faulty part must be returned to HQ first."), field="faulty_part")
     if SupplierClaim.objects.filter(faulty_part=faulty).exists():
-        raise Conflict("claimed_already", _("This part is claimed already."),
+        raise Conflict(LoanerPurchasingCode.CLAIMED_ALREADY, _("This part is claimed already."),
                        field="faulty_part")
     delivered = (PurchaseOrderLine.objects.filter(order__supplier=supplier, part=faulty.part,
                                                   accepted__gt=0)
                  .order_by("-order__created_at", "-id").first())
     if delivered is None:
         raise ValidationFailed(_("This supplier never delivered this part."),
-                               field="supplier", code="not_supplied")
+                               field="supplier", code=LoanerPurchasingCode.NOT_SUPPLIED)
     last_delivery = (InspectionLine.objects.filter(line=delivered, accepted__gt=0)
                      .order_by("-inspection__inspected_at").values_list(
                          "inspection__inspected_at", flat=True).first())
     if last_delivery is not None and supplier.warranty_days and (
             timezone.localdate(faulty.created_at) - timezone.localdate(last_delivery)
     ).days > supplier.warranty_days:
-        raise Conflict("supplier_warranty_over", _("The supplier's warranty is over."),
+        raise Conflict(LoanerPurchasingCode.SUPPLIER_WARRANTY_OVER, _("The supplier's warranty is over."),
                        field="supplier")
     today = timezone.localdate()
     try:
@@ -212,7 +213,7 @@ def claim_from_supplier(*, actor: User, faulty: FaultyPartReturn, supplier: Supp
                 qty=faulty.qty, amount=to_money(delivered.unit_cost * faulty.qty),
                 note=(note or "").strip()[:200], created_by=actor)
     except IntegrityError:
-        raise Conflict("claimed_already", _("This part is claimed already."),
+        raise Conflict(LoanerPurchasingCode.CLAIMED_ALREADY, _("This part is claimed already."),
                        field="faulty_part") from None
 
 
@@ -224,7 +225,7 @@ def decide_supplier_claim(*, actor: User, claim: SupplierClaim, accepted: bool,
     require_role(actor, User.Role.ADMIN, User.Role.MANAGER, User.Role.FINANCE)
     locked = SupplierClaim.objects.select_for_update().get(pk=claim.pk)
     if locked.status != SupplierClaim.Status.OPEN:
-        raise Conflict("claim_decided", _("This claim is decided already."))
+        raise Conflict(LoanerPurchasingCode.CLAIM_DECIDED, _("This claim is decided already."))
     if accepted:
         amount = locked.amount if credit is None else _cost(credit, field="credit")
         if amount > locked.amount:
