@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from aftersales.billing import cash, field_selectors, services
 from aftersales.billing.models import CashHandover, FieldMoneyPolicy, HandedOverPayment
 from aftersales.core.errors import Conflict, Forbidden, ValidationFailed
-from aftersales.notifications.field_sweeps import sweep_cash_overdue
 from aftersales.notifications.models import Alert, Outbox
+from aftersales.tickets.field_sweeps import sweep_cash_overdue
 from aftersales.tickets.sweeps import run_sweeps
 from tests.factories import DeviceFactory, UserFactory
 

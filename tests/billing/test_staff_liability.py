@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from aftersales.billing import field_selectors, liability, services
 from aftersales.billing.models import StaffLiability
 from aftersales.core.errors import Conflict, Forbidden, ValidationFailed
-from aftersales.notifications.field_sweeps import sweep_uncollected_fees
+from aftersales.tickets.field_sweeps import sweep_uncollected_fees
 from aftersales.tickets.models import Ticket
 from tests.factories import DeviceFactory
 

@@ -9,10 +9,11 @@ import time_machine
 from django.db import connection
 
 from aftersales.core.errors import Conflict
-from aftersales.inventory import field_selectors, loaners
+from aftersales.inventory import field_selectors
 from aftersales.inventory.models import Loan, Loaner
-from aftersales.notifications.field_sweeps import sweep_loaners_overdue
+from aftersales.inventory.services import loaners
 from aftersales.notifications.models import Alert
+from aftersales.tickets.field_sweeps import sweep_loaners_overdue
 from tests.concurrency import run_concurrently
 from tests.conftest import ApiClient
 from tests.factories import (

@@ -8,7 +8,7 @@ import pytest
 
 from aftersales.billing import claims, selectors
 from aftersales.core.errors import Conflict, ValidationFailed
-from aftersales.inventory import purchasing, services
+from aftersales.inventory import services
 from aftersales.inventory.models import (
     FaultyPartReturn,
     Inspection,
@@ -17,6 +17,7 @@ from aftersales.inventory.models import (
     StockMove,
     Supplier,
 )
+from aftersales.inventory.services import purchasing
 from tests.conftest import ApiClient
 from tests.factories import CustomerFactory, UserFactory
 

@@ -14,7 +14,6 @@ from aftersales.core.money import ZERO, to_money
 from aftersales.core.numbering import next_number
 from aftersales.core.scoping import require_role
 from aftersales.network.models import User
-from aftersales.tickets.models import Ticket
 
 from . import liability, selectors
 from .amounts import parse_amount
@@ -28,7 +27,7 @@ DECIDERS = (User.Role.ADMIN, User.Role.MANAGER)
 
 
 @transaction.atomic
-def open_claim(*, actor: User, ticket: Ticket, kind: str, description: str,
+def open_claim(*, actor: User, ticket, kind: str, description: str,
                cost=0) -> Claim:
     """Record the claim; it waits for a manager. One live claim per ticket."""
     require_role(actor, *OPENERS)

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from aftersales.core.errors import Conflict, ValidationFailed
 from aftersales.core.scoping import require_role
 from aftersales.network.models import User
-from aftersales.tickets.models import Ticket
 
 from . import selectors
 from .amounts import parse_amount
@@ -25,7 +24,7 @@ BOOKERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.FINANCE)
 WRITERS_OFF = (User.Role.ADMIN, User.Role.MANAGER)
 
 
-def _create(*, actor: User | None, ticket: Ticket, kind: str, amount: Decimal,
+def _create(*, actor: User | None, ticket, kind: str, amount: Decimal,
             charge: Charge | None, note: str) -> StaffLiability:
     if StaffLiability.objects.filter(ticket=ticket, kind=kind,
                                      status=StaffLiability.Status.OPEN).exists():
@@ -42,7 +41,7 @@ def _create(*, actor: User | None, ticket: Ticket, kind: str, amount: Decimal,
 
 
 @transaction.atomic
-def book_liability(*, actor: User, ticket: Ticket, kind: str, amount=None,
+def book_liability(*, actor: User, ticket, kind: str, amount=None,
                    note: str = "") -> StaffLiability:
     """Book a receivable on the ticket's engineer. A fee not collected is the charge's
     outstanding amount; work without an approved quote is the amount the manager states

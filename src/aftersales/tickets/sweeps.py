@@ -23,12 +23,12 @@ from django.utils.translation import gettext as _
 
 from aftersales.contracts.models import Contract
 from aftersales.core.errors import DomainError
-from aftersales.notifications.field_sweeps import FIELD_SWEEPS
 from aftersales.notifications.models import Alert, SweepPolicy
 from aftersales.notifications.services import raise_alert, retry_pending_notifications
 from aftersales.notifications.webhooks import retry_due_webhooks
 
 from . import events
+from .field_sweeps import FIELD_SWEEPS
 from .models import FollowUp, Ticket
 from .notifications import notify_staff, supervisors_of
 from .workflow import OPEN

@@ -16,8 +16,8 @@ from aftersales.core.scoping import check_point, require_role
 from aftersales.core.validation import clean_required
 from aftersales.network.models import ServicePoint, User
 
-from .field_errors import LoanerPurchasingCode
-from .models import Loan, Loaner, LoanerPolicy
+from ..field_errors import LoanerPurchasingCode
+from ..models import Loan, Loaner, LoanerPolicy
 
 KEEPERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.WAREHOUSE)
 LENDERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.WAREHOUSE, User.Role.ENGINEER)

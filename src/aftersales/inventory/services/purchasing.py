@@ -17,8 +17,8 @@ from aftersales.core.scoping import check_point, require_role
 from aftersales.core.validation import clean_credit_code, clean_required
 from aftersales.network.models import User
 
-from .field_errors import LoanerPurchasingCode
-from .models import (
+from ..field_errors import LoanerPurchasingCode
+from ..models import (
     FaultyPartReturn,
     Inspection,
     InspectionLine,
@@ -29,7 +29,7 @@ from .models import (
     SupplierClaim,
     Warehouse,
 )
-from .services import _move, _put, clean_qty, resolve_part
+from .common import _move, _put, clean_qty, resolve_part
 
 BUYERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.WAREHOUSE)
 MONEY_MAX = Decimal("1e10")

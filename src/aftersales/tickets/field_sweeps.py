@@ -24,9 +24,8 @@ from aftersales.billing.models import FieldMoneyPolicy, HandedOverPayment
 from aftersales.core.money import format_money
 from aftersales.inventory import field_selectors as loaners
 from aftersales.network.models import User
-
-from .models import Alert
-from .services import queue_notification, raise_alert
+from aftersales.notifications.models import Alert
+from aftersales.notifications.services import queue_notification, raise_alert
 
 log = logging.getLogger("aftersales.sweeps")
 
