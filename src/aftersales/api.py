@@ -2,7 +2,7 @@
 from ninja import NinjaAPI, Schema
 
 from aftersales.billing.api import router as billing_router
-from aftersales.billing.api_field import router as field_money_router
+from aftersales.billing.api.field import router as field_money_router
 from aftersales.catalog.api import router as catalog_router
 from aftersales.contracts.api import router as contracts_router
 from aftersales.core.api import (

@@ -22,11 +22,11 @@ from aftersales.core.scoping import require_role
 from aftersales.network.selectors import access_staff
 from aftersales.tickets.selectors import access_ticket
 
-from . import cash, claims, disputes, field_selectors, invoices, liability, refunds
-from .field_errors import FieldMoneyCode
-from .models import Charge, FieldMoneyPolicy
-from .selectors import charge_outstanding
-from .services import month_start
+from .. import cash, claims, disputes, field_selectors, invoices, liability, refunds
+from ..field_errors import FieldMoneyCode
+from ..models import Charge, FieldMoneyPolicy
+from ..selectors import charge_outstanding
+from ..services import month_start
 
 router = Router(tags=["money in the field"])
 
