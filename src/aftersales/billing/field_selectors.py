@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.core.dates import month_bounds
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.money import ZERO, to_money
 from aftersales.core.scoping import get_scoped, scope
@@ -27,7 +28,6 @@ from .models import (
     Refund,
     StaffLiability,
 )
-from .selectors import day_bounds
 
 # --------------------------------------------------------------------------
 # Cash in hand
@@ -156,17 +156,10 @@ def access_liability(*, actor, liability_id: int) -> StaffLiability:
                       message=_("Liability not found."))
 
 
-def _month_bounds(month: date) -> tuple[datetime, datetime]:
-    start, _end = day_bounds(month)
-    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    stop, _end = day_bounds(following)
-    return start, stop
-
-
 def liability_statement(*, engineer: User, month: date) -> dict:
     """An engineer's staff receivables for a month, for payroll: what was open at the
     start, booked, cleared by the customer's payment, written off, and open at the end."""
-    start, stop = _month_bounds(month)
+    start, stop = month_bounds(month)
     rows = list(StaffLiability.objects.filter(engineer=engineer, created_at__lt=stop)
                 .filter(Q(status=StaffLiability.Status.OPEN) | Q(settled_at__gte=start))
                 .select_related("ticket", "ticket__customer").order_by("created_at", "id"))
