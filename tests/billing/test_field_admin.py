@@ -18,7 +18,7 @@ PAGES = ["billing/fieldmoneypolicy", "billing/cashhandover", "billing/staffliabi
 
 
 @pytest.fixture
-def admin_client_(api_urls, admin_user):
+def admin_client_(admin_user):
     client = Client()
     client.force_login(admin_user)
     return client
