@@ -2,6 +2,7 @@
 from ninja import NinjaAPI, Schema
 
 from aftersales.billing.api import router as billing_router
+from aftersales.billing.api.field import router as field_money_router
 from aftersales.campaigns.api import router as campaigns_router
 from aftersales.catalog.api import router as catalog_router
 from aftersales.contracts.api import router as contracts_router
@@ -70,6 +71,7 @@ for router in (network_router, customers_router, catalog_router, devices_router,
                contracts_router, tickets_router, billing_router, inventory_router,
                reports_router, campaigns_router, imports_router):
     api.add_router("", router)
+api.add_router("", field_money_router)
 api.add_router("", alerts_router)
 api.add_router("", telephony_router)
 api.add_router("", providers_router)

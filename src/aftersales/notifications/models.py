@@ -87,10 +87,13 @@ class Alert(models.Model):
         PHONE_ESCALATION = "phone_escalation", _("Phone support unsolved (escalated)")
         BACKUP_DEVICE = "backup_device", _("Backup device due")
         CALLBACK_DUE = "callback_due", _("Callback due")
+        CASH_OVERDUE = "cash_overdue", _("Cash not handed over")
+        LOANER_OVERDUE = "loaner_overdue", _("Loaner overdue")
 
     class Role(models.TextChoices):
         MANAGER = "manager", _("Service manager")
         AGENT = "agent", _("Hotline agent")
+        FINANCE = "finance", _("Finance")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.PROTECT,

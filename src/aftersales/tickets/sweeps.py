@@ -30,6 +30,7 @@ from aftersales.notifications.services import raise_alert, retry_pending_notific
 from aftersales.notifications.webhooks import retry_due_webhooks
 
 from . import events, services
+from .field_sweeps import FIELD_SWEEPS
 from .inbound_mail import fetch_mail
 from .models import FollowUp, Ticket
 from .notifications import notify_staff, supervisors_of
@@ -180,6 +181,7 @@ SWEEPS = {
     "phone_escalations": sweep_phone_escalations,
     "backup_devices": sweep_backup_devices,
     "callbacks_due": sweep_callbacks_due,
+    **FIELD_SWEEPS,  # cash not handed over, loaners overdue, fees not collected
 }
 
 

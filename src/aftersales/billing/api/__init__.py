@@ -13,8 +13,8 @@ from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.scoping import require_role
 from aftersales.tickets.selectors import access_ticket
 
-from . import fees, selectors, services, terms
-from .models import PaymentMethod
+from .. import fees, selectors, services, terms
+from ..models import PaymentMethod
 
 router = Router(tags=["billing"])
 
