@@ -15,17 +15,50 @@ def _base() -> QuerySet[Customer]:
         outstanding=customer_outstanding_subquery())
 
 
+PHONE_TAIL_MIN = 4
+
+
 def customer_list(*, actor: User, q: str | None = None) -> QuerySet[Customer]:
-    """Search by name substring, phone (exact or prefix) or customer number."""
+    """What a caller says, matched against the archive (and its contacts):
+
+    - one character (a surname such as 王): names starting with it;
+    - a name or company fragment: names containing it;
+    - 4+ digits: phones ending with them (the last digits a caller reads out), or
+      starting with them; the whole number matches exactly;
+    - a customer number (C0000012), whole or its tail.
+
+    On PostgreSQL the `contains`/`endswith` look-ups on phone and name are answered by
+    pg_trgm GIN indexes (customers migration 0003); SQLite scans (fine at its scale).
+    """
     qs = scope(_base(), actor=actor)
     q = (q or "").strip()
-    if q:
-        digits = "".join(ch for ch in q if ch.isdigit())
-        cond = Q(name__icontains=q) | Q(number__iexact=q) | Q(contacts__name__icontains=q)
-        if digits and len(digits) >= 3:
-            cond |= Q(phone__startswith=digits) | Q(contacts__phone__startswith=digits)
-        qs = qs.filter(cond).distinct()
-    return qs.order_by("-id")
+    if not q:
+        return qs.order_by("-id")
+    digits = "".join(ch for ch in q if ch.isdigit())
+    only_digits = bool(digits) and len(digits) == len(q.replace(" ", "").replace("-", "")
+                                                       .replace("+", ""))
+    if len(q) == 1 and not digits:
+        cond = Q(name__startswith=q) | Q(contacts__name__startswith=q)
+    else:
+        cond = (Q(name__icontains=q) | Q(contacts__name__icontains=q)
+                | Q(number__iexact=q))
+    if only_digits and len(digits) >= PHONE_TAIL_MIN:
+        if digits.startswith("86") and len(digits) == 13:
+            digits = digits[2:]
+        cond |= (Q(phone__endswith=digits) | Q(phone__startswith=digits)
+                 | Q(contacts__phone__endswith=digits)
+                 | Q(contacts__phone__startswith=digits)
+                 | Q(number__endswith=digits))
+    return qs.filter(cond).distinct().order_by("-id")
+
+
+def customers_with_phone(*, phone: str, exclude_id: int | None = None) -> QuerySet[Customer]:
+    """Archives already on this (normalised) phone, as customer or contact, unscoped:
+    the duplicate check must see every point's archive (the caller decides what to show)."""
+    qs = Customer.objects.filter(Q(phone=phone) | Q(contacts__phone=phone)).distinct()
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    return qs.order_by("id")
 
 
 def access_customer(*, actor: User, customer_id: int) -> Customer:

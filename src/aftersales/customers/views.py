@@ -11,7 +11,7 @@ from aftersales.network.selectors import service_point_list
 
 from . import services
 from .models import Customer, Zone
-from .selectors import access_customer, customer_list
+from .selectors import access_customer, customer_list, customers_with_phone
 
 RESULT_LIMIT = 10
 
@@ -19,7 +19,7 @@ RESULT_LIMIT = 10
 def hotline_hits(*, actor, q: str) -> dict:
     """Everything the one box can mean: a ticket number, a phone, a serial/IMEI, a name."""
     q = (q or "").strip()
-    if len(q) < 2:
+    if not q:
         return {"q": q, "tickets": [], "customers": [], "devices": []}
     from aftersales.tickets import views as ticket_views
 
@@ -80,6 +80,7 @@ def new_customer(request):
     values = {"kind": "person", "zone": "city", "name": "", "phone": "", "address": "",
               "email": "", "service_point": ""}
     errors = {}
+    existing = None
     if request.method == "GET":
         q = request.GET.get("q", "").strip()
         digits = "".join(ch for ch in q if ch.isdigit())
@@ -94,12 +95,18 @@ def new_customer(request):
             customer = services.create_customer(
                 actor=request.user, name=values["name"], kind=values["kind"],
                 phone=values["phone"], zone=values["zone"], address=values["address"],
-                email=values["email"], service_point=points.get(values["service_point"]))
+                email=values["email"], service_point=points.get(values["service_point"]),
+                confirm_duplicate_phone=request.POST.get("confirm_duplicate_phone") == "1")
         except DomainError as exc:
             errors = errors_of(exc)
+            if exc.code == "duplicate_phone":
+                # offer the archive the caller already has (if this user may open it)
+                ids = list(customers_with_phone(phone=values["phone"]).values_list("pk", flat=True))
+                existing = customer_list(actor=request.user).filter(pk__in=ids).first()
         else:
             return redirect("customers:archive", customer_id=customer.pk)
     return render(request, "customers/new.html", {
         "values": values, "errors": errors, "kinds": Customer.Kind.choices,
+        "existing": existing, "duplicate": errors.get("code") == "duplicate_phone",
         "zones": Zone.choices, "points": service_point_list(actor=request.user)},
         status=422 if errors else 200)

@@ -12,6 +12,7 @@ from . import warranty
 from .models import Device, RepairRecord, WarrantyPolicy
 
 POINT_PATH = "customer__service_point"
+SERIAL_PART_MIN = 4
 
 
 def _base() -> QuerySet[Device]:
@@ -25,7 +26,13 @@ def device_list(*, actor: User, q: str | None = None, customer_id: int | None = 
         qs = qs.filter(customer_id=customer_id)
     q = (q or "").strip()
     if q:
-        qs = qs.filter(Q(serial__iexact=q) | Q(imei=q) | Q(serial__istartswith=q))
+        # the whole serial/IMEI, or 4+ characters of it anywhere (a caller reads out the
+        # part they can see); pg_trgm indexes answer `contains` on PostgreSQL (0004).
+        text = q.upper()
+        cond = Q(serial=text) | Q(imei=q)
+        if len(text) >= SERIAL_PART_MIN:
+            cond |= Q(serial__contains=text) | Q(imei__contains=q)
+        qs = qs.filter(cond)
     return qs.order_by("-id")
 
 

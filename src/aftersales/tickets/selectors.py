@@ -71,6 +71,18 @@ def ticket_list(*, actor: User, status: str | None = None, customer_id: int | No
     return qs.order_by("-id")
 
 
+NUMBER_PART_MIN = 4
+
+
+def tickets_by_number_part(*, actor: User, q: str) -> QuerySet[Ticket]:
+    """Tickets whose number contains what the caller reads out (4+ characters, with or
+    without the SR prefix); a pg_trgm index answers it on PostgreSQL (migration 0004)."""
+    text = "".join((q or "").split()).upper()
+    if len(text) < NUMBER_PART_MIN or not any(ch.isdigit() for ch in text):
+        return Ticket.objects.none()
+    return scope(_base(), actor=actor).filter(number__contains=text).order_by("-id")
+
+
 def due_within(*, until) -> QuerySet[Ticket]:
     """Open tickets with a target falling due before `until`: one range scan on an index."""
     return Ticket.objects.filter(sla_next_due__isnull=False, sla_next_due__lte=until)

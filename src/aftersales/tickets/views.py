@@ -31,12 +31,9 @@ OPEN_STATUSES = [s for s in Ticket.Status.values if s not in ("resolved", "close
 # -- helpers the customer archive and the hotline use ---------------------------------------
 
 def tickets_by_number(*, actor, q: str, limit: int = 10) -> list[Ticket]:
-    q = (q or "").strip().upper()
-    if not q.startswith("SR") or len(q) < 4:
-        return []
     from . import selectors
 
-    return list(selectors.ticket_list(actor=actor, q=q)[:limit])
+    return list(selectors.tickets_by_number_part(actor=actor, q=q)[:limit])
 
 
 def tickets_of_customer(*, actor, customer) -> list[Ticket]:
