@@ -17,6 +17,7 @@ from aftersales.network.api import router as network_router
 from aftersales.notifications.api import router as alerts_router
 from aftersales.portal.api import public_router
 from aftersales.tickets.api import router as tickets_router
+from aftersales.tickets.notes_api import router as ticket_notes_router
 from aftersales.billing.api import router as billing_router
 from aftersales.reports.api import router as reports_router
 
@@ -47,4 +48,5 @@ for router in (network_router, customers_router, catalog_router, devices_router,
                reports_router):
     api.add_router("", router)
 api.add_router("", alerts_router)
+api.add_router("", ticket_notes_router)
 api.add_router("/public", public_router)
