@@ -4,17 +4,22 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Router, Schema
+from pydantic import Field
 
 from aftersales.core.api import ERRORS, paginate
 
 from . import selectors, services
+from .models import Alert
 
 router = Router(tags=["alerts"])
 
 
 class AlertOut(Schema):
     id: int
-    kind: str
+    kind: str = Field(description="response_overdue, onsite_overdue, resolve_overdue, "
+                                  "phone_escalation, backup_device, quote_waiting, "
+                                  "visit_approval, cash_not_handed, callback_due")
+    kind_label: str = Field(description="The kind in the user's language.")
     for_role: str
     ticket: int
     ticket_number: str
@@ -23,6 +28,10 @@ class AlertOut(Schema):
     due_at: datetime | None
     created_at: datetime
     acknowledged_at: datetime | None
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return str(obj.get_kind_display())
 
     @staticmethod
     def resolve_ticket(obj):
@@ -43,10 +52,12 @@ class AlertList(Schema):
 
 
 @router.get("/alerts", response={200: AlertList, **ERRORS})
-def list_alerts(request, kind: Literal["response_overdue", "phone_escalation", "backup_device",
-                                       "callback_due"] | None = None,
+def list_alerts(request, kind: Literal[tuple(Alert.Kind.values)] | None = None,  # type: ignore[valid-type]
                 for_role: Literal["manager", "agent"] | None = None, open: bool = True,
                 page: int = 1, page_size: int = 50):
+    """The signed-in user's alerts (`open=true`: not acknowledged yet), newest first: a
+    manager's escalations, overdue clocks, approvals waiting and cash not handed over, an
+    agent's callbacks due. A manager may ask for the agents' list with for_role=agent."""
     qs = selectors.alert_list(actor=request.auth, kind=kind, for_role=for_role,
                               open_only=open)
     return paginate(request, qs, page=page, page_size=page_size)

@@ -21,6 +21,7 @@ from aftersales.core.views import errors_of, staff_view
 from aftersales.customers.selectors import access_customer
 from aftersales.devices.selectors import device_list
 from aftersales.network.models import User
+from aftersales.notifications.models import Alert
 
 from . import workflow
 from .models import Ticket
@@ -219,7 +220,9 @@ ACTION_INPUTS = {
     "refuse_payment": ["note"], "callback": ["satisfaction", "comment"],
     "close": ["reason"], "cancel": ["reason"], "reopen": ["reason"],
 }
-EVENT_LABELS = {**ACTION_LABELS, "open": gettext_lazy("Opened"), "sla_breach": gettext_lazy("SLA breached")}
+# sweeps record their alerts on the timeline under the alert's kind (response_overdue ...)
+EVENT_LABELS = {**dict(Alert.Kind.choices), **ACTION_LABELS, "open": gettext_lazy("Opened"),
+                "sla_breach": gettext_lazy("SLA breached")}
 STATUS_LABELS = dict(Ticket.Status.choices)
 CAUSES = [("none", gettext_lazy("No user fault")), ("misuse", gettext_lazy("Misuse")), ("self_repair", gettext_lazy("Self-repair")),
           ("force_majeure", gettext_lazy("Force majeure"))]

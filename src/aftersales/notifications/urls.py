@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.alert_page, name="alerts"),
+    path("<int:alert_id>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("callbacks/<int:follow_up_id>/", views.record_callback, name="callback"),
+]
