@@ -436,8 +436,10 @@ class SLATarget(models.Model):
     mode = models.CharField(_("mode"), max_length=10, blank=True, choices=Ticket.Mode.choices)
     kind = models.CharField(_("ticket kind"), max_length=20, blank=True,
                             choices=Ticket.Kind.choices)
-    amount = models.PositiveIntegerField(_("amount"))
-    unit = models.CharField(_("unit"), max_length=15, choices=Unit.choices)
+    # how long, counted in `unit` (not money: the column is labelled as a time limit)
+    amount = models.PositiveIntegerField(_("time allowed"),
+                                         help_text=_("Counted in the unit of the next column."))
+    unit = models.CharField(_("counted in"), max_length=15, choices=Unit.choices)
     starts_on = models.CharField(_("clock starts"), max_length=15, choices=Start.choices,
                                  default=Start.OPENED)
     active = models.BooleanField(_("active"), default=True)
@@ -454,7 +456,9 @@ class SLATarget(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} {self.priority or '*'}/{self.mode or '*'}/{self.kind or '*'}"
+        anything = _("any")
+        return (f"{self.get_name_display()} · {self.get_priority_display() or anything}/"
+                f"{self.get_mode_display() or anything}/{self.get_kind_display() or anything}")
 
 
 class TicketPolicy(OneRowPolicy):
