@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 from aftersales.contracts.selectors import contract_list
 from aftersales.core.errors import DomainError
 from aftersales.core.views import errors_of, staff_view
-from aftersales.devices.selectors import RuleValues, device_list, warranty_ends
+from aftersales.devices.selectors import RuleValues, device_list, warranty_badges
 from aftersales.network.selectors import service_point_list
 
 from . import services
@@ -23,11 +23,13 @@ def hotline_hits(*, actor, q: str) -> dict:
         return {"q": q, "tickets": [], "customers": [], "devices": []}
     from aftersales.tickets import views as ticket_views
 
+    devices = list(device_list(actor=actor, q=q)[:RESULT_LIMIT])
     return {
         "q": q,
         "tickets": ticket_views.tickets_by_number(actor=actor, q=q, limit=RESULT_LIMIT),
         "customers": list(customer_list(actor=actor, q=q)[:RESULT_LIMIT]),
-        "devices": list(device_list(actor=actor, q=q)[:RESULT_LIMIT]),
+        "devices": devices,
+        "badges": warranty_badges(devices),
     }
 
 
@@ -41,14 +43,11 @@ def hotline(request):
 
 
 def device_rows(*, actor, customer_id: int) -> list[dict]:
-    rules = RuleValues()
-    today = timezone.localdate()
-    rows = []
-    for device in device_list(actor=actor, customer_id=customer_id):
-        ends = warranty_ends(device, on=today, rules=rules)
-        rows.append({"device": device, "warranty_ends": ends,
-                     "in_warranty": bool(ends and ends >= today)})
-    return rows
+    """The customer's devices with the warranty engine's verdict of today (contracts and
+    repair warranty included)."""
+    devices = list(device_list(actor=actor, customer_id=customer_id))
+    badges = warranty_badges(devices, on=timezone.localdate(), rules=RuleValues())
+    return [{"device": d, "warranty": badges[d.pk]} for d in devices]
 
 
 @staff_view

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -9,6 +10,7 @@ from aftersales.core.scoping import get_scoped, scope
 from aftersales.network.models import User
 
 from . import warranty
+from .labels import BASIS_LABELS, REASON_LABELS
 from .models import Device, RepairRecord, WarrantyPolicy
 
 POINT_PATH = "customer__service_point"
@@ -94,6 +96,71 @@ def warranty_decision(*, device: Device, fault: warranty.Fault, cause: str,
     return warranty.decide(unit=unit_of(device), fault=fault, cause=cause, evidence=evidence,
                            on=on or timezone.localdate(), policy=policy_for(device),
                            repairs=repairs_of(device), contracts=covers_of(device))
+
+
+@dataclass(frozen=True)
+class WarrantyBadge:
+    """What the engine decides today for an ordinary fault of the unit: covered or not,
+    on which basis (unit warranty, contract, repair warranty), until when, and why not."""
+
+    covered: bool
+    basis: str
+    ends: date | None
+    reasons: tuple[str, ...]
+    # parts under the warranty of an earlier repair: ((sku, ends), ...)
+    repaired_parts: tuple[tuple[str, date], ...] = ()
+
+    @property
+    def basis_label(self):
+        return BASIS_LABELS.get(self.basis, self.basis)
+
+    @property
+    def reason_labels(self):
+        return [REASON_LABELS.get(r, r) for r in self.reasons]
+
+
+def warranty_badges(devices: list[Device], *, on: date | None = None,
+                    rules: RuleValues | None = None) -> dict[int, WarrantyBadge]:
+    """The badge of each device from the warranty engine, contracts and repair history
+    included (two queries for any number of devices)."""
+    on = on or timezone.localdate()
+    rules = rules or RuleValues()
+    ids = [d.pk for d in devices]
+    covers: dict[int, list[warranty.ContractCover]] = {pk: [] for pk in ids}
+    for device_id, kind, starts, ends in Contract.devices.through.objects.filter(
+            device_id__in=ids, contract__status=Contract.Status.ACTIVE,
+            contract__kind__in=[Contract.Kind.ANNUAL, Contract.Kind.EXTENDED]).values_list(
+            "device_id", "contract__kind", "contract__starts_on", "contract__ends_on"):
+        covers[device_id].append(warranty.ContractCover(kind=kind, starts_on=starts,
+                                                        ends_on=ends))
+    repairs: dict[int, list[warranty.PastRepair]] = {pk: [] for pk in ids}
+    for r in RepairRecord.objects.filter(device_id__in=ids):
+        repairs[r.device_id].append(warranty.PastRepair(
+            repaired_on=r.repaired_on, fault_code=r.fault_code or None,
+            part_sku=r.part_sku or None))
+    badges = {}
+    for device in devices:
+        evidence = warranty.Evidence(invoice=bool(device.invoice_no),
+                                     warranty_card=bool(device.warranty_card_no))
+        decision = warranty.decide(
+            unit=unit_of(device), fault=warranty.Fault(kind="performance"), cause="none",
+            evidence=evidence, on=on, policy=policy_for(device, rules),
+            repairs=repairs[device.pk], contracts=covers[device.pk])
+        parts = []
+        if decision.basis not in ("contract",):
+            for sku in dict.fromkeys(r.part_sku for r in repairs[device.pk] if r.part_sku):
+                part = warranty.decide(
+                    unit=unit_of(device), fault=warranty.Fault(kind="performance",
+                                                               part_sku=sku),
+                    cause="none", evidence=evidence, on=on, policy=policy_for(device, rules),
+                    repairs=repairs[device.pk], contracts=covers[device.pk])
+                if part.covered and part.basis == "repair_warranty" and part.warranty_ends:
+                    parts.append((sku, part.warranty_ends))
+        badges[device.pk] = WarrantyBadge(covered=decision.covered, basis=decision.basis,
+                                          ends=decision.warranty_ends,
+                                          reasons=tuple(decision.reasons),
+                                          repaired_parts=tuple(parts))
+    return badges
 
 
 def warranty_ends(device: Device, *, on: date | None = None,

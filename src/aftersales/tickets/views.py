@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.views import errors_of, staff_view
 from aftersales.customers.selectors import access_customer
-from aftersales.devices.selectors import device_list
+from aftersales.devices.selectors import device_list, warranty_badges
 from aftersales.network.models import User
 from aftersales.notifications.models import Alert
 
@@ -266,6 +266,8 @@ def ticket_context(request, ticket, *, errors=None, action=None, values=None) ->
         "top_error": _top_error(errors, action),
         "labels": ACTION_LABELS, "form_actions": actions_for(request.user, ticket),
         "custody": getattr(ticket, "custody", None) if _has_custody(ticket) else None,
+        "warranty_today": warranty_badges([ticket.device])[ticket.device_id]
+        if ticket.device_id else None,
         "phone": request.resolver_match.url_name == "phone_ticket"
         or request.POST.get("phone") == "1",
     }
