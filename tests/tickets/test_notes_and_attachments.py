@@ -112,3 +112,63 @@ def test_an_unknown_kind_is_422(make_ticket, tech):
     response = upload(tech, ticket.pk, PNG, "a.png", kind="selfie")
     assert response.status_code == 422
     assert Attachment.objects.count() == 0
+
+
+def console(user):
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(user)
+    return client
+
+
+def test_the_ticket_page_keeps_the_notes_log_with_who_and_when(make_ticket, hotline, tech):
+    ticket = make_ticket()
+    client = console(hotline)
+    response = client.post(f"/tickets/{ticket.pk}/notes/", {"text": "客户第二次来电催单",
+                                                             "kind": "chase", "internal": "1"})
+    assert response.status_code == 302
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    log = page[page.index('id="notes"'):]
+    assert "客户第二次来电催单" in log and "张客服" in log and "客户催单" in log
+    note = TicketNote.objects.get()
+    assert (note.kind, note.internal, note.author) == ("chase", True, hotline)
+
+
+def test_an_empty_note_from_the_page_says_why_and_stores_nothing(make_ticket, hotline):
+    ticket = make_ticket()
+    response = console(hotline).post(f"/tickets/{ticket.pk}/notes/", {"text": ""})
+    assert response.status_code == 422
+    assert "请填写备注内容" in response.content.decode()
+    assert TicketNote.objects.count() == 0
+
+
+def test_a_photo_uploaded_on_the_page_is_shown_and_served(make_ticket, tech):
+    ticket = make_ticket()
+    client = console(tech)
+    response = client.post(f"/tickets/{ticket.pk}/attachments/", {
+        "kind": "photo", "file": SimpleUploadedFile("现场.png", PNG, "image/png")})
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert f"/tickets/{ticket.pk}/attachments/{attachment.pk}/" in page and "<img" in page
+    served = client.get(f"/tickets/{ticket.pk}/attachments/{attachment.pk}/")
+    assert served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content) == PNG
+
+
+def test_a_wrong_file_on_the_page_is_refused_with_a_message(make_ticket, tech, media):
+    ticket = make_ticket()
+    response = console(tech).post(f"/tickets/{ticket.pk}/attachments/", {
+        "kind": "document", "file": SimpleUploadedFile("x.exe", b"MZ\x90\x00", "image/png")})
+    assert response.status_code == 422
+    assert "只能上传图片" in response.content.decode()
+    assert Attachment.objects.count() == 0 and not any(media.rglob("*.*"))
+
+
+def test_another_points_staff_cannot_open_a_file(make_ticket, tech, other_point):
+    ticket = make_ticket()
+    console(tech).post(f"/tickets/{ticket.pk}/attachments/", {
+        "kind": "photo", "file": SimpleUploadedFile("a.png", PNG)})
+    attachment = Attachment.objects.get()
+    stranger = UserFactory(role="agent", service_point=other_point)
+    assert console(stranger).get(
+        f"/tickets/{ticket.pk}/attachments/{attachment.pk}/").status_code == 404

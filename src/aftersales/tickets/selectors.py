@@ -7,7 +7,7 @@ from django.utils import timezone
 from aftersales.core.scoping import get_scoped, scope
 from aftersales.network.models import User
 
-from .models import FollowUp, ProductFeedback, Ticket, TicketEvent, Visit
+from .models import Attachment, FollowUp, ProductFeedback, Ticket, TicketEvent, TicketNote, Visit
 from .workflow import OPEN
 
 
@@ -22,7 +22,9 @@ def _detail() -> QuerySet[Ticket]:
                  .order_by("at", "id")),
         Prefetch("visits", queryset=Visit.objects.select_related("engineer")
                  .order_by("trip_no")),
-        Prefetch("follow_ups", queryset=FollowUp.objects.order_by("due_at", "id")))
+        Prefetch("follow_ups", queryset=FollowUp.objects.order_by("due_at", "id")),
+        Prefetch("notes", queryset=TicketNote.objects.select_related("author")),
+        Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")))
 
 
 def access_ticket(*, actor: User, ticket_id: int) -> Ticket:

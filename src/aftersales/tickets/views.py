@@ -24,7 +24,7 @@ from aftersales.network.models import User
 from aftersales.notifications.models import Alert
 
 from . import workflow
-from .models import Ticket
+from .models import Attachment, Ticket, TicketNote
 
 OPEN_STATUSES = [s for s in Ticket.Status.values if s not in ("resolved", "closed", "cancelled")]
 
@@ -266,6 +266,8 @@ def ticket_context(request, ticket, *, errors=None, action=None, values=None) ->
         "top_error": _top_error(errors, action),
         "labels": ACTION_LABELS, "form_actions": actions_for(request.user, ticket),
         "custody": getattr(ticket, "custody", None) if _has_custody(ticket) else None,
+        "notes": list(ticket.notes.all()), "attachments": list(ticket.attachments.all()),
+        "note_kinds": TicketNote.Kind.choices, "attachment_kinds": Attachment.Kind.choices,
         "warranty_today": warranty_badges([ticket.device])[ticket.device_id]
         if ticket.device_id else None,
         "phone": request.resolver_match.url_name == "phone_ticket"
