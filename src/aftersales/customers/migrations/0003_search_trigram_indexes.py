@@ -7,7 +7,15 @@ SQLite has no such index and scans, which is fine at its scale.
 """
 from django.db import migrations
 
-INDEXES = {'customer_phone_trgm': 'customers_customer USING gin (phone gin_trgm_ops)', 'contact_phone_trgm': 'customers_contact USING gin (phone gin_trgm_ops)', 'customer_name_trgm': 'customers_customer USING gin ((UPPER("name"::text)) gin_trgm_ops)', 'contact_name_trgm': 'customers_contact USING gin ((UPPER("name"::text)) gin_trgm_ops)', 'customer_name_prefix': 'customers_customer (name varchar_pattern_ops)', 'contact_name_prefix': 'customers_contact (name varchar_pattern_ops)'}
+INDEXES = {
+    "customer_phone_trgm": 'customers_customer USING gin (phone gin_trgm_ops)',
+    "contact_phone_trgm": 'customers_contact USING gin (phone gin_trgm_ops)',
+    "customer_name_trgm": 'customers_customer USING gin ((UPPER("name"::text)) gin_trgm_ops)',
+    "contact_name_trgm": 'customers_contact USING gin ((UPPER("name"::text)) gin_trgm_ops)',
+    "customer_number_trgm": 'customers_customer USING gin (number gin_trgm_ops)',
+    "customer_name_prefix": 'customers_customer (name varchar_pattern_ops)',
+    "contact_name_prefix": 'customers_contact (name varchar_pattern_ops)',
+}
 
 
 def create_indexes(apps, schema_editor):

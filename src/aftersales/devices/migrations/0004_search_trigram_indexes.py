@@ -6,7 +6,10 @@ SQLite has no such index and scans, which is fine at its scale.
 """
 from django.db import migrations
 
-INDEXES = {'device_serial_trgm': 'devices_device USING gin (serial gin_trgm_ops)', 'device_imei_trgm': 'devices_device USING gin (imei gin_trgm_ops)'}
+INDEXES = {
+    "device_serial_trgm": 'devices_device USING gin (serial gin_trgm_ops)',
+    "device_imei_trgm": 'devices_device USING gin (imei gin_trgm_ops)',
+}
 
 
 def create_indexes(apps, schema_editor):

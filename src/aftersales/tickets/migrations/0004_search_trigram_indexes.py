@@ -5,7 +5,9 @@ SQLite has no such index and scans, which is fine at its scale.
 """
 from django.db import migrations
 
-INDEXES = {'ticket_number_trgm': 'tickets_ticket USING gin (number gin_trgm_ops)'}
+INDEXES = {
+    "ticket_number_trgm": 'tickets_ticket USING gin (number gin_trgm_ops)',
+}
 
 
 def create_indexes(apps, schema_editor):
