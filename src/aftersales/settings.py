@@ -157,6 +157,8 @@ SMS_BACKEND = env.str("AFTERSALES_SMS_BACKEND",
 WECHAT_BACKEND = env.str("AFTERSALES_WECHAT_BACKEND",
                          default="aftersales.notifications.backends.LoggingWeChatBackend")
 PUBLIC_URL = env.str("AFTERSALES_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+# a TrueType CJK font (.ttf/.ttc) embedded in printed forms; empty: look for Debian's
+PDF_FONT = env.str("AFTERSALES_PDF_FONT", default="")
 
 # Inbound e-mail (`aftersales fetch_mail`): the service mailbox read over IMAP.
 IMAP_HOST = env.str("AFTERSALES_IMAP_HOST", default="")

@@ -543,7 +543,11 @@ def service_form_pdf(request, ticket_id: int):
     from . import documents, selectors
 
     ticket = selectors.access_ticket(actor=request.user, ticket_id=ticket_id)
-    return _pdf(documents.service_form(ticket), f"{ticket.number}.pdf")
+    from .notifications import tracking_link
+
+    return _pdf(documents.service_form(ticket, tracking_url=tracking_link(ticket)
+                                       if ticket.tracking_secret else ""),
+                f"{ticket.number}.pdf")
 
 
 @staff_view
