@@ -8,8 +8,12 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from aftersales.billing.models import Quote
 from aftersales.core.templatetags.ui import money as money_text
+from aftersales.inventory.selectors import ticket_parts
 from aftersales.devices.labels import BASIS_LABELS, OPTION_LABELS, REASON_LABELS
+
+from .models import TicketPause
 
 CAUSE_LABELS = {
     "none": gettext_lazy("No user fault"), "misuse": gettext_lazy("Misuse"),
@@ -64,3 +68,25 @@ def money_explained(ticket, money: dict | None) -> list[str]:
     elif not total:
         said.append(_("Nothing is charged for this job."))
     return said
+
+
+def story(ticket, money: dict | None) -> dict:
+    """Everything the ticket page tells beyond the header: the findings, the verdict, the
+    quotes with who decided and when, the parts used, the holds, the signature and the
+    satisfaction, and the money in words. A fixed number of queries."""
+    quotes = list(Quote.objects.filter(ticket=ticket).exclude(status=Quote.Status.SUPERSEDED)
+                  .select_related("created_by", "decided_by").prefetch_related("lines")
+                  .order_by("id"))
+    holds = [{"reason": TicketPause.Reason(p.reason).label if p.reason in
+              TicketPause.Reason.values else p.reason, "from": p.started_at, "to": p.ended_at}
+             for p in TicketPause.objects.filter(ticket=ticket).order_by("started_at", "id")]
+    return {
+        "cause": CAUSE_LABELS.get(ticket.cause, "") if ticket.cause else "",
+        "verdict": warranty_verdict(ticket),
+        "quotes": quotes,
+        "parts": ticket_parts(ticket=ticket),
+        "holds": holds,
+        "signature": f"data:image/png;base64,{ticket.signature_png}"
+        if ticket.signature_png else "",
+        "money_said": money_explained(ticket, money),
+    }

@@ -23,7 +23,7 @@ from aftersales.devices.selectors import device_list, warranty_badges
 from aftersales.network.models import User
 from aftersales.notifications.models import Alert
 
-from . import workflow
+from . import story, workflow
 from .models import Attachment, Ticket, TicketNote
 
 OPEN_STATUSES = [s for s in Ticket.Status.values if s not in ("resolved", "closed", "cancelled")]
@@ -266,6 +266,7 @@ def ticket_context(request, ticket, *, errors=None, action=None, values=None) ->
         "top_error": _top_error(errors, action),
         "labels": ACTION_LABELS, "form_actions": actions_for(request.user, ticket),
         "custody": getattr(ticket, "custody", None) if _has_custody(ticket) else None,
+        "story": story.story(ticket, money),
         "notes": list(ticket.notes.all()), "attachments": list(ticket.attachments.all()),
         "note_kinds": TicketNote.Kind.choices, "attachment_kinds": Attachment.Kind.choices,
         "warranty_today": warranty_badges([ticket.device])[ticket.device_id]
