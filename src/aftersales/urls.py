@@ -13,5 +13,6 @@ urlpatterns = [
     path("warehouse/", include("aftersales.inventory.urls")),
     path("finance/", include("aftersales.billing.urls")),
     path("alerts/", include("aftersales.notifications.urls")),
+    path("telephony/", include("aftersales.telephony.urls")),
     path("", include("aftersales.core.urls")),
 ]
