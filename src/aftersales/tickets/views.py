@@ -295,6 +295,8 @@ def actions_for(user, ticket) -> list[str]:
             continue
         if user.role == User.Role.ENGINEER and ticket.engineer_id != user.pk:
             continue
+        if action == "sign_off" and ticket.signed_at is not None:
+            continue  # signed once: the page shows the signature, not an empty pad
         allowed.append(action)
     if user.role == User.Role.ENGINEER:
         allowed.sort(key=lambda a: PHONE_ORDER.index(a) if a in PHONE_ORDER else 99)
