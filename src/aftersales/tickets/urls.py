@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import note_views, views
+from . import note_views, payment_views, views
 
 app_name = "tickets"
 urlpatterns = [
@@ -17,6 +17,9 @@ urlpatterns = [
     path("<int:ticket_id>/attachments/", note_views.add_attachment, name="add_attachment"),
     path("<int:ticket_id>/attachments/<int:attachment_id>/", note_views.attachment_file,
          name="attachment"),
+    path("<int:ticket_id>/payments/", payment_views.take_payment, name="take_payment"),
+    path("<int:ticket_id>/payments/<int:entry_id>/receipt/", payment_views.receipt,
+         name="receipt"),
     path("dispatch/", views.dispatch_board, name="dispatch"),
     path("my-day/", views.my_day, name="my_day"),
     path("my-day/<int:ticket_id>/", views.phone_ticket, name="phone_ticket"),

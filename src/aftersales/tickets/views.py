@@ -21,6 +21,8 @@ from aftersales.core.views import errors_of, staff_view
 from aftersales.customers.selectors import access_customer
 from aftersales.devices.selectors import device_list, warranty_badges
 from aftersales.network.models import User
+from aftersales.billing.models import PaymentMethod
+from aftersales.catalog.selectors import part_list
 from aftersales.notifications.models import Alert
 
 from . import story, workflow
@@ -267,6 +269,12 @@ def ticket_context(request, ticket, *, errors=None, action=None, values=None) ->
         "labels": ACTION_LABELS, "form_actions": actions_for(request.user, ticket),
         "custody": getattr(ticket, "custody", None) if _has_custody(ticket) else None,
         "story": story.story(ticket, money),
+        "take_payment": request.user.is_superuser or request.user.role in (
+            User.Role.ADMIN, User.Role.MANAGER, User.Role.FINANCE, User.Role.ENGINEER),
+        "pay_methods": [(m.value, m.label) for m in PaymentMethod
+                        if m.value in ("cash", "wechat", "alipay")],
+        "catalogue_parts": catalogue_parts(ticket) if "quote" in actions_for(
+            request.user, ticket) else [],
         "notes": list(ticket.notes.all()), "attachments": list(ticket.attachments.all()),
         "note_kinds": TicketNote.Kind.choices, "attachment_kinds": Attachment.Kind.choices,
         "warranty_today": warranty_badges([ticket.device])[ticket.device_id]
@@ -301,6 +309,15 @@ def actions_for(user, ticket) -> list[str]:
     if user.role == User.Role.ENGINEER:
         allowed.sort(key=lambda a: PHONE_ORDER.index(a) if a in PHONE_ORDER else 99)
     return allowed
+
+
+def catalogue_parts(ticket) -> list:
+    """The parts the quote form offers: those fitting the unit's model first, then the rest
+    (the engineer searches them by name or SKU; the price comes from the catalogue)."""
+    parts = list(part_list().prefetch_related("fits_models")[:300])
+    model_id = ticket.device.model_id if ticket.device_id else None
+    return sorted(parts, key=lambda p: (not any(m.pk == model_id for m in p.fits_models.all()),
+                                        p.sku))
 
 
 def _top_error(errors, action) -> str:
