@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aftersales.core.errors import DomainError
+from aftersales.core.exports import xlsx_response
 from aftersales.core.scoping import scope
 from aftersales.core.views import errors_of, staff_view
 from aftersales.tickets import services as ticket_services
@@ -47,6 +48,20 @@ def _context(request, *, errors=None, failed=None):
 @staff_view
 def alert_page(request):
     return render(request, "notifications/alerts.html", _context(request))
+
+
+@staff_view
+def alert_export(request):
+    """The alerts list as Excel (the same rows as the page)."""
+    alerts = selectors.alert_list(actor=request.user,
+                                  open_only=request.GET.get("show", "open") != "all")[:5000]
+    return xlsx_response(
+        filename="alerts.xlsx", title=_("Alerts"),
+        header=[_("What"), _("Ticket"), _("Customer"), _("Was due"), _("Raised"),
+                _("Acknowledged by"), _("Acknowledged at")],
+        rows=([a.get_kind_display(), a.ticket.number, a.ticket.customer.name, a.due_at,
+               a.created_at, a.acknowledged_by.display_name if a.acknowledged_by else "",
+               a.acknowledged_at] for a in alerts))
 
 
 @staff_view
