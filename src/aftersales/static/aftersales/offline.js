@@ -13,9 +13,11 @@
       !form.closest("header") && form.closest("main");
   }
   function keyOf(form) {
+    if (form.dataset.keepKey) return form.dataset.keepKey;
     var forms = Array.prototype.filter.call(document.forms, kept);
-    return PREFIX + location.pathname + "|" + (form.getAttribute("action") || "") + "|" +
-      (form.getAttribute("hx-post") || "") + "|" + forms.indexOf(form);
+    var which = form.id || String(forms.indexOf(form));
+    form.dataset.keepKey = PREFIX + location.pathname + "|" + (form.getAttribute("action") || "") + "|" + which;
+    return form.dataset.keepKey;
   }
   function fields(form) {
     return Array.prototype.filter.call(form.elements, function (el) {
@@ -78,22 +80,41 @@
   }
   document.addEventListener("DOMContentLoaded", function () { init(document); banner(); });
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
-  // HTMX forms: hold back while offline, keep the draft if the request never arrived
+  // HTMX forms: hold back while offline. While a request is under way its draft is set
+  // aside; it comes back if the request never arrived or the answer shows the form with
+  // an error, and is dropped when the action went through.
+  var pending = null;
   document.addEventListener("htmx:beforeRequest", function (e) {
     var form = e.target.closest && e.target.closest("form");
-    if (form && kept(form) && !navigator.onLine) {
+    if (!form || !kept(form)) return;
+    if (!navigator.onLine) {
       e.preventDefault();
       save(form);
       note(form, say("draft-offline"), true);
+      return;
     }
+    save(form);
+    var key = keyOf(form);
+    pending = {key: key, id: form.id, raw: localStorage.getItem(key)};
+    try { localStorage.removeItem(key); } catch (err) { /* */ }
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    if (!pending) return;
+    var again = pending.id && document.getElementById(pending.id);
+    if (again && again.querySelector(".error") && pending.raw) {
+      try { localStorage.setItem(pending.key, pending.raw); } catch (err) { /* */ }
+      again.dataset.keepKey = pending.key;
+      restore(again);
+    }
+    pending = null;
   });
   document.addEventListener("htmx:sendError", function (e) {
     var form = e.target.closest && e.target.closest("form");
-    if (form && kept(form)) { save(form); note(form, say("draft-offline"), true); }
-  });
-  document.addEventListener("htmx:afterRequest", function (e) {
-    var form = e.target.closest && e.target.closest("form");
-    if (form && kept(form) && e.detail.successful) forget(form);
+    if (pending && pending.raw) {
+      try { localStorage.setItem(pending.key, pending.raw); } catch (err) { /* */ }
+    }
+    pending = null;
+    if (form && kept(form)) note(form, say("draft-offline"), true);
   });
 
   function banner() {
