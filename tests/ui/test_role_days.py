@@ -15,6 +15,7 @@ from aftersales.customers.services import add_contact
 from aftersales.tickets import services as tickets
 from aftersales.tickets.sweeps import run_sweeps
 from tests.factories import CustomerFactory
+from tests.ui.conftest import reveal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,6 +30,7 @@ def open_ticket(shop, **extra):
 def act(page, action: str):
     """Submit one action form and wait until its event is on the timeline."""
     events = page.locator("#h-timeline + ol li").count()
+    reveal(page, action)
     page.locator(f"#action-{action}").get_by_role("button").last.click()
     expect(page.locator("#h-timeline + ol li")).to_have_count(events + 1)
 
@@ -144,6 +146,8 @@ def test_the_engineers_job_on_a_phone(screens, shop):
     sku = quote.locator("#q0-sku")
     sku.fill("SCR-X9")
     sku.dispatch_event("change")
+    sku.press("Escape")  # close the browser's suggestion list
+    sku.evaluate("el => el.blur()")
     expect(quote.locator("#q0-desc")).to_have_value("X9 屏幕总成")
     expect(quote.locator("#q0-price")).to_have_value("480.00")
     screens.shot(page, "quote", guide="engineer-quote")
@@ -155,6 +159,7 @@ def test_the_engineers_job_on_a_phone(screens, shop):
     act(page, "approve_quote")
     expect(page.locator("#ticket-status")).to_have_text("维修中")
     act(page, "depart")
+    reveal(page, "resolve")
     page.locator("#action-resolve").get_by_label("处理结果").fill("更换屏幕总成，测试正常")
     act(page, "resolve")
     expect(page.locator("#ticket-status")).to_have_text("已解决")

@@ -8,6 +8,7 @@ import inspect
 from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -237,7 +238,8 @@ def _engineers(actor):
     return list(staff_list(actor=actor, role=User.Role.ENGINEER))
 
 
-def ticket_context(request, ticket, *, errors=None, action=None, values=None) -> dict:
+def ticket_context(request, ticket, *, errors=None, action=None, values=None,
+                   done: str | None = None) -> dict:
     from aftersales.catalog.selectors import fault_code_list
 
 
@@ -251,6 +253,7 @@ def ticket_context(request, ticket, *, errors=None, action=None, values=None) ->
         money = None
     from .clocks import target_view
 
+    allowed = actions_for(request.user, ticket)
     return {
         "ticket": ticket, "now": now,
         "events": [{"at": e.at, "actor": e.actor, "label": EVENT_LABELS.get(e.action, e.action),
@@ -266,7 +269,9 @@ def ticket_context(request, ticket, *, errors=None, action=None, values=None) ->
         "quote_rows": range(QUOTE_ROWS),
         "errors": errors or {}, "failed_action": action, "values": values or {},
         "top_error": _top_error(errors, action),
-        "labels": ACTION_LABELS, "form_actions": actions_for(request.user, ticket),
+        "labels": ACTION_LABELS, "form_actions": allowed,
+        "main_action": main_action(ticket, allowed),
+        "done_action": ACTION_LABELS.get(done) if done else None,
         "custody": getattr(ticket, "custody", None) if _has_custody(ticket) else None,
         "story": story.story(ticket, money),
         "take_payment": request.user.is_superuser or request.user.role in (
@@ -282,6 +287,25 @@ def ticket_context(request, ticket, *, errors=None, action=None, values=None) ->
         "phone": request.resolver_match.url_name == "phone_ticket"
         or request.POST.get("phone") == "1",
     }
+
+
+# the main next step of each state, in order of preference; the first the user may run is
+# the one clear button, the others sit in the "more actions" menu
+MAIN_ACTIONS = {
+    "new": ["respond", "assign"], "responded": ["assign", "schedule_visit"],
+    "assigned": ["arrive", "schedule_visit", "receive"], "scheduled": ["arrive"],
+    "on_site": ["diagnose"], "diagnosed": ["quote", "resolve"],
+    "awaiting_approval": ["approve_quote"], "in_repair": ["resolve", "use_part", "depart"],
+    "on_hold": ["resume"], "resolved": ["sign_off", "callback", "close"],
+    "closed": ["reopen"],
+}
+
+
+def main_action(ticket, allowed: list[str]) -> str | None:
+    for action in MAIN_ACTIONS.get(ticket.status, []):
+        if action in allowed:
+            return action
+    return allowed[0] if allowed else None
 
 
 PHONE_ORDER = ["arrive", "diagnose", "quote", "approve_quote", "reject_quote", "use_part",
@@ -460,9 +484,10 @@ def act(request, ticket_id: int, action: str):
             return render(request, "tickets/detail.html#workspace", context, status=200)
         return render(request, "tickets/detail.html", context, status=exc.status)
     ticket = selectors.access_ticket(actor=request.user, ticket_id=ticket.pk)
-    context = ticket_context(request, ticket)
+    context = ticket_context(request, ticket, done=action)
     if request.htmx:
         return render(request, "tickets/detail.html#workspace", context)
+    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS.get(action)})
     name = "tickets:phone_ticket" if context["phone"] else "tickets:detail"
     return redirect(name, ticket_id=ticket.pk)
 
