@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.test import Client
 
+from aftersales.billing.services import bill_contract
 from aftersales.contracts.services import sign_contract
 from aftersales.devices.models import RepairRecord
 from tests.tickets.factories import open_test_ticket
@@ -32,7 +33,7 @@ def setup(customer_factory, device_factory, product_model_factory, admin_user):
                            purchase_date=date(2026, 6, 1), invoice_no="FP2")
     sign_contract(actor=admin_user, customer=customer, kind="annual",
                   starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31), price="1200.00",
-                  devices=[covered])
+                  devices=[covered], bill=bill_contract)
     RepairRecord.objects.create(device=repaired, repaired_on=date(2026, 10, 1),
                                 fault_code="F-X", part_sku="PSU-R9")
     return customer, {"covered": covered, "repaired": repaired, "expired": expired,

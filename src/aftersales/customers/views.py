@@ -3,7 +3,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from aftersales.contracts.selectors import contract_list
+from aftersales.billing.selectors import customer_outstanding_subquery
+from aftersales.contracts.selectors import contract_list, warranty_covers_of
 from aftersales.core.errors import DomainError
 from aftersales.core.views import errors_of, staff_view
 from aftersales.devices.selectors import RuleValues, device_list, warranty_badges
@@ -29,7 +30,8 @@ def hotline_hits(*, actor, q: str) -> dict:
         "tickets": ticket_views.tickets_by_number(actor=actor, q=q, limit=RESULT_LIMIT),
         "customers": list(customer_list(actor=actor, q=q)[:RESULT_LIMIT]),
         "devices": devices,
-        "badges": warranty_badges(devices),
+        "badges": warranty_badges(devices, covers=warranty_covers_of(
+            device_ids=[d.pk for d in devices])),
     }
 
 
@@ -46,13 +48,15 @@ def device_rows(*, actor, customer_id: int) -> list[dict]:
     """The customer's devices with the warranty engine's verdict of today (contracts and
     repair warranty included)."""
     devices = list(device_list(actor=actor, customer_id=customer_id))
-    badges = warranty_badges(devices, on=timezone.localdate(), rules=RuleValues())
+    badges = warranty_badges(devices, on=timezone.localdate(), rules=RuleValues(),
+                             covers=warranty_covers_of(device_ids=[d.pk for d in devices]))
     return [{"device": d, "warranty": badges[d.pk]} for d in devices]
 
 
 @staff_view
 def archive(request, customer_id: int):
-    customer = access_customer(actor=request.user, customer_id=customer_id)
+    customer = access_customer(actor=request.user, customer_id=customer_id,
+                               annotations={"outstanding": customer_outstanding_subquery()})
     from aftersales.tickets import views as ticket_views
 
     # the archive's fault box sends `fault`; the new-ticket form's summary sends `summary`

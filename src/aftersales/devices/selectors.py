@@ -1,11 +1,12 @@
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aftersales.catalog.selectors import accessory_months
-from aftersales.contracts.models import Contract
 from aftersales.core.scoping import get_scoped, scope
 from aftersales.network.models import User
 
@@ -40,7 +41,7 @@ def device_list(*, actor: User, q: str | None = None, customer_id: int | None = 
 
 def access_device(*, actor: User, serial: str) -> Device:
     return get_scoped(_base(), actor=actor, path=POINT_PATH, serial=(serial or "").upper(),
-                      message="Device not found.")
+                      message=_("Device not found."))
 
 
 def find_device(*, serial: str) -> Device | None:
@@ -75,14 +76,6 @@ def unit_of(device: Device) -> warranty.Unit:
                          serial_date_pattern=device.model.serial_date_pattern or None)
 
 
-def covers_of(device: Device) -> list[warranty.ContractCover]:
-    contracts = Contract.objects.filter(
-        devices=device, status=Contract.Status.ACTIVE,
-        kind__in=[Contract.Kind.ANNUAL, Contract.Kind.EXTENDED])
-    return [warranty.ContractCover(kind=c.kind, starts_on=c.starts_on, ends_on=c.ends_on)
-            for c in contracts]
-
-
 def repairs_of(device: Device) -> list[warranty.PastRepair]:
     return [warranty.PastRepair(repaired_on=r.repaired_on, fault_code=r.fault_code or None,
                                 part_sku=r.part_sku or None)
@@ -90,12 +83,15 @@ def repairs_of(device: Device) -> list[warranty.PastRepair]:
 
 
 def warranty_decision(*, device: Device, fault: warranty.Fault, cause: str,
-                      evidence: warranty.Evidence, on: date | None = None) -> warranty.Decision:
-    """Gather the unit's facts (model periods, policy, contracts, repair history) and ask
-    the pure engine."""
+                      evidence: warranty.Evidence,
+                      covers: Sequence[warranty.ContractCover], on: date | None = None
+                      ) -> warranty.Decision:
+    """Gather the unit's facts (model periods, policy, repair history) and ask the pure
+    engine. `covers` are the unit's service contracts in force; contracts sit above
+    devices, so the caller passes them in (`contracts.selectors.warranty_covers`)."""
     return warranty.decide(unit=unit_of(device), fault=fault, cause=cause, evidence=evidence,
                            on=on or timezone.localdate(), policy=policy_for(device),
-                           repairs=repairs_of(device), contracts=covers_of(device))
+                           repairs=repairs_of(device), contracts=list(covers))
 
 
 @dataclass(frozen=True)
@@ -119,20 +115,16 @@ class WarrantyBadge:
         return [REASON_LABELS.get(r, r) for r in self.reasons]
 
 
-def warranty_badges(devices: list[Device], *, on: date | None = None,
+def warranty_badges(devices: list[Device], *,
+                    covers: Mapping[int, Sequence[warranty.ContractCover]],
+                    on: date | None = None,
                     rules: RuleValues | None = None) -> dict[int, WarrantyBadge]:
     """The badge of each device from the warranty engine, contracts and repair history
-    included (two queries for any number of devices)."""
+    included (one query for the repairs). Contracts sit above devices: the caller passes
+    each unit's covers in (`contracts.selectors.warranty_covers_of`)."""
     on = on or timezone.localdate()
     rules = rules or RuleValues()
     ids = [d.pk for d in devices]
-    covers: dict[int, list[warranty.ContractCover]] = {pk: [] for pk in ids}
-    for device_id, kind, starts, ends in Contract.devices.through.objects.filter(
-            device_id__in=ids, contract__status=Contract.Status.ACTIVE,
-            contract__kind__in=[Contract.Kind.ANNUAL, Contract.Kind.EXTENDED]).values_list(
-            "device_id", "contract__kind", "contract__starts_on", "contract__ends_on"):
-        covers[device_id].append(warranty.ContractCover(kind=kind, starts_on=starts,
-                                                        ends_on=ends))
     repairs: dict[int, list[warranty.PastRepair]] = {pk: [] for pk in ids}
     for r in RepairRecord.objects.filter(device_id__in=ids):
         repairs[r.device_id].append(warranty.PastRepair(
@@ -145,7 +137,7 @@ def warranty_badges(devices: list[Device], *, on: date | None = None,
         decision = warranty.decide(
             unit=unit_of(device), fault=warranty.Fault(kind="performance"), cause="none",
             evidence=evidence, on=on, policy=policy_for(device, rules),
-            repairs=repairs[device.pk], contracts=covers[device.pk])
+            repairs=repairs[device.pk], contracts=list(covers.get(device.pk, ())))
         parts = []
         if decision.basis not in ("contract",):
             for sku in dict.fromkeys(r.part_sku for r in repairs[device.pk] if r.part_sku):
@@ -153,7 +145,7 @@ def warranty_badges(devices: list[Device], *, on: date | None = None,
                     unit=unit_of(device), fault=warranty.Fault(kind="performance",
                                                                part_sku=sku),
                     cause="none", evidence=evidence, on=on, policy=policy_for(device, rules),
-                    repairs=repairs[device.pk], contracts=covers[device.pk])
+                    repairs=repairs[device.pk], contracts=list(covers.get(device.pk, ())))
                 if part.covered and part.basis == "repair_warranty" and part.warranty_ends:
                     parts.append((sku, part.warranty_ends))
         badges[device.pk] = WarrantyBadge(covered=decision.covered, basis=decision.basis,

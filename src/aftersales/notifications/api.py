@@ -1,12 +1,12 @@
 """Staff alerts raised by the sweeps: the manager's escalation list, the agent's callback
 list (GET /alerts), and acknowledging one."""
 from datetime import datetime
-from typing import Literal
 
 from ninja import Router, Schema
 from pydantic import Field
 
 from aftersales.core.api import ERRORS, paginate
+from aftersales.core.api_types import choices_literal
 
 from . import selectors, services
 from .models import Alert
@@ -52,8 +52,8 @@ class AlertList(Schema):
 
 
 @router.get("/alerts", response={200: AlertList, **ERRORS})
-def list_alerts(request, kind: Literal[tuple(Alert.Kind.values)] | None = None,  # type: ignore[valid-type]
-                for_role: Literal["manager", "agent"] | None = None, open: bool = True,
+def list_alerts(request, kind: choices_literal(Alert.Kind) | None = None,
+                for_role: choices_literal(Alert.Role) | None = None, open: bool = True,
                 page: int = 1, page_size: int = 50):
     """The signed-in user's alerts (`open=true`: not acknowledged yet), newest first: a
     manager's escalations, overdue clocks, approvals waiting and cash not handed over, an

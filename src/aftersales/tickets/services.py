@@ -428,6 +428,7 @@ def diagnose(*, actor: User | None, ticket: Ticket, fault_code: FaultCode, findi
              cause: str = "none", fault_kind: str = "performance", part=None,
              evidence: dict | None = None, version: int | None = None) -> Ticket:
     """Records the fault and takes the warranty decision (kept on the ticket)."""
+    from aftersales.contracts.selectors import warranty_covers
     from aftersales.devices import warranty
     from aftersales.devices.selectors import warranty_decision
 
@@ -452,6 +453,7 @@ def diagnose(*, actor: User | None, ticket: Ticket, fault_code: FaultCode, findi
             raise ValidationFailed(_("Unknown evidence field."), field="evidence") from None
         decision = warranty_decision(
             device=device, cause=cause, evidence=proof_obj, on=timezone.localdate(now),
+            covers=warranty_covers(device_id=device.pk),
             fault=warranty.Fault(kind=fault_kind, part_sku=part.sku if part else None,
                                  accessory_kind=(part.accessory_kind or None) if part else None,
                                  code=fault_code.code))

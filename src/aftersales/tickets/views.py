@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.views import errors_of, staff_view
 from aftersales.customers.selectors import access_customer
+from aftersales.contracts.selectors import warranty_covers_of
 from aftersales.devices.selectors import device_list, warranty_badges
 from aftersales.network.models import User
 from aftersales.billing.models import PaymentMethod
@@ -282,7 +283,8 @@ def ticket_context(request, ticket, *, errors=None, action=None, values=None,
             request.user, ticket) else [],
         "notes": list(ticket.notes.all()), "attachments": list(ticket.attachments.all()),
         "note_kinds": TicketNote.Kind.choices, "attachment_kinds": Attachment.Kind.choices,
-        "warranty_today": warranty_badges([ticket.device])[ticket.device_id]
+        "warranty_today": warranty_badges([ticket.device], covers=warranty_covers_of(
+            device_ids=[ticket.device_id]))[ticket.device_id]
         if ticket.device_id else None,
         "phone": request.resolver_match.url_name == "phone_ticket"
         or request.POST.get("phone") == "1",
