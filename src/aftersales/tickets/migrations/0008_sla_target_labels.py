@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0006_holiday_names_in_chinese'),
+        ('tickets', '0007_holiday_names_in_chinese'),
     ]
 
     operations = [

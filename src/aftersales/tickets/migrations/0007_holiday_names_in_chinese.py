@@ -14,5 +14,5 @@ def rename(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0005_notes_and_attachments")]
+    dependencies = [("tickets", "0006_notes_and_attachments")]
     operations = [migrations.RunPython(rename, migrations.RunPython.noop)]

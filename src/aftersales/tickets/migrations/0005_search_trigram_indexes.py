@@ -26,5 +26,5 @@ def drop_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('tickets', '0003_ticket_signature')]
+    dependencies = [('tickets', '0004_search_and_report_indexes')]
     operations = [migrations.RunPython(create_indexes, drop_indexes)]
