@@ -7,6 +7,7 @@ from aftersales.core.scoping import check_point, require_role
 from aftersales.core.validation import clean_credit_code, clean_phone, clean_required
 from aftersales.network.models import ServicePoint, User
 
+from .errors import CustomerCode
 from .models import Contact, Customer, Zone
 from .selectors import customers_with_phone
 
@@ -42,7 +43,7 @@ def create_customer(*, actor: User | None, name: str, kind: str, phone: str, zon
     if actor is not None and not confirm_duplicate_phone:
         existing = customers_with_phone(phone=phone).first()
         if existing is not None:
-            raise Conflict("duplicate_phone", _(
+            raise Conflict(CustomerCode.DUPLICATE_PHONE, _(
                 "Customer %(number)s already has this phone; open that archive, or confirm "
                 "that this is another customer.") % {"number": existing.number},
                 field="phone")

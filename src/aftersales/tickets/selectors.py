@@ -96,12 +96,16 @@ def due_within(*, until) -> QuerySet[Ticket]:
 
 
 def dispatch_suggestions(*, actor: User, ticket: Ticket) -> list[dict]:
-    """Engineers ranked by skill match with the product category, same service point, then
-    open load (fewest open jobs first)."""
+    """Engineers ranked by who served this customer before (they know the site), skill
+    match with the product category, same service point, then open load (fewest open
+    jobs first)."""
     category = ticket.device.model.category if ticket.device_id else ""
     engineers = (scope(User.objects.filter(role=User.Role.ENGINEER, is_active=True)
                        .select_related("service_point"), actor=actor)
                  .annotate(open_load=Count("tickets", filter=Q(tickets__status__in=OPEN))))
+    served = set(Ticket.objects.filter(customer_id=ticket.customer_id, engineer__isnull=False)
+                 .exclude(pk=ticket.pk).values_list("engineer_id", flat=True)) \
+        if ticket.customer_id else set()
     ranked = []
     for user in engineers:
         skills = [str(s).strip().lower() for s in (user.skills or [])]
@@ -109,9 +113,9 @@ def dispatch_suggestions(*, actor: User, ticket: Ticket) -> list[dict]:
         same_point = (ticket.service_point_id is not None
                       and user.service_point_id == ticket.service_point_id)
         ranked.append({"engineer": user, "skill_match": skill_match, "same_point": same_point,
-                       "open_load": user.open_load})
-    ranked.sort(key=lambda r: (not r["skill_match"], not r["same_point"], r["open_load"],
-                               r["engineer"].pk))
+                       "open_load": user.open_load, "served_before": user.pk in served})
+    ranked.sort(key=lambda r: (not r["served_before"], not r["skill_match"],
+                               not r["same_point"], r["open_load"], r["engineer"].pk))
     return ranked
 
 

@@ -23,11 +23,12 @@ from aftersales.customers.selectors import access_customer
 from aftersales.contracts.selectors import warranty_covers_of
 from aftersales.devices.selectors import device_list, warranty_badges
 from aftersales.network.models import User
+from aftersales.network.selectors import access_staff
 from aftersales.billing.models import PaymentMethod
 from aftersales.catalog.selectors import part_list
 from aftersales.notifications.models import Alert
 
-from . import story, workflow
+from . import clocks, dispatch, story, workflow
 from .models import Attachment, Ticket, TicketNote
 
 OPEN_STATUSES = [s for s in Ticket.Status.values if s not in ("resolved", "closed", "cancelled")]
@@ -524,11 +525,13 @@ def dispatch_board(request):
         start = datetime.strptime(request.GET.get("from", ""), "%Y-%m-%d").date()
     except ValueError:
         start = today
-    days = [start + timedelta(days=i) for i in range(BOARD_DAYS)]
+    span = 1 if request.GET.get("view") == "day" else BOARD_DAYS
+    days = [start + timedelta(days=i) for i in range(span)]
+    calendar = clocks.load_calendar(years=range(start.year, days[-1].year + 1))
     engineers = _engineers(actor)
     tz = timezone.get_current_timezone()
     begin = datetime.combine(start, time.min, tzinfo=tz)
-    visits = visits_between(actor=actor, start=begin, end=begin + timedelta(days=BOARD_DAYS))
+    visits = visits_between(actor=actor, start=begin, end=begin + timedelta(days=span))
     cells = {(e.pk, d): [] for e in engineers for d in days}
     for visit in visits:
         key = (visit.engineer_id, timezone.localtime(visit.scheduled_at).date())
@@ -537,16 +540,47 @@ def dispatch_board(request):
     load = {row["engineer"].pk: row["open_load"]
             for row in selectors.dispatch_suggestions(actor=actor, ticket=Ticket())}
     rows = [{"engineer": e, "load": load.get(e.pk, 0),
-             "cells": [cells[(e.pk, d)] for d in days]} for e in engineers]
+             "cells": [{"day": d, "visits": cells[(e.pk, d)],
+                        "working": calendar.is_working_day(d)} for d in days]}
+            for e in engineers]
     unassigned = list(selectors.ticket_list(actor=actor).filter(
         engineer__isnull=True, status__in=OPEN_STATUSES)[:SUGGEST_FOR])
     suggestions = {t.pk: [row["engineer"] for row in selectors.dispatch_suggestions(
         actor=actor, ticket=t)[:3]] for t in unassigned}
     return render(request, "tickets/dispatch.html", {
-        "days": days, "rows": rows, "unassigned": [
+        "days": [{"day": d, "working": calendar.is_working_day(d)} for d in days],
+        "rows": rows, "unassigned": [
             {"ticket": t, "suggested": suggestions[t.pk]} for t in unassigned],
-        "engineers": engineers, "prev": start - timedelta(days=BOARD_DAYS),
-        "next": start + timedelta(days=BOARD_DAYS), "today": today})
+        "engineers": engineers, "prev": start - timedelta(days=span),
+        "next": start + timedelta(days=span), "today": today, "start": start,
+        "view": "day" if span == 1 else "week",
+        "slots": dispatch.working_slots(service_point_id=actor.service_point_id)})
+
+
+@staff_view
+@require_POST
+def dispatch_move(request):
+    """A job dropped on an engineer's day (or the board's form): assign and book."""
+    from . import selectors
+
+    back = request.POST.get("back") or ""
+    target = redirect("tickets:dispatch") if not back.startswith("?") else redirect(
+        f"{request.path.rsplit('move/', 1)[0]}{back}")
+    try:
+        ticket = selectors.access_ticket(actor=request.user,
+                                         ticket_id=_int(request.POST.get("ticket"), "ticket"))
+        engineer = access_staff(actor=request.user,
+                                user_id=_int(request.POST.get("engineer"), "engineer"))
+        at = _when(f"{request.POST.get('day', '')}T{request.POST.get('time', '')}", "at")
+        ticket = dispatch.dispatch_visit(actor=request.user, ticket=ticket, engineer=engineer,
+                                         at=at)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return target
+    messages.success(request, _("%(number)s: assigned to %(engineer)s, visit at %(at)s.") % {
+        "number": ticket.number, "engineer": engineer.display_name,
+        "at": timezone.localtime(at).strftime("%m-%d %H:%M")})
+    return target
 
 
 # -- the engineer's phone view ---------------------------------------------------------------
