@@ -228,12 +228,7 @@ def _amount(value) -> str:
 
 
 def _quote_data(ticket) -> dict:
-    from aftersales.billing import selectors as billing_selectors
-
-    finder = getattr(billing_selectors, "ticket_quote", None)
-    if finder is not None:
-        return finder(ticket=ticket)
-    return billing_selectors.ticket_money(ticket=ticket)
+    return ticket_money(ticket=ticket)
 
 
 def quote(ticket) -> bytes:

@@ -20,8 +20,6 @@ urlpatterns = [
     path("<int:ticket_id>/payments/", payment_views.take_payment, name="take_payment"),
     path("<int:ticket_id>/payments/<int:entry_id>/receipt/", payment_views.receipt,
          name="receipt"),
-    path("dispatch/", views.dispatch_board, name="dispatch"),
-    path("dispatch/move/", views.dispatch_move, name="dispatch_move"),
-    path("my-day/", views.my_day, name="my_day"),
     path("my-day/<int:ticket_id>/", views.phone_ticket, name="phone_ticket"),
+    path("dispatch/move/", views.dispatch_move, name="dispatch_move"),
 ]
