@@ -24,6 +24,7 @@ from aftersales.portal.api import public_router
 from aftersales.reports.api import router as reports_router
 from aftersales.telephony.api import router as telephony_router
 from aftersales.tickets.api import router as tickets_router
+from aftersales.tickets.notes_api import router as ticket_notes_router
 
 
 class AftersalesAPI(NinjaAPI):
@@ -73,6 +74,7 @@ for router in (network_router, customers_router, catalog_router, devices_router,
     api.add_router("", router)
 api.add_router("", field_money_router)
 api.add_router("", alerts_router)
+api.add_router("", ticket_notes_router)
 api.add_router("", telephony_router)
 api.add_router("", providers_router)
 api.add_router("/public", public_router)

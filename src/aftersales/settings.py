@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "aftersales.notifications.context_processors.alert_bell",
             ],
         },
     }
@@ -182,6 +183,8 @@ SMS_BACKEND = env.str("AFTERSALES_SMS_BACKEND",
 WECHAT_BACKEND = env.str("AFTERSALES_WECHAT_BACKEND",
                          default="aftersales.notifications.backends.LoggingWeChatBackend")
 PUBLIC_URL = env.str("AFTERSALES_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+# a TrueType CJK font (.ttf/.ttc) embedded in printed forms; empty: look for Debian's
+PDF_FONT = env.str("AFTERSALES_PDF_FONT", default="")
 # The providers (docs/integrations.md): endpoints and credentials from the environment only;
 # each secret may instead be read from a file (…_FILE), e.g. a mounted container secret.
 ALIYUN_SMS = {

@@ -16,6 +16,7 @@ urlpatterns = [
     path("imports/", include("aftersales.imports.urls")),
     path("followup/", include("aftersales.campaigns.urls")),
     path("survey/", include("aftersales.campaigns.survey_urls")),
+    path("alerts/", include("aftersales.notifications.urls")),
     path("telephony/", include("aftersales.telephony.urls")),
     path("", include("aftersales.core.urls")),
 ]

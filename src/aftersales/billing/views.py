@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from aftersales.core.errors import DomainError, ValidationFailed
+from aftersales.core.exports import xlsx_response
 from aftersales.core.views import errors_of, staff_view
 from aftersales.network.models import NetworkPolicy
 from aftersales.network.selectors import credit_limit, service_point_list
@@ -45,6 +46,18 @@ def finance_context(request, *, errors=None, values=None) -> dict:
 @staff_view
 def finance(request):
     return render(request, "billing/finance.html", finance_context(request))
+
+
+@staff_view
+def debts_export(request):
+    """The debts by age as Excel (the bucket the page shows)."""
+    bucket = request.GET.get("bucket") or None
+    debts = selectors.debt_list(actor=request.user, bucket=bucket)[:5000]
+    return xlsx_response(
+        filename=f"debts-{bucket or 'all'}.xlsx", title=_("Debts by age"),
+        header=[_("Ticket"), _("Customer"), _("Outstanding"), _("Due on"), _("Refused")],
+        rows=([c.ticket.number, c.customer.name, c.outstanding, c.due_on,
+               _("Yes") if c.refused_at else ""] for c in debts))
 
 
 @staff_view

@@ -155,3 +155,25 @@ class SalesRecord(models.Model):
 
     def __str__(self):
         return f"{self.model_id} {self.month:%Y-%m}: {self.units}"
+
+
+class Synonym(models.Model):
+    """Words callers use for the same fault (不开机 = 无法开机 = 开不了机): the knowledge
+    base search finds an article by any of them. One row per group, editable in the admin."""
+
+    words = models.CharField(
+        _("words that mean the same"), max_length=300,
+        help_text=_("Separated by commas, e.g. 不开机, 无法开机, 开不了机"))
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonyms")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(words=""), name="synonym_words_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.words

@@ -1,13 +1,15 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from aftersales.core.errors import ValidationFailed
+from aftersales.core.errors import Conflict, ValidationFailed
 from aftersales.core.numbering import next_number
 from aftersales.core.scoping import check_point, require_role
 from aftersales.core.validation import clean_credit_code, clean_phone, clean_required
 from aftersales.network.models import ServicePoint, User
 
+from .errors import CustomerCode
 from .models import Contact, Customer, Zone
+from .selectors import customers_with_phone
 
 EDITORS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.AGENT)
 
@@ -23,15 +25,28 @@ def _check_choices(*, kind: str, zone: str) -> None:
 def create_customer(*, actor: User | None, name: str, kind: str, phone: str, zone: str,
                     email: str = "", address: str = "", credit_code: str = "",
                     service_point: ServicePoint | None = None, notes: str = "",
-                    contacts: list[dict] | None = None) -> Customer:
+                    contacts: list[dict] | None = None,
+                    confirm_duplicate_phone: bool = False) -> Customer:
     """Open a customer record. `actor=None` is the system acting for the customer (a web
     booking on the public portal): no role or service-point check applies, the record
-    belongs to no point until staff assign one."""
+    belongs to no point until staff assign one.
+
+    Staff: a phone that already belongs to an archive (as its phone or a contact's) is
+    refused with 409 `duplicate_phone` unless they confirm that this really is another
+    customer: the hotline opens the existing archive instead. (The portal's booking has
+    its own rule: the archive is attached only after the phone's code is confirmed.)"""
     if actor is not None:
         require_role(actor, *EDITORS)
     name = clean_required(name, field="name", max_length=120)
     _check_choices(kind=kind, zone=zone)
     phone = clean_phone(phone)
+    if actor is not None and not confirm_duplicate_phone:
+        existing = customers_with_phone(phone=phone).first()
+        if existing is not None:
+            raise Conflict(CustomerCode.DUPLICATE_PHONE, _(
+                "Customer %(number)s already has this phone; open that archive, or confirm "
+                "that this is another customer.") % {"number": existing.number},
+                field="phone")
     if credit_code:
         credit_code = clean_credit_code(credit_code)
     if actor is not None:

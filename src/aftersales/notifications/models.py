@@ -89,6 +89,10 @@ class Alert(models.Model):
         CALLBACK_DUE = "callback_due", _("Callback due")
         CASH_OVERDUE = "cash_overdue", _("Cash not handed over")
         LOANER_OVERDUE = "loaner_overdue", _("Loaner overdue")
+        ONSITE_OVERDUE = "onsite_overdue", _("On-site arrival overdue")
+        RESOLVE_OVERDUE = "resolve_overdue", _("Resolution overdue")
+        QUOTE_WAITING = "quote_waiting", _("Quote waiting for approval")
+        VISIT_APPROVAL = "visit_approval", _("Another visit waiting for approval")
 
     class Role(models.TextChoices):
         MANAGER = "manager", _("Service manager")
@@ -133,6 +137,9 @@ class SweepPolicy(OneRowPolicy):
 
     backup_device_after_hours = models.PositiveSmallIntegerField(
         _("backup device due when a fault is not fixed within (hours)"), default=48)
+    quote_waiting_hours = models.PositiveSmallIntegerField(
+        _("tell the manager when a quote waits for the customer longer than (hours)"),
+        default=24)
 
     class Meta:
         verbose_name = _("sweep policy")

@@ -10,7 +10,7 @@ from aftersales.core.scoping import get_scoped, scope
 from aftersales.customers.models import Customer
 from aftersales.network.models import User
 
-from .models import FollowUp, ProductFeedback, Ticket, TicketEvent, Visit
+from .models import Attachment, FollowUp, ProductFeedback, Ticket, TicketEvent, TicketNote, Visit
 from .workflow import OPEN, OPEN_STATUSES
 
 
@@ -25,7 +25,9 @@ def _detail() -> QuerySet[Ticket]:
                  .order_by("at", "id")),
         Prefetch("visits", queryset=Visit.objects.select_related("engineer")
                  .order_by("trip_no")),
-        Prefetch("follow_ups", queryset=FollowUp.objects.order_by("due_at", "id")))
+        Prefetch("follow_ups", queryset=FollowUp.objects.order_by("due_at", "id")),
+        Prefetch("notes", queryset=TicketNote.objects.select_related("author")),
+        Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")))
 
 
 def access_ticket(*, actor: User, ticket_id: int) -> Ticket:
@@ -78,18 +80,34 @@ def ticket_list(*, actor: User, status: str | None = None, customer_id: int | No
     return qs.order_by("-id")
 
 
+NUMBER_PART_MIN = 4
+
+
+def tickets_by_number_part(*, actor: User, q: str) -> QuerySet[Ticket]:
+    """Tickets whose number contains what the caller reads out (4+ characters, with or
+    without the SR prefix); a pg_trgm index answers it on PostgreSQL (migration 0004)."""
+    text = "".join((q or "").split()).upper()
+    if len(text) < NUMBER_PART_MIN or not any(ch.isdigit() for ch in text):
+        return Ticket.objects.none()
+    return scope(_base(), actor=actor).filter(number__contains=text).order_by("-id")
+
+
 def due_within(*, until) -> QuerySet[Ticket]:
     """Open tickets with a target falling due before `until`: one range scan on an index."""
     return Ticket.objects.filter(sla_next_due__isnull=False, sla_next_due__lte=until)
 
 
 def dispatch_suggestions(*, actor: User, ticket: Ticket) -> list[dict]:
-    """Engineers ranked by skill match with the product category, same service point, then
-    open load (fewest open jobs first)."""
+    """Engineers ranked by who served this customer before (they know the site), skill
+    match with the product category, same service point, then open load (fewest open
+    jobs first)."""
     category = ticket.device.model.category if ticket.device_id else ""
     engineers = (scope(User.objects.filter(role=User.Role.ENGINEER, is_active=True)
                        .select_related("service_point"), actor=actor)
                  .annotate(open_load=Count("tickets", filter=Q(tickets__status__in=OPEN))))
+    served = set(Ticket.objects.filter(customer_id=ticket.customer_id, engineer__isnull=False)
+                 .exclude(pk=ticket.pk).values_list("engineer_id", flat=True)) \
+        if ticket.customer_id else set()
     ranked = []
     for user in engineers:
         skills = [str(s).strip().lower() for s in (user.skills or [])]
@@ -97,9 +115,9 @@ def dispatch_suggestions(*, actor: User, ticket: Ticket) -> list[dict]:
         same_point = (ticket.service_point_id is not None
                       and user.service_point_id == ticket.service_point_id)
         ranked.append({"engineer": user, "skill_match": skill_match, "same_point": same_point,
-                       "open_load": user.open_load})
-    ranked.sort(key=lambda r: (not r["skill_match"], not r["same_point"], r["open_load"],
-                               r["engineer"].pk))
+                       "open_load": user.open_load, "served_before": user.pk in served})
+    ranked.sort(key=lambda r: (not r["served_before"], not r["skill_match"],
+                               not r["same_point"], r["open_load"], r["engineer"].pk))
     return ranked
 
 
