@@ -21,6 +21,7 @@ from aftersales.customers.selectors import access_customer, customer_list, custo
 from aftersales.devices.selectors import RuleValues, device_list, warranty_badges
 from aftersales.network.models import User
 from aftersales.network.selectors import service_point_list, staff_list
+from aftersales.telephony.selectors import calls_of_customer
 from aftersales.tickets import clocks, dispatch
 from aftersales.tickets import selectors as tickets
 from aftersales.tickets.models import Ticket
@@ -97,6 +98,8 @@ def archive(request, customer_id: int):
         "kb": knowledge_hits(q=fault),
         "fault": fault,
         "today": timezone.localdate(),
+        "calls": calls_of_customer(actor=actor, customer=customer, limit=10),
+        "call_id": request.GET.get("call", "") if request.GET.get("call", "").isdigit() else "",
     }
     if request.htmx and ("fault" in request.GET or "summary" in request.GET):
         return render(request, "console/archive.html#kb", context)

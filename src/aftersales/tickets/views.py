@@ -29,6 +29,8 @@ from aftersales.devices.selectors import device_list, warranty_badges
 from aftersales.network.models import User
 from aftersales.network.selectors import access_staff, staff_list
 from aftersales.notifications.models import Alert
+from aftersales.telephony import selectors as telephony_selectors
+from aftersales.telephony import services as telephony
 
 from . import actions, dispatch, documents, selectors, services, story
 from .clocks import target_view
@@ -135,13 +137,28 @@ def new_ticket(request, customer_id: int):
         except DomainError as exc:
             errors = errors_of(exc)
         else:
+            # opened from a screen-pop: the call is logged on the ticket too
+            call = _own_call(request, request.POST.get("call"))
+            if call is not None:
+                try:
+                    telephony.attach_call_to_ticket(actor=request.user, call=call, ticket=ticket)
+                except DomainError:  # the call already has its ticket: keep the first
+                    pass
             return redirect("tickets:opened", ticket_id=ticket.pk)
     return render(request, "tickets/new.html", {
         "customer": customer, "devices": devices, "values": values, "errors": errors,
+        "call": _own_call(request, request.GET.get("call") or request.POST.get("call")),
         "channels": Ticket.Channel.choices, "kinds": Ticket.Kind.choices,
         "priorities": Ticket.Priority.choices, "modes": Ticket.Mode.choices,
         "fault_codes": fault_code_list(), "idempotency_key": request.POST.get(
             "idempotency_key") or uuid.uuid4().hex}, status=422 if errors else 200)
+
+
+def _own_call(request, call_id: str | None):
+    """A call that rang at this agent's desk (the screen-pop passes its id along)."""
+    if not call_id or not str(call_id).isdigit():
+        return None
+    return telephony_selectors.access_own_call(actor=request.user, call_id=int(call_id))
 
 
 @staff_view
