@@ -103,7 +103,4 @@ def open_follow_ups_due(*, until) -> QuerySet[FollowUp]:
 
 def feedback_list(*, actor: User) -> QuerySet[ProductFeedback]:
     qs = ProductFeedback.objects.select_related("product_model", "fault_code", "ticket")
-    point_id = getattr(actor, "service_point_id", None)
-    if point_id is not None:
-        qs = qs.filter(ticket__service_point_id=point_id)
-    return qs.order_by("-id")
+    return scope(qs, actor=actor, path="ticket__service_point").order_by("-id")
