@@ -9,7 +9,8 @@ from aftersales.network.models import ServicePoint, User
 
 from .models import Contact, Customer, Zone
 
-EDITORS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.AGENT)
+EDITORS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.REGIONAL_MANAGER,
+           User.Role.AGENT)
 
 
 def _check_choices(*, kind: str, zone: str) -> None:

@@ -14,12 +14,13 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from aftersales.core.money import ZERO, to_money
-from aftersales.core.errors import Conflict, NotFound
+from aftersales.core.errors import Conflict, NotFound, ValidationFailed
 from aftersales.core.scoping import get_scoped, scope
 
 from . import routing
 from .errors import NetworkCode
 from .models import (
+    AppraisalRule,
     Agreement,
     Certificate,
     Dealer,
@@ -173,6 +174,13 @@ def qualification_report(*, service_point: ServicePoint, on) -> list[dict]:
 
 def expiry_reminders(*, actor: User) -> QuerySet[ExpiryReminder]:
     return scope(ExpiryReminder.objects.select_related("service_point"), actor=actor)
+
+
+def appraisal_rule(*, code: str) -> AppraisalRule:
+    rule = AppraisalRule.objects.filter(code=code, active=True).first()
+    if rule is None:
+        raise ValidationFailed(_("Unknown rule."), field="rule")
+    return rule
 
 
 # -- dispatch approval -----------------------------------------------------------------------

@@ -14,7 +14,8 @@ from aftersales.tickets.models import Ticket
 
 from .rates import month_bounds, rate
 
-READERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.FINANCE)
+READERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.REGIONAL_MANAGER,
+           User.Role.FINANCE)
 REPAIR_KINDS = ("repair", "return", "exchange")
 
 
@@ -24,7 +25,12 @@ def _local_range(start: date, end_inclusive: date) -> tuple[datetime, datetime]:
             datetime.combine(end_inclusive + timedelta(days=1), time.min, tzinfo=zone))
 
 
-def fault_analysis(*, actor: User, month: str) -> list[dict]:
+def _in_region(qs, region: int | None, path: str = "service_point"):
+    """The reports' region filter (on top of the actor's own scope)."""
+    return qs if region is None else qs.filter(**{f"{path}__region_id": region})
+
+
+def fault_analysis(*, actor: User, month: str, region: int | None = None) -> list[dict]:
     """Repairs resolved in the month by model and fault code, with the repair rate against
     the units sold of that model up to the month's end (the installed base)."""
     require_role(actor, *READERS)
@@ -38,12 +44,14 @@ def fault_analysis(*, actor: User, month: str) -> list[dict]:
     tickets = scope(Ticket.objects, actor=actor).filter(
         kind__in=REPAIR_KINDS, resolved_at__gte=since, resolved_at__lt=until,
         device__isnull=False, fault_code__isnull=False)
+    tickets = _in_region(tickets, region)
     counted = (tickets.values(model=F("device__model__code"), model_name=F("device__model__name"),
                               fault=F("fault_code__code"), fault_name=F("fault_code__name"),
                               component=F("fault_code__component"))
                .annotate(repairs=Count("id")).order_by("model", "fault"))
     rows = list(counted)
-    sold = dict(scope(Device.objects, actor=actor, path="customer__service_point")
+    sold = dict(_in_region(scope(Device.objects, actor=actor, path="customer__service_point"),
+                           region, "customer__service_point")
                 .filter(model__code__in={r["model"] for r in rows}, purchase_date__lte=last)
                 .values_list("model__code").annotate(n=Count("id")))
     return [{"model": r["model"], "model_name": r["model_name"], "fault_code": r["fault"],
@@ -52,13 +60,15 @@ def fault_analysis(*, actor: User, month: str) -> list[dict]:
              "repair_rate": rate(r["repairs"], sold.get(r["model"], 0))} for r in rows]
 
 
-def sla_compliance(*, actor: User, since: date, until: date) -> dict:
+def sla_compliance(*, actor: User, since: date, until: date, region: int | None = None
+                   ) -> dict:
     """Tickets received in [since, until] (business dates) and how many met each target."""
     require_role(actor, *READERS)
     if until < since:
         raise ValidationFailed(_("The end date is before the start date."), field="to")
     start, end = _local_range(since, until)
-    qs = scope(Ticket.objects, actor=actor).filter(created_at__gte=start, created_at__lt=end)
+    qs = _in_region(scope(Ticket.objects, actor=actor), region).filter(
+        created_at__gte=start, created_at__lt=end)
     totals = qs.aggregate(
         tickets=Count("id"),
         responded_in_time=Count("id", filter=Q(respond_met_at__isnull=False,

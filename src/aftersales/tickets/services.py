@@ -38,7 +38,8 @@ from .models import (
 S = Ticket.Status
 
 MAX_SIGNATURE_CHARS = 400_000  # base64 of a ~300 KB PNG: a drawn signature is far smaller
-INTAKE_ROLES = (User.Role.ADMIN, User.Role.MANAGER, User.Role.AGENT, User.Role.ENGINEER)
+INTAKE_ROLES = (User.Role.ADMIN, User.Role.MANAGER, User.Role.REGIONAL_MANAGER,
+                User.Role.AGENT, User.Role.ENGINEER)
 
 
 def _choice(value: str, choices, *, field: str) -> str:
@@ -129,31 +130,31 @@ def open_ticket(*, actor: User | None, customer: Customer, channel: str, kind: s
 R = User.Role
 #: Who may run each action (admins and superusers may run all). Engineers only on own jobs.
 ROLES: dict[str, tuple[str, ...]] = {
-    "respond": (R.MANAGER, R.AGENT, R.ENGINEER),
-    "assign": (R.MANAGER, R.AGENT),
-    "schedule_visit": (R.MANAGER, R.AGENT, R.ENGINEER),
-    "approve_visit": (R.MANAGER,),
-    "arrive": (R.MANAGER, R.ENGINEER),
-    "depart": (R.MANAGER, R.ENGINEER),
-    "receive": (R.MANAGER, R.AGENT, R.ENGINEER, R.WAREHOUSE),
-    "ship_back": (R.MANAGER, R.AGENT, R.ENGINEER, R.WAREHOUSE),
-    "diagnose": (R.MANAGER, R.ENGINEER),
-    "quote": (R.MANAGER, R.AGENT, R.ENGINEER),
-    "approve_quote": (R.MANAGER, R.AGENT, R.ENGINEER),
-    "reject_quote": (R.MANAGER, R.AGENT, R.ENGINEER),
-    "use_part": (R.MANAGER, R.ENGINEER),
-    "hold": (R.MANAGER, R.AGENT, R.ENGINEER),
-    "resume": (R.MANAGER, R.AGENT, R.ENGINEER),
-    "escalate": (R.MANAGER, R.AGENT, R.ENGINEER),
-    "resolve": (R.MANAGER, R.AGENT, R.ENGINEER),
-    "sign_off": (R.MANAGER, R.AGENT, R.ENGINEER),
-    "refuse_payment": (R.MANAGER, R.AGENT, R.FINANCE),
-    "callback": (R.MANAGER, R.AGENT),
-    "close": (R.MANAGER, R.AGENT),
-    "cancel": (R.MANAGER, R.AGENT),
-    "reopen": (R.MANAGER, R.AGENT),
+    "respond": (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER),
+    "assign": (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT),
+    "schedule_visit": (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER),
+    "approve_visit": (R.MANAGER, R.REGIONAL_MANAGER),
+    "arrive": (R.MANAGER, R.REGIONAL_MANAGER, R.ENGINEER),
+    "depart": (R.MANAGER, R.REGIONAL_MANAGER, R.ENGINEER),
+    "receive": (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER, R.WAREHOUSE),
+    "ship_back": (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER, R.WAREHOUSE),
+    "diagnose": (R.MANAGER, R.REGIONAL_MANAGER, R.ENGINEER),
+    "quote": (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER),
+    "approve_quote": (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER),
+    "reject_quote": (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER),
+    "use_part": (R.MANAGER, R.REGIONAL_MANAGER, R.ENGINEER),
+    "hold": (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER),
+    "resume": (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER),
+    "escalate": (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER),
+    "resolve": (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER),
+    "sign_off": (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER),
+    "refuse_payment": (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.FINANCE),
+    "callback": (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT),
+    "close": (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT),
+    "cancel": (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT),
+    "reopen": (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT),
 }
-MANAGERS = (R.ADMIN, R.MANAGER)
+MANAGERS = (R.ADMIN, R.MANAGER, R.REGIONAL_MANAGER)
 
 
 def _is_manager(actor: User | None) -> bool:

@@ -13,7 +13,8 @@ from ..models import Deposit, ServicePoint, User
 
 @transaction.atomic
 def create_service_point(*, actor: User, code: str, name: str, kind: str, tier: str,
-                         city: str = "", address: str = "", phone: str = "") -> ServicePoint:
+                         city: str = "", address: str = "", phone: str = "",
+                         region=None, county: str = "", hours: str = "") -> ServicePoint:
     require_role(actor, User.Role.ADMIN)
     if ServicePoint.objects.filter(code=code).exists():
         raise Conflict(NetworkCode.DUPLICATE_CODE, _("A service point with this code exists."),
@@ -21,7 +22,8 @@ def create_service_point(*, actor: User, code: str, name: str, kind: str, tier: 
     try:
         with transaction.atomic():
             return ServicePoint.objects.create(code=code, name=name, kind=kind, tier=tier,
-                                               city=city, address=address, phone=phone)
+                                               city=city, address=address, phone=phone,
+                                               region=region, county=county, hours=hours)
     except IntegrityError:
         raise Conflict(NetworkCode.DUPLICATE_CODE, _("A service point with this code exists."),
                        field="code") from None
