@@ -69,12 +69,16 @@ OVERRIDDEN = "overridden"
 CERTIFIED = "certified"
 
 
-def assignment_check(*, category: str, certified: set[str], override_reason: str = "",
-                     may_override: bool = False) -> str:
-    """An engineer takes a job of a category they hold a valid certificate for (a job with
-    no category needs none). Otherwise refused, unless a manager overrides with a reason."""
+def assignment_check(*, category: str, certified: set[str], required: set[str],
+                     override_reason: str = "", may_override: bool = False) -> str:
+    """An engineer takes a job of a category that needs certification (`required`, the
+    categories the admin's qualification requirements list) only with a valid certificate
+    for it; a job of another category, or of none, needs none. Otherwise refused, unless a
+    manager overrides with a reason."""
     category = (category or "").strip().lower()
-    if not category or category in {c.strip().lower() for c in certified}:
+    if not category or category not in {c.strip().lower() for c in required}:
+        return CERTIFIED
+    if category in {c.strip().lower() for c in certified}:
         return CERTIFIED
     if may_override and (override_reason or "").strip():
         return OVERRIDDEN

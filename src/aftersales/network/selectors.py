@@ -146,6 +146,12 @@ def certified_categories(user: User, on) -> set[str]:
                .values_list("category", flat=True))
 
 
+def certification_required() -> set[str]:
+    """The product categories whose jobs need a certified engineer (the admin's
+    qualification requirements)."""
+    return set(QualificationRequirement.objects.values_list("category", flat=True))
+
+
 def certified_by_engineer(*, user_ids, on) -> dict[int, set[str]]:
     """certified_categories for many people in one query."""
     result: dict[int, set[str]] = {pk: set() for pk in user_ids}

@@ -10,10 +10,11 @@ from ninja import Header, Router, Schema, Status
 from pydantic import Field
 
 from aftersales.core.api import ERRORS, Money, paginate
+from aftersales.core.api_types import choices_literal
 from aftersales.core.errors import NotFound, ValidationFailed
 
 from . import clocks, selectors, services, workflow
-from .models import Ticket
+from .models import DispatchApproval, Ticket
 
 router = Router(tags=["tickets"])
 
@@ -215,7 +216,7 @@ class SuggestionOut(Schema):
     engineer: int
     name: str
     service_point: int | None
-    skills: list[str]
+    skills: list[str] = Field(description="categories of the engineer's valid certificates")
     skill_match: bool
     same_point: bool
     open_load: int
@@ -432,7 +433,7 @@ def _fields_for(request, action: str, payload: ActionIn, ticket: Ticket) -> dict
             engineer = access_staff(actor=request.auth, user_id=required("engineer"))
         except NotFound:
             raise ValidationFailed("Unknown engineer.", field="engineer") from None
-        return {"engineer": engineer}
+        return {"engineer": engineer, "override_reason": payload.reason}
     if action == "schedule_visit":
         return {"at": required("at")}
     if action == "depart":
@@ -487,7 +488,7 @@ def dispatch_suggestions(request, ticket_id: int):
     ranked = selectors.dispatch_suggestions(actor=request.auth, ticket=ticket)
     return {"items": [{"engineer": r["engineer"].pk, "name": r["engineer"].display_name,
                        "service_point": r["engineer"].service_point_id,
-                       "skills": [str(s) for s in r["engineer"].skills or []],
+                       "skills": r["certified"],
                        "skill_match": r["skill_match"], "same_point": r["same_point"],
                        "open_load": r["open_load"]} for r in ranked]}
 
@@ -540,3 +541,40 @@ def list_feedback(request, page: int = 1, page_size: int = 50):
                       page_size=page_size)
     return {"items": [feedback_out(f) for f in result["items"]], "next": result["next"]}
 
+
+
+# -- dispatch approval (network's rule: an on-site assignment waits for the approver) --------
+
+class DispatchApprovalOut(Schema):
+    id: int
+    ticket: int = Field(alias="ticket_id")
+    engineer: int = Field(alias="engineer_id")
+    approver: int = Field(alias="approver_id")
+    status: choices_literal(DispatchApproval.Status)
+    override_reason: str
+    decision_note: str
+
+
+class DecisionIn(Schema):
+    note: str = Field("", max_length=500)
+
+
+@router.get("/dispatch-approvals", response={200: list[DispatchApprovalOut], **ERRORS})
+def list_dispatch_approvals(request):
+    """The assignments waiting for the caller's approval."""
+    return list(selectors.pending_approvals(actor=request.auth))
+
+
+@router.post("/dispatch-approvals/{approval_id}/approve",
+             response={200: DispatchApprovalOut, **ERRORS})
+def approve_dispatch(request, approval_id: int, payload: DecisionIn):
+    """Approve: the ticket is assigned to the engineer now."""
+    approval = selectors.access_approval(actor=request.auth, approval_id=approval_id)
+    return services.approve_dispatch(actor=request.auth, approval=approval, note=payload.note)
+
+
+@router.post("/dispatch-approvals/{approval_id}/reject",
+             response={200: DispatchApprovalOut, **ERRORS})
+def reject_dispatch(request, approval_id: int, payload: DecisionIn):
+    approval = selectors.access_approval(actor=request.auth, approval_id=approval_id)
+    return services.reject_dispatch(actor=request.auth, approval=approval, note=payload.note)

@@ -21,11 +21,14 @@ from aftersales.core.validation import clean_phone, clean_required
 from aftersales.customers.models import Customer
 from aftersales.devices.models import Device
 from aftersales.network.models import User
+from aftersales.notifications.models import Alert
+from aftersales.notifications.services import raise_alert
 
-from . import clocks, events, notifications, workflow
+from . import clocks, dispatch_rules, events, notifications, workflow
 from .models import (
     Complaint,
     Custody,
+    DispatchApproval,
     FollowUp,
     ProductFeedback,
     Ticket,
@@ -95,6 +98,7 @@ def open_ticket(*, actor: User | None, customer: Customer, channel: str, kind: s
         service_point_id = actor.service_point_id
     if actor is not None:
         check_point(actor=actor, service_point_id=service_point_id)
+    dispatch_rules.check_new_job(service_point_id=service_point_id)
     billing = _billing()
     if billing is not None and hasattr(billing, "check_intake"):
         billing.check_intake(customer=customer, device=device, kind=kind)
@@ -245,8 +249,15 @@ def respond(*, actor: User | None, ticket: Ticket, note: str = "",
 
 @transaction.atomic
 def assign(*, actor: User | None, ticket: Ticket, engineer: User,
-           version: int | None = None) -> Ticket:
-    """Dispatch to an engineer. Handing a job from one engineer to another is a manager's."""
+           version: int | None = None, override_reason: str = "",
+           approval: DispatchApproval | None = None) -> Ticket:
+    """Dispatch to an engineer. Handing a job from one engineer to another is a manager's.
+
+    The network's rules apply (tickets/dispatch_rules.py): no new job for a point whose
+    agreement lapsed; the engineer needs a valid certificate for the product category unless
+    a manager overrides with a reason; at a point with a dispatch approval rule an on-site
+    assignment waits: a pending DispatchApproval is recorded, its approver alerted, and the
+    ticket is returned unassigned (approve_dispatch assigns it)."""
     ticket, before = _begin(actor=actor, ticket=ticket, action="assign", version=version)
     if engineer.role != R.ENGINEER or not engineer.is_active:
         raise ValidationFailed(_("Choose an active engineer."), field="engineer")
@@ -258,6 +269,17 @@ def assign(*, actor: User | None, ticket: Ticket, engineer: User,
         raise Conflict("already_assigned", _("The job is already this engineer's."))
     if ticket.engineer_id is not None and not _is_manager(actor):
         raise Forbidden(_("Only a manager may reassign a job."), code="reassign_needs_manager")
+    dispatch_rules.check_new_job(service_point_id=ticket.service_point_id)
+    if approval is not None:
+        override_reason = approval.override_reason
+    rule_data = dispatch_rules.check_engineer(
+        ticket=ticket, engineer=engineer, override_reason=override_reason,
+        may_override=_is_manager(actor) or approval is not None)
+    approver = dispatch_rules.approver_for(ticket)
+    if approver is not None and approval is None and (actor is None or actor.pk != approver.pk):
+        _request_approval(actor=actor, ticket=ticket, engineer=engineer, approver=approver,
+                          override_reason=rule_data.get("certificate_override", ""))
+        return ticket
     previous = ticket.engineer_id
     ticket.engineer = engineer
     fields = {"engineer"}
@@ -267,9 +289,74 @@ def assign(*, actor: User | None, ticket: Ticket, engineer: User,
         ticket.status_before_hold = S.ASSIGNED
         fields.add("status_before_hold")
     Visit.objects.filter(ticket=ticket, arrived_at__isnull=True).update(engineer=engineer)
+    data = {"engineer": engineer.pk, "previous": previous, **rule_data}
+    if approval is not None:
+        data["approved_by"] = approval.approver_id
     return _finish(actor=actor, ticket=ticket, action="assign", from_status=before,
-                   now=timezone.now(), fields=fields,
-                   data={"engineer": engineer.pk, "previous": previous})
+                   now=timezone.now(), fields=fields, data=data)
+
+
+def _request_approval(*, actor: User | None, ticket: Ticket, engineer: User, approver: User,
+                      override_reason: str) -> DispatchApproval:
+    if DispatchApproval.objects.filter(ticket=ticket,
+                                       status=DispatchApproval.Status.PENDING).exists():
+        raise Conflict("approval_pending",
+                       _("An assignment of this ticket is already waiting for approval."))
+    request = DispatchApproval.objects.create(ticket=ticket, engineer=engineer,
+                                              approver=approver, requested_by=actor,
+                                              override_reason=override_reason)
+    now = timezone.now()
+    events.record(ticket=ticket, action="dispatch_requested", actor=actor, at=now,
+                  from_status=ticket.status, to_status=ticket.status,
+                  data={"engineer": engineer.pk, "approver": approver.pk,
+                        "approval": request.pk})
+    raise_alert(kind=Alert.Kind.DISPATCH_APPROVAL, ticket=ticket, for_role=Alert.Role.MANAGER,
+                for_user=approver, key=str(request.pk),
+                message=_("Ticket %(number)s: on-site assignment to %(engineer)s waits for "
+                          "your approval.") % {"number": ticket.number,
+                                               "engineer": engineer.display_name})
+    return request
+
+
+@transaction.atomic
+def approve_dispatch(*, actor: User, approval: DispatchApproval, note: str = ""
+                     ) -> DispatchApproval:
+    """The approver lets the waiting assignment go ahead: the ticket is assigned."""
+    locked = _decide(actor=actor, approval=approval, status=DispatchApproval.Status.APPROVED,
+                     note=note)
+    assign(actor=actor, ticket=locked.ticket, engineer=locked.engineer, approval=locked)
+    return locked
+
+
+@transaction.atomic
+def reject_dispatch(*, actor: User, approval: DispatchApproval, note: str = ""
+                    ) -> DispatchApproval:
+    locked = _decide(actor=actor, approval=approval, status=DispatchApproval.Status.REJECTED,
+                     note=note)
+    events.record(ticket=locked.ticket, action="dispatch_rejected", actor=actor,
+                  at=locked.decided_at, from_status=locked.ticket.status,
+                  to_status=locked.ticket.status,
+                  data={"engineer": locked.engineer_id, "note": note})
+    return locked
+
+
+def _decide(*, actor: User, approval: DispatchApproval, status: str,
+            note: str) -> DispatchApproval:
+    locked = (DispatchApproval.objects.select_for_update().select_related("ticket", "engineer")
+              .get(pk=approval.pk))
+    if actor.pk != locked.approver_id and not actor.is_superuser:
+        raise Forbidden(_("Only the approver decides this dispatch."),
+                        code="not_the_approver")
+    if locked.status != DispatchApproval.Status.PENDING:
+        raise Conflict("already_decided", _("This dispatch was already decided."))
+    locked.status = status
+    locked.decided_at = timezone.now()
+    locked.decision_note = (note or "")[:500]
+    locked.save(update_fields=["status", "decided_at", "decision_note"])
+    Alert.objects.filter(kind=Alert.Kind.DISPATCH_APPROVAL, ticket=locked.ticket_id,
+                         key=str(locked.pk), acknowledged_at__isnull=True).update(
+        acknowledged_at=locked.decided_at, acknowledged_by=actor)
+    return locked
 
 
 def _visit_limit_check(*, actor: User | None, ticket: Ticket, trip_no: int) -> None:
