@@ -14,20 +14,21 @@ From the tickets resolved in the month (business time zone), per group:
 The rates are exact decimals (reports/rates.py). Three queries (per-ticket figures, totals,
 the entries), whatever the number of rows.
 """
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
+from aftersales.core.dates import month_bounds, parse_month
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.money import ZERO, to_money
 from aftersales.core.scoping import require_role, scope
 from aftersales.network.models import AppraisalEntry, User
 from aftersales.tickets.models import Ticket
 
-from .rates import month_bounds, rate
-from .selectors import _local_range
+from .rates import rate
+from .selectors import in_region
 
 REPEAT_DAYS = 30
 GROUPS = ("engineer", "service_point")

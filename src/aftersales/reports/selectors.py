@@ -1,31 +1,24 @@
 """Report queries: one aggregate query each, scoped by the actor's service point."""
-import calendar
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count, F, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.core.dates import local_days_bounds, month_bounds, next_month, parse_month
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.scoping import require_role, scope
 from aftersales.devices.models import Device
 from aftersales.network.models import User
 from aftersales.tickets.models import Ticket
 
-from .rates import month_bounds, rate
+from .rates import rate
 
 READERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.REGIONAL_MANAGER,
            User.Role.FINANCE)
 REPAIR_KINDS = ("repair", "return", "exchange")
 
 
-def _local_range(start: date, end_inclusive: date) -> tuple[datetime, datetime]:
-    zone = timezone.get_current_timezone()
-    return (datetime.combine(start, time.min, tzinfo=zone),
-            datetime.combine(end_inclusive + timedelta(days=1), time.min, tzinfo=zone))
-
-
-def _in_region(qs, region: int | None, path: str = "service_point"):
+def in_region(qs, region: int | None, path: str = "service_point"):
     """The reports' region filter (on top of the actor's own scope)."""
     return qs if region is None else qs.filter(**{f"{path}__region_id": region})
 
@@ -35,23 +28,22 @@ def fault_analysis(*, actor: User, month: str, region: int | None = None) -> lis
     the units sold of that model up to the month's end (the installed base)."""
     require_role(actor, *READERS)
     try:
-        year, number = month_bounds(month)
+        first = parse_month(month)
     except ValueError:
         raise ValidationFailed(_("The month is written YYYY-MM."), field="month") from None
-    first = date(year, number, 1)
-    last = date(year, number, calendar.monthrange(year, number)[1])
-    since, until = _local_range(first, last)
+    since, until = month_bounds(first)
+    last = next_month(first) - timedelta(days=1)
     tickets = scope(Ticket.objects, actor=actor).filter(
         kind__in=REPAIR_KINDS, resolved_at__gte=since, resolved_at__lt=until,
         device__isnull=False, fault_code__isnull=False)
-    tickets = _in_region(tickets, region)
+    tickets = in_region(tickets, region)
     counted = (tickets.values(model=F("device__model__code"), model_name=F("device__model__name"),
                               fault=F("fault_code__code"), fault_name=F("fault_code__name"),
                               component=F("fault_code__component"))
                .annotate(repairs=Count("id")).order_by("model", "fault"))
     rows = list(counted)
-    sold = dict(_in_region(scope(Device.objects, actor=actor, path="customer__service_point"),
-                           region, "customer__service_point")
+    sold = dict(in_region(scope(Device.objects, actor=actor, path="customer__service_point"),
+                          region, "customer__service_point")
                 .filter(model__code__in={r["model"] for r in rows}, purchase_date__lte=last)
                 .values_list("model__code").annotate(n=Count("id")))
     return [{"model": r["model"], "model_name": r["model_name"], "fault_code": r["fault"],
@@ -66,8 +58,8 @@ def sla_compliance(*, actor: User, since: date, until: date, region: int | None 
     require_role(actor, *READERS)
     if until < since:
         raise ValidationFailed(_("The end date is before the start date."), field="to")
-    start, end = _local_range(since, until)
-    qs = _in_region(scope(Ticket.objects, actor=actor), region).filter(
+    start, end = local_days_bounds(since, until)
+    qs = in_region(scope(Ticket.objects, actor=actor), region).filter(
         created_at__gte=start, created_at__lt=end)
     totals = qs.aggregate(
         tickets=Count("id"),
