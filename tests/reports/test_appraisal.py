@@ -14,7 +14,7 @@ from aftersales.network import services as network
 from aftersales.network.models import AppraisalRule
 from aftersales.tickets import services as flow
 from tests.factories import DeviceFactory, ProductModelFactory
-from tests.network.conftest import api, frozen, site  # noqa: F401 (fixtures)
+from tests.network.conftest import api
 from tests.tickets.factories import open_test_ticket
 
 

@@ -13,15 +13,15 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from aftersales.core.money import ZERO, to_money
 from aftersales.core.errors import Conflict, NotFound, ValidationFailed
+from aftersales.core.money import ZERO, to_money
 from aftersales.core.scoping import get_scoped, scope
 
 from . import routing
 from .errors import NetworkCode
 from .models import (
-    AppraisalRule,
     Agreement,
+    AppraisalRule,
     Certificate,
     Dealer,
     Deposit,

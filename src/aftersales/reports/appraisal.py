@@ -40,16 +40,12 @@ def appraisal(*, actor: User, month: str, group: str, region: int | None = None)
     if group not in GROUPS:
         raise ValidationFailed(_("Group by engineer or service_point."), field="group")
     try:
-        year, number = month_bounds(month)
+        first = parse_month(month)
     except ValueError:
         raise ValidationFailed(_("The month is written YYYY-MM."), field="month") from None
-    first = date(year, number, 1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    since, until = _local_range(first, following - timedelta(days=1))
-    tickets = scope(Ticket.objects, actor=actor).filter(resolved_at__gte=since,
-                                                        resolved_at__lt=until)
-    if region is not None:
-        tickets = tickets.filter(service_point__region_id=region)
+    since, until = month_bounds(first)
+    tickets = in_region(scope(Ticket.objects, actor=actor).filter(
+        resolved_at__gte=since, resolved_at__lt=until), region)
     key = "engineer" if group == "engineer" else "service_point"
     tickets = tickets.filter(**{f"{key}__isnull": False})
     came_back = Ticket.objects.filter(

@@ -1,8 +1,8 @@
 """Staff certificates, training records and appraisal entries."""
 from datetime import date
 
-from django.utils.translation import gettext as _
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.scoping import check_point, require_role
