@@ -209,6 +209,21 @@ TELEPHONY_TOKEN = env.str("AFTERSALES_TELEPHONY_TOKEN", default="")
 TELEPHONY_SECRET = env.str("AFTERSALES_TELEPHONY_SECRET", default="")
 TELEPHONY_MAX_SKEW_SECONDS = env.int("AFTERSALES_TELEPHONY_MAX_SKEW_SECONDS", default=300)
 
+# Online payment on the portal (docs/portal.md): "" (none: the portal shows the other ways
+# to pay) or "wechatpay" (WeChat Pay API v3, Native orders). Keys are files, never values
+# in code; the base URL is the provider's API address (its sandbox while testing).
+PAYMENT_PROVIDER = env.str("AFTERSALES_PAYMENT_PROVIDER", default="")
+WECHATPAY = {
+    "BASE_URL": env.str("AFTERSALES_WECHATPAY_BASE_URL", default=""),
+    "MCHID": env.str("AFTERSALES_WECHATPAY_MCHID", default=""),
+    "APPID": env.str("AFTERSALES_WECHATPAY_APPID", default=""),
+    "SERIAL_NO": env.str("AFTERSALES_WECHATPAY_SERIAL_NO", default=""),
+    "PRIVATE_KEY_FILE": env.str("AFTERSALES_WECHATPAY_PRIVATE_KEY_FILE", default=""),
+    "PLATFORM_PUBLIC_KEY_FILE": env.str("AFTERSALES_WECHATPAY_PLATFORM_PUBLIC_KEY_FILE",
+                                        default=""),
+    "APIV3_KEY": env.str("AFTERSALES_WECHATPAY_APIV3_KEY", default=""),
+}
+
 # Inbound e-mail (`aftersales fetch_mail`): the service mailbox read over IMAP.
 IMAP_HOST = env.str("AFTERSALES_IMAP_HOST", default="")
 IMAP_PORT = env.int("AFTERSALES_IMAP_PORT", default=993)

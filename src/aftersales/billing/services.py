@@ -343,6 +343,22 @@ def record_payment(*, actor: User, ticket=None, contract=None,
     refused; the charge row is locked first, so a concurrent second payment sees the
     first."""
     require_role(actor, *PAYMENT_TAKERS)
+    return _book_payment(actor=actor, ticket=ticket, contract=contract, amount=amount,
+                         method=method, note=note)
+
+
+@transaction.atomic
+def record_provider_payment(*, ticket, amount: Decimal, method: str,
+                            reference: str) -> LedgerEntry:
+    """Money a payment provider confirmed in a verified notification (the customer paid
+    online, no staff member took it): booked as record_payment books, with the provider's
+    transaction as the note. The caller keeps it once per provider order."""
+    return _book_payment(actor=None, ticket=ticket, contract=None, amount=amount,
+                         method=method, note=reference)
+
+
+def _book_payment(*, actor: User | None, ticket, contract, amount: Decimal,
+                  method: str, note: str) -> LedgerEntry:
     if (ticket is None) == (contract is None):
         raise ValidationFailed(_("Pay either a ticket or a contract."), field="ticket")
     if method not in PaymentMethod.values:

@@ -29,7 +29,8 @@ class PointEquipmentInline(admin.TabularInline):
 
 @admin.register(ServicePoint)
 class ServicePointAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "kind", "tier", "region", "city", "county", "active"]
+    list_display = ["code", "name", "kind", "tier", "region", "province", "city", "county",
+                    "active"]
     list_filter = ["kind", "tier", "region", "active"]
     list_select_related = ["region"]
     search_fields = ["code", "name", "city", "county"]

@@ -15,6 +15,7 @@ from aftersales.catalog.selectors import get_fault_code
 from aftersales.core.api import ERRORS, Money, paginate
 from aftersales.core.api_types import choices_literal
 from aftersales.core.errors import NotFound, ValidationFailed
+from aftersales.core.money import ZERO
 from aftersales.customers.selectors import access_customer
 from aftersales.devices.selectors import access_device
 from aftersales.network.selectors import access_staff
@@ -307,10 +308,7 @@ def complaint_out(complaint) -> dict:
 
 def ticket_detail(ticket: Ticket, *, actor) -> dict:
     out = ticket_out(ticket, actor=actor)
-    out["events"] = [{"at": _local(e.at), "action": e.action,
-                      "by": e.actor.display_name if e.actor else None, "by_id": e.actor_id,
-                      "from_status": e.from_status, "to_status": e.to_status,
-                      "data": e.data or {}} for e in ticket.events.all()]
+    out["events"] = [_event_out(e) for e in ticket.events.all()]
     out["visits"] = [{"trip_no": v.trip_no, "engineer": v.engineer_id,
                       "engineer_name": v.engineer.display_name if v.engineer else None,
                       "scheduled_at": _local(v.scheduled_at),
@@ -322,6 +320,24 @@ def ticket_detail(ticket: Ticket, *, actor) -> dict:
                          for f in ticket.follow_ups.all()]
     out["complaint"] = _complaint(ticket)
     out["charges"] = _charges(ticket)
+    return out
+
+
+def _event_out(e) -> dict:
+    return {"at": _local(e.at), "action": e.action,
+            "by": e.actor.display_name if e.actor else None, "by_id": e.actor_id,
+            "from_status": e.from_status, "to_status": e.to_status, "data": e.data or {}}
+
+
+def new_ticket_detail(ticket: Ticket, *, actor) -> dict:
+    """The detail of a ticket the intake service has just opened, from the objects it holds
+    (no second read): its opening event and nothing else yet."""
+    out = ticket_out(ticket, actor=actor)
+    out["events"] = [_event_out(ticket.opened_event)]
+    out["visits"], out["custody"], out["follow_ups"] = [], None, []
+    out["complaint"] = _complaint(ticket)
+    out["charges"] = {"lines": [], "total": ZERO, "paid": ZERO, "outstanding": ZERO,
+                      "due_on": None}
     return out
 
 
@@ -353,6 +369,8 @@ def open_ticket(request, payload: TicketIn,
         description=payload.description, order_ref=payload.order_ref, fault_code=fault_code,
         contact_name=payload.contact_name, contact_phone=payload.contact_phone,
         idempotency_key=idempotency_key)
+    if hasattr(ticket, "opened_event"):  # opened now, not an Idempotency-Key replay
+        return Status(201, new_ticket_detail(ticket, actor=actor))
     return Status(201, _detail_of(request, ticket.pk))
 
 

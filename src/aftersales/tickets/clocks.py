@@ -91,11 +91,12 @@ SLA_FIELDS = [f"{name}_{suffix}" for name in TARGETS for suffix in ("due", "met_
     "sla_next_due", "sla_breached"]
 
 
-def refresh(ticket: Ticket, *, now: datetime) -> list[str]:
-    """Recompute the stored due times of the targets not met yet; returns the fields set."""
+def refresh(ticket: Ticket, *, now: datetime, new: bool = False) -> list[str]:
+    """Recompute the stored due times of the targets not met yet; returns the fields set.
+    `new`: the ticket was just opened, so it has no pauses to read."""
     rows = targets_for(ticket)
-    pauses = [sla.Pause(start=p.started_at, end=p.ended_at)
-              for p in TicketPause.objects.filter(ticket=ticket)]
+    pauses = [] if new else [sla.Pause(start=p.started_at, end=p.ended_at)
+                             for p in TicketPause.objects.filter(ticket=ticket)]
     start_year = ticket.created_at.year
     calendar = load_calendar(years=range(start_year - 1, max(start_year, now.year) + 2))
     hours = working_hours(service_point_id=ticket.service_point_id)

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('devices', '0003_seed_warranty_policy'),
-        ('network', '0003_regions_dealers_agreements_people'),
+        ('network', '0004_regions_dealers_agreements_people'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

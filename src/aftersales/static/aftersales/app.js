@@ -53,6 +53,13 @@
     var clear = document.querySelector("[data-clear='" + canvas.id + "']");
     if (clear) clear.addEventListener("click", function () { ctx.clearRect(0, 0, canvas.width, canvas.height); if (input) input.value = ""; });
   }
+  // A styled file picker: the chosen names are written next to it.
+  document.addEventListener("change", function (e) {
+    var input = e.target, out = input.dataset && input.dataset.names && document.getElementById(input.dataset.names);
+    if (!out) return;
+    out.textContent = Array.prototype.map.call(input.files, function (f) { return f.name; }).join(", ");
+  });
+
   function pads() { document.querySelectorAll("canvas.signature").forEach(initPad); }
   document.addEventListener("DOMContentLoaded", pads);
   document.addEventListener("htmx:afterSwap", pads);

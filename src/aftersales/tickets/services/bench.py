@@ -132,28 +132,37 @@ def quote(*, actor: User | None, ticket: Ticket, lines: list[dict] | None = None
 
 
 @transaction.atomic
-def approve_quote(*, actor: User | None, ticket: Ticket, version: int | None = None) -> Ticket:
+def approve_quote(*, actor: User | None, ticket: Ticket, version: int | None = None,
+                  customer: dict | None = None) -> Ticket:
+    """`customer` names the customer who answered on the portal (actor None) in the event."""
     ticket, before = begin(actor=actor, ticket=ticket, action="approve_quote",
                            version=version)
     made = billing.approve_quote(actor=actor, ticket=ticket)
     now = timezone.now()
     fields = _start_repair(ticket, now)
+    data = {"quote": made.pk, "total": f"{made.total:.2f}"}
+    if customer:
+        data["customer"] = customer
     return finish(actor=actor, ticket=ticket, action="approve_quote", from_status=before,
-                  now=now, fields=fields, data={"quote": made.pk,
-                                                "total": f"{made.total:.2f}"})
+                  now=now, fields=fields, data=data)
 
 
 @transaction.atomic
-def reject_quote(*, actor: User | None, ticket: Ticket, version: int | None = None) -> Ticket:
-    """The customer declines: the job ends with only the agreed visit charges."""
+def reject_quote(*, actor: User | None, ticket: Ticket, version: int | None = None,
+                 reason: str = "", customer: dict | None = None) -> Ticket:
+    """The customer declines: the job ends with only the agreed visit charges. `reason`
+    and `customer` (who answered on the portal) are kept in the event."""
     ticket, before = begin(actor=actor, ticket=ticket, action="reject_quote",
                            version=version)
     made = billing.reject_quote(actor=actor, ticket=ticket)
     now = timezone.now()
     ticket.resolution = _("The customer declined the quote.")
     fields = settle_resolution(ticket, now) | {"resolution"}
+    data = {"quote": made.pk, "reason": (reason or "")[:300]}
+    if customer:
+        data["customer"] = customer
     return finish(actor=actor, ticket=ticket, action="reject_quote", from_status=before,
-                  now=now, fields=fields, data={"quote": made.pk})
+                  now=now, fields=fields, data=data)
 
 
 @transaction.atomic

@@ -89,10 +89,15 @@ def open_ticket(*, actor: User | None, customer: Customer, channel: str, kind: s
         if existing is None:
             raise
         return existing
-    events.opened(ticket=ticket, actor=actor, at=ticket.created_at)
-    ticket.save(update_fields=clocks.refresh(ticket, now=ticket.created_at))
-    if kind == Ticket.Kind.COMPLAINT:
-        Complaint.objects.create(ticket=ticket)
+    opened = events.opened(ticket=ticket, actor=actor, at=ticket.created_at)
+    ticket.save(update_fields=clocks.refresh(ticket, now=ticket.created_at, new=True))
+    complaint = (Complaint.objects.create(ticket=ticket)
+                 if kind == Ticket.Kind.COMPLAINT else None)
     notifications.notify_ticket_opened(ticket)  # outbox row, sent after commit
+    # what the caller may answer with, without reading the ticket again: a ticket just
+    # opened has its opening event and, at most, its complaint record; nothing else yet
+    ticket.opened_event = opened
+    Ticket.custody.related.set_cached_value(ticket, None)
+    Ticket.complaint.related.set_cached_value(ticket, complaint)
     return ticket
 

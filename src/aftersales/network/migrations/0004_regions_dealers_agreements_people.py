@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('network', '0002_seed_policy'),
+        ('network', '0003_service_point_province'),
     ]
 
     operations = [

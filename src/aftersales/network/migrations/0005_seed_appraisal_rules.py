@@ -19,5 +19,5 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("network", "0003_regions_dealers_agreements_people")]
+    dependencies = [("network", "0004_regions_dealers_agreements_people")]
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
