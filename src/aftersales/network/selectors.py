@@ -216,7 +216,8 @@ def directory(*, actor: User) -> list[dict]:
 def public_service_points() -> list[dict]:
     """The public part for the portal's service information: active points with address,
     phone and hours, no people."""
-    return [{"code": p.code, "name": p.name, "city": p.city, "county": p.county,
+    return [{"code": p.code, "name": p.name, "province": p.province, "city": p.city,
+             "county": p.county,
              "address": p.address, "phone": p.phone, "hours": p.hours,
              "region": p.region.name if p.region_id else ""}
             for p in ServicePoint.objects.filter(active=True).select_related("region")
