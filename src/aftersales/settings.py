@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "aftersales.reports",
     "aftersales.notifications",
     "aftersales.telephony",
+    "aftersales.campaigns",
+    "aftersales.imports",
     "aftersales.demo",
     "aftersales.console",
 ]
@@ -87,6 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "aftersales.notifications.context_processors.alert_bell",
             ],
         },
     }
@@ -164,6 +167,12 @@ SWEEP_INTERVAL_SECONDS = env.int("AFTERSALES_SWEEP_INTERVAL_SECONDS", default=60
 CELERY_BEAT_SCHEDULE = {
     "sweeps": {"task": "aftersales.tickets.tasks.run_sweeps_task",
                "schedule": float(SWEEP_INTERVAL_SECONDS)},
+    # leads, preventive visits, campaign progress, the yearly survey (idempotent)
+    "followup": {"task": "aftersales.campaigns.tasks.run_followup_sweeps_task",
+                 "schedule": float(SWEEP_INTERVAL_SECONDS)},
+    # the monthly fault analysis to R&D and production (sent once per month)
+    "reports": {"task": "aftersales.reports.tasks.run_report_sweeps_task",
+                "schedule": 3600.0},
 }
 EMBEDDED_SCHEDULER = env.bool("AFTERSALES_EMBEDDED_SCHEDULER", default=not BROKER_URL)
 
@@ -174,6 +183,8 @@ SMS_BACKEND = env.str("AFTERSALES_SMS_BACKEND",
 WECHAT_BACKEND = env.str("AFTERSALES_WECHAT_BACKEND",
                          default="aftersales.notifications.backends.LoggingWeChatBackend")
 PUBLIC_URL = env.str("AFTERSALES_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+# a TrueType CJK font (.ttf/.ttc) embedded in printed forms; empty: look for Debian's
+PDF_FONT = env.str("AFTERSALES_PDF_FONT", default="")
 # The providers (docs/integrations.md): endpoints and credentials from the environment only;
 # each secret may instead be read from a file (…_FILE), e.g. a mounted container secret.
 ALIYUN_SMS = {

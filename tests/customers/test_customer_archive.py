@@ -70,7 +70,8 @@ def test_search_by_name_substring_phone_and_number(agent_api, customer_factory):
 
 def test_customer_numbers_are_unique_and_sequential(agent_api):
     first = agent_api.post("/customers", PERSON).json()["number"]
-    second = agent_api.post("/customers", {**PERSON, "name": "李四"}).json()["number"]
+    second = agent_api.post("/customers", {**PERSON, "name": "李四",
+                                           "phone": "13812345679"}).json()["number"]
     assert int(second[1:]) == int(first[1:]) + 1
 
 

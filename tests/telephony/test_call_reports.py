@@ -120,3 +120,25 @@ def test_an_extension_belongs_to_one_agent(telephony):
     with pytest.raises(Exception) as refused:
         services.set_extension(actor=agent, agent=other, extension="8001")
     assert refused.value.code == "extension_taken"
+
+
+def test_a_ticket_opened_from_the_pop_is_logged_on_the_call(telephony):
+    # given: the call popped up; the agent opens the archive from it, then a new ticket
+    agent, customer = telephony
+    call_id = report({"caller": "13912345678", "extension": "8001"}).json()["id"]
+    client = Client()
+    client.force_login(agent)
+    archive = client.get(f"/customers/{customer.pk}/?call={call_id}").content.decode()
+    assert f"/tickets/new/{customer.pk}/?call={call_id}" in archive
+    form = client.get(f"/tickets/new/{customer.pk}/?call={call_id}").content.decode()
+    assert f'name="call" value="{call_id}"' in form
+    # when
+    done = client.post(f"/tickets/new/{customer.pk}/", {
+        "channel": "phone", "kind": "repair", "priority": "normal", "mode": "remote",
+        "summary": "屏幕不亮", "call": str(call_id), "idempotency_key": "k-call-1"})
+    # then: the call knows its ticket, and the archive lists the call with it
+    assert done.status_code == 302
+    call = Call.objects.get(pk=call_id)
+    assert call.ticket is not None and call.ticket.customer_id == customer.pk
+    archive = client.get(f"/customers/{customer.pk}/").content.decode()
+    assert call.ticket.number in archive and "来电记录" in archive

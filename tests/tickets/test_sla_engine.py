@@ -330,7 +330,7 @@ def test_statutory_days_2026_has_national_day_and_adjusted_days():
     # then
     assert published is not None
     holidays, workdays = published
-    assert holidays[date(2026, 10, 1)] == "National Day"
+    assert holidays[date(2026, 10, 1)] == "国庆节"
     assert {date(2026, 10, d) for d in range(1, 8)} <= set(holidays)
     assert {date(2026, 9, 20), date(2026, 10, 10)} <= workdays
     assert all(d.weekday() >= 5 and d.year == 2026 for d in workdays)

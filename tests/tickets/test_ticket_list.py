@@ -162,12 +162,12 @@ def test_suggestions_rank_skill_point_and_load(make_ticket, hotline, hotline_api
     # when an HQ dispatcher asks (sees every point)
     admin = ApiClient(UserFactory(username="hq_dispatch", role="manager"))
     items = admin.get(f"/tickets/{ticket.pk}/suggestions").json()["items"]
-    # then
+    # then: tech served this customer before (the two busy jobs), so comes first
     assert [(i["engineer"], i["skill_match"], i["same_point"], i["open_load"])
-            for i in items] == [(idle.pk, True, True, 0), (tech.pk, True, True, 2),
+            for i in items] == [(tech.pk, True, True, 2), (idle.pk, True, True, 0),
                                 (hq_engineer.pk, True, False, 0),
                                 (other_tech.pk, False, True, 0)]
     # and a point's agent sees only the point's engineers
     local = [i["engineer"] for i in hotline_api.get(
         f"/tickets/{ticket.pk}/suggestions").json()["items"]]
-    assert local == [idle.pk, tech.pk, other_tech.pk]
+    assert local == [tech.pk, idle.pk, other_tech.pk]

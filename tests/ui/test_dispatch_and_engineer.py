@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from aftersales.tickets import services as tickets
 from aftersales.tickets.models import Ticket
+from tests.ui.conftest import reveal
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.django_db(transaction=True)]
@@ -23,6 +24,7 @@ def open_ticket(shop, **extra):
 def act(page, action: str, button: str):
     """Submit one action form and wait until its event is on the timeline."""
     events = page.locator("#h-timeline + ol li").count()
+    reveal(page, action)
     page.locator(f"#action-{action}").get_by_role("button", name=button).click()
     expect(page.locator("#h-timeline + ol li")).to_have_count(events + 1)
 
@@ -57,13 +59,16 @@ def test_engineer_completes_on_a_phone_with_a_signature(screens, shop):
     page.get_by_role("link", name=ticket.number).click()
     act(page, "arrive", "到达现场")
     expect(page.locator("#ticket-status")).to_have_text("在现场")
+    reveal(page, "diagnose")
     page.locator("#action-diagnose").get_by_label("故障代码").select_option("F-SCR")
+    reveal(page, "diagnose")
     page.locator("#action-diagnose").get_by_label("检测结果").fill("屏幕排线松动")
     act(page, "diagnose", "诊断")
     expect(page.locator("#ticket-status")).to_have_text("已诊断")
     act(page, "quote", "报价")
     expect(page.locator("#ticket-status")).to_have_text("维修中")
     act(page, "depart", "离开现场")
+    reveal(page, "resolve")
     page.locator("#action-resolve").get_by_label("处理结果").fill("重新插好排线，测试正常")
     act(page, "resolve", "完成维修")
     expect(page.locator("#ticket-status")).to_have_text("已解决")
@@ -76,6 +81,7 @@ def test_engineer_completes_on_a_phone_with_a_signature(screens, shop):
         page.mouse.move(box["x"] + 20 + step * 20, box["y"] + 40 + (step % 3) * 25)
     page.mouse.up()
     assert page.locator("#sign-data").input_value().startswith("data:image/png;base64,")
+    reveal(page, "sign_off")
     page.locator("#action-sign_off").get_by_label("签收人").fill("张伟")
     screens.shot(page, "signature", guide="engineer-signature")
     act(page, "sign_off", "客户签收")

@@ -5,5 +5,7 @@ from . import views
 app_name = "billing"
 urlpatterns = [
     path("", views.finance, name="finance"),
+    path("debts.xlsx", views.debts_export, name="debts_export"),
     path("payments/", views.payment, name="payment"),
+    path("cash/handovers/", views.handover, name="handover"),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AccessoryPeriod, FaultCode, KnowledgeArticle, Part, ProductModel
+from .models import AccessoryPeriod, FaultCode, KnowledgeArticle, Part, ProductModel, Synonym
 
 
 @admin.register(ProductModel)
@@ -37,3 +37,10 @@ class KnowledgeArticleAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "active"]
     search_fields = ["title", "symptoms", "answer"]
     autocomplete_fields = ["model", "fault_code"]
+
+
+@admin.register(Synonym)
+class SynonymAdmin(SimpleHistoryAdmin):
+    list_display = ["words", "active"]
+    list_filter = ["active"]
+    search_fields = ["words"]

@@ -132,3 +132,48 @@ class KnowledgeArticle(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SalesRecord(models.Model):
+    """Units of a model sold in a month (imported from the sales department's sheet): the
+    installed base that the repair rate is measured against."""
+
+    model = models.ForeignKey(ProductModel, on_delete=models.PROTECT, related_name="sales",
+                              verbose_name=_("model"))
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    units = models.PositiveIntegerField(_("units sold"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sales record")
+        verbose_name_plural = _("sales records")
+        ordering = ["model", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "month"], name="sales_record_once"),
+            models.CheckConstraint(condition=Q(month__day=1), name="sales_record_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.model_id} {self.month:%Y-%m}: {self.units}"
+
+
+class Synonym(models.Model):
+    """Words callers use for the same fault (不开机 = 无法开机 = 开不了机): the knowledge
+    base search finds an article by any of them. One row per group, editable in the admin."""
+
+    words = models.CharField(
+        _("words that mean the same"), max_length=300,
+        help_text=_("Separated by commas, e.g. 不开机, 无法开机, 开不了机"))
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonyms")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(words=""), name="synonym_words_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.words

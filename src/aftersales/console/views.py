@@ -11,14 +11,14 @@ from django.views.decorators.http import require_http_methods
 
 from aftersales.billing.selectors import customer_outstanding_subquery, debt_list
 from aftersales.catalog.selectors import knowledge_search
-from aftersales.contracts.selectors import contract_list
+from aftersales.contracts.selectors import contract_list, warranty_covers_of
 from aftersales.core.dates import local_day_bounds, parse_day
 from aftersales.core.errors import DomainError
 from aftersales.core.views import errors_of, staff_view
 from aftersales.customers import services as customer_services
 from aftersales.customers.models import Customer, Zone
-from aftersales.customers.selectors import access_customer, customer_list
-from aftersales.devices.selectors import RuleValues, device_list, warranty_ends
+from aftersales.customers.selectors import access_customer, customer_list, customers_with_phone
+from aftersales.devices.selectors import RuleValues, device_list, warranty_badges
 from aftersales.network.models import User
 from aftersales.network.selectors import (
     certified_by_engineer,
@@ -26,6 +26,8 @@ from aftersales.network.selectors import (
     service_point_list,
     staff_list,
 )
+from aftersales.telephony.selectors import calls_of_customer
+from aftersales.tickets import clocks, dispatch
 from aftersales.tickets import selectors as tickets
 from aftersales.tickets.models import Ticket
 
@@ -41,13 +43,16 @@ SUGGEST_FOR = 20
 def hotline_hits(*, actor, q: str) -> dict:
     """Everything the one box can mean: a ticket number, a phone, a serial/IMEI, a name."""
     q = (q or "").strip()
-    if len(q) < 2:
+    if not q:
         return {"q": q, "tickets": [], "customers": [], "devices": []}
+    devices = list(device_list(actor=actor, q=q)[:RESULT_LIMIT])
     return {
         "q": q,
-        "tickets": tickets.tickets_by_number(actor=actor, q=q, limit=RESULT_LIMIT),
+        "tickets": list(tickets.tickets_by_number_part(actor=actor, q=q)[:RESULT_LIMIT]),
         "customers": list(customer_list(actor=actor, q=q)[:RESULT_LIMIT]),
-        "devices": list(device_list(actor=actor, q=q)[:RESULT_LIMIT]),
+        "devices": devices,
+        "badges": warranty_badges(devices, covers=warranty_covers_of(
+            device_ids=[d.pk for d in devices])),
     }
 
 
@@ -63,14 +68,12 @@ def hotline(request):
 
 
 def device_rows(*, actor, customer_id: int) -> list[dict]:
-    rules = RuleValues()
-    today = timezone.localdate()
-    rows = []
-    for device in device_list(actor=actor, customer_id=customer_id):
-        ends = warranty_ends(device, on=today, rules=rules)
-        rows.append({"device": device, "warranty_ends": ends,
-                     "in_warranty": bool(ends and ends >= today)})
-    return rows
+    """The customer's devices with the warranty engine's verdict of today (contracts and
+    repair warranty included)."""
+    devices = list(device_list(actor=actor, customer_id=customer_id))
+    badges = warranty_badges(devices, on=timezone.localdate(), rules=RuleValues(),
+                             covers=warranty_covers_of(device_ids=[d.pk for d in devices]))
+    return [{"device": d, "warranty": badges[d.pk]} for d in devices]
 
 
 def customer_money(*, actor, customer_id: int) -> list[dict]:
@@ -100,6 +103,8 @@ def archive(request, customer_id: int):
         "kb": knowledge_hits(q=fault),
         "fault": fault,
         "today": timezone.localdate(),
+        "calls": calls_of_customer(actor=actor, customer=customer, limit=10),
+        "call_id": request.GET.get("call", "") if request.GET.get("call", "").isdigit() else "",
     }
     if request.htmx and ("fault" in request.GET or "summary" in request.GET):
         return render(request, "console/archive.html#kb", context)
@@ -112,6 +117,7 @@ def new_customer(request):
     values = {"kind": "person", "zone": "city", "name": "", "phone": "", "address": "",
               "email": "", "service_point": ""}
     errors = {}
+    existing = None
     if request.method == "GET":
         q = request.GET.get("q", "").strip()
         digits = "".join(ch for ch in q if ch.isdigit())
@@ -126,13 +132,19 @@ def new_customer(request):
             customer = customer_services.create_customer(
                 actor=request.user, name=values["name"], kind=values["kind"],
                 phone=values["phone"], zone=values["zone"], address=values["address"],
-                email=values["email"], service_point=points.get(values["service_point"]))
+                email=values["email"], service_point=points.get(values["service_point"]),
+                confirm_duplicate_phone=request.POST.get("confirm_duplicate_phone") == "1")
         except DomainError as exc:
             errors = errors_of(exc)
+            if exc.code == "duplicate_phone":
+                # offer the archive the caller already has (if this user may open it)
+                ids = list(customers_with_phone(phone=values["phone"]).values_list("pk", flat=True))
+                existing = customer_list(actor=request.user).filter(pk__in=ids).first()
         else:
             return redirect("console:archive", customer_id=customer.pk)
     return render(request, "console/new_customer.html", {
         "values": values, "errors": errors, "kinds": Customer.Kind.choices,
+        "existing": existing, "duplicate": errors.get("code") == "duplicate_phone",
         "zones": Zone.choices, "points": service_point_list(actor=request.user)},
         status=422 if errors else 200)
 
@@ -145,9 +157,11 @@ def dispatch_board(request):
     actor = request.user
     today = timezone.localdate()
     start = parse_day(request.GET.get("from"), default=today)
-    days = [start + timedelta(days=i) for i in range(BOARD_DAYS)]
+    span = 1 if request.GET.get("view") == "day" else BOARD_DAYS
+    days = [start + timedelta(days=i) for i in range(span)]
+    calendar = clocks.load_calendar(years=range(start.year, days[-1].year + 1))
     engineers = list(staff_list(actor=actor, role=User.Role.ENGINEER))
-    begin, end = local_day_bounds(start, days=BOARD_DAYS)
+    begin, end = local_day_bounds(start, days=span)
     visits = tickets.visits_between(actor=actor, start=begin, end=end)
     cells = {(e.pk, d): [] for e in engineers for d in days}
     for visit in visits:
@@ -157,15 +171,20 @@ def dispatch_board(request):
     load = {row["engineer"].pk: row["open_load"]
             for row in tickets.dispatch_suggestions(actor=actor, ticket=Ticket())}
     rows = [{"engineer": e, "load": load.get(e.pk, 0),
-             "cells": [cells[(e.pk, d)] for d in days]} for e in engineers]
+             "cells": [{"day": d, "visits": cells[(e.pk, d)],
+                        "working": calendar.is_working_day(d)} for d in days]}
+            for e in engineers]
     unassigned = tickets.unassigned_open(actor=actor, limit=SUGGEST_FOR)
     suggestions = {t.pk: [row["engineer"] for row in tickets.dispatch_suggestions(
         actor=actor, ticket=t)[:3]] for t in unassigned}
     return render(request, "console/dispatch.html", {
-        "days": days, "rows": rows, "unassigned": [
+        "days": [{"day": d, "working": calendar.is_working_day(d)} for d in days],
+        "rows": rows, "unassigned": [
             {"ticket": t, "suggested": suggestions[t.pk]} for t in unassigned],
-        "engineers": engineers, "prev": start - timedelta(days=BOARD_DAYS),
-        "next": start + timedelta(days=BOARD_DAYS), "today": today})
+        "engineers": engineers, "prev": start - timedelta(days=span),
+        "next": start + timedelta(days=span), "today": today, "start": start,
+        "view": "day" if span == 1 else "week",
+        "slots": dispatch.working_slots(service_point_id=actor.service_point_id)})
 
 
 @staff_view

@@ -11,7 +11,10 @@ from .errors import DomainError
 
 HOME_BY_ROLE = {
     "agent": "console:hotline",
-    "manager": "tickets:list",
+    "manager": "reports:dashboard",
+    "sales": "campaigns:leads",
+    "rnd": "reports:page",
+    "production": "reports:page",
     "engineer": "console:my_day",
     "warehouse": "inventory:stock",
     "finance": "billing:finance",

@@ -37,6 +37,9 @@ class CustomerIn(Schema):
     credit_code: str | None = Field(None, max_length=18)
     notes: str | None = None
     contacts: list[ContactIn] = []
+    confirm_duplicate_phone: bool = Field(
+        False, description="A phone already on an archive is refused (409 duplicate_phone, "
+                           "field phone) unless this is true: it really is another customer.")
 
 
 class CustomerPatch(Schema):
@@ -93,8 +96,9 @@ def _point(request, point_id: int | None):
 
 @router.post("/customers", response={201: CustomerDetail, **ERRORS})
 def create_customer(request, payload: CustomerIn):
-    data = payload.dict(exclude={"service_point", "contacts"})
+    data = payload.dict(exclude={"service_point", "contacts", "confirm_duplicate_phone"})
     data = {k: (v if v is not None else "") for k, v in data.items()}
+    data["confirm_duplicate_phone"] = payload.confirm_duplicate_phone
     customer = services.create_customer(
         actor=request.auth, service_point=_point(request, payload.service_point),
         contacts=[c.dict() for c in payload.contacts], **data)

@@ -6,12 +6,16 @@ from django.utils.translation import gettext as _
 from aftersales.core.scoping import get_scoped, scope
 from aftersales.network.models import User
 
-from .models import Customer
+from .models import Contact, Customer
 
 #: Extra per-customer columns that a higher app computes (billing's outstanding amount as
 #: one subquery, so a list page stays a fixed number of queries). The caller passes them
 #: in; this app does not know the ledger.
 Annotations = Mapping[str, Expression]
+
+
+PHONE_TAIL_MIN = 4
+MATCH_LIMIT = 500
 
 
 def _base(annotations: Annotations | None = None) -> QuerySet[Customer]:
@@ -20,16 +24,51 @@ def _base(annotations: Annotations | None = None) -> QuerySet[Customer]:
 
 def customer_list(*, actor: User, q: str | None = None,
                   annotations: Annotations | None = None) -> QuerySet[Customer]:
-    """Search by name substring, phone (exact or prefix) or customer number."""
+    """What a caller says, matched against the archive (and its contacts):
+
+    - one character (a surname such as 王): names starting with it;
+    - a name or company fragment: names containing it;
+    - 4+ digits: phones ending with them (the last digits a caller reads out), or
+      starting with them; the whole number matches exactly;
+    - a customer number (C0000012), whole or its tail.
+
+    On PostgreSQL the `contains`/`endswith` look-ups on phone and name are answered by
+    pg_trgm GIN indexes (customers migration 0003); SQLite scans (fine at its scale).
+    """
     qs = scope(_base(annotations), actor=actor)
     q = (q or "").strip()
-    if q:
-        digits = "".join(ch for ch in q if ch.isdigit())
-        cond = Q(name__icontains=q) | Q(number__iexact=q) | Q(contacts__name__icontains=q)
-        if digits and len(digits) >= 3:
-            cond |= Q(phone__startswith=digits) | Q(contacts__phone__startswith=digits)
-        qs = qs.filter(cond).distinct()
-    return qs.order_by("-id")
+    if not q:
+        return qs.order_by("-id")
+    digits = "".join(ch for ch in q if ch.isdigit())
+    only_digits = bool(digits) and len(digits) == len(q.replace(" ", "").replace("-", "")
+                                                       .replace("+", ""))
+    if len(q) == 1 and not digits:
+        own, contact = Q(name__startswith=q), Q(name__startswith=q)
+    else:
+        own = Q(name__icontains=q) | Q(number__iexact=q)
+        contact = Q(name__icontains=q)
+    if only_digits and len(digits) >= PHONE_TAIL_MIN:
+        if digits.startswith("86") and len(digits) == 13:
+            digits = digits[2:]
+        own |= Q(phone__endswith=digits) | Q(phone__startswith=digits) | Q(
+            number__endswith=digits)
+        contact |= Q(phone__endswith=digits) | Q(phone__startswith=digits)
+    # two look-ups on one table each (so each is answered from that table's indexes),
+    # then the archive rows by id: no OR across a join, no DISTINCT
+    ids = set(Customer.objects.filter(own).order_by("-id")
+              .values_list("pk", flat=True)[:MATCH_LIMIT])
+    ids |= set(Contact.objects.filter(contact).order_by("-customer_id")
+               .values_list("customer_id", flat=True)[:MATCH_LIMIT])
+    return qs.filter(pk__in=ids).order_by("-id")
+
+
+def customers_with_phone(*, phone: str, exclude_id: int | None = None) -> QuerySet[Customer]:
+    """Archives already on this (normalised) phone, as customer or contact, unscoped:
+    the duplicate check must see every point's archive (the caller decides what to show)."""
+    qs = Customer.objects.filter(Q(phone=phone) | Q(contacts__phone=phone)).distinct()
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    return qs.order_by("id")
 
 
 def access_customer(*, actor: User, customer_id: int,

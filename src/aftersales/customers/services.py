@@ -1,13 +1,15 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from aftersales.core.errors import ValidationFailed
+from aftersales.core.errors import Conflict, ValidationFailed
 from aftersales.core.numbering import next_number
 from aftersales.core.scoping import check_point, require_role
 from aftersales.core.validation import clean_credit_code, clean_phone, clean_required
 from aftersales.network.models import ServicePoint, User
 
+from .errors import CustomerCode
 from .models import Contact, Customer, Zone
+from .selectors import customers_with_phone
 
 EDITORS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.REGIONAL_MANAGER,
            User.Role.AGENT)
@@ -24,15 +26,28 @@ def _check_choices(*, kind: str, zone: str) -> None:
 def create_customer(*, actor: User | None, name: str, kind: str, phone: str, zone: str,
                     email: str = "", address: str = "", credit_code: str = "",
                     service_point: ServicePoint | None = None, notes: str = "",
-                    contacts: list[dict] | None = None) -> Customer:
+                    contacts: list[dict] | None = None,
+                    confirm_duplicate_phone: bool = False) -> Customer:
     """Open a customer record. `actor=None` is the system acting for the customer (a web
     booking on the public portal): no role or service-point check applies, the record
-    belongs to no point until staff assign one."""
+    belongs to no point until staff assign one.
+
+    Staff: a phone that already belongs to an archive (as its phone or a contact's) is
+    refused with 409 `duplicate_phone` unless they confirm that this really is another
+    customer: the hotline opens the existing archive instead. (The portal's booking has
+    its own rule: the archive is attached only after the phone's code is confirmed.)"""
     if actor is not None:
         require_role(actor, *EDITORS)
     name = clean_required(name, field="name", max_length=120)
     _check_choices(kind=kind, zone=zone)
     phone = clean_phone(phone)
+    if actor is not None and not confirm_duplicate_phone:
+        existing = customers_with_phone(phone=phone).first()
+        if existing is not None:
+            raise Conflict(CustomerCode.DUPLICATE_PHONE, _(
+                "Customer %(number)s already has this phone; open that archive, or confirm "
+                "that this is another customer.") % {"number": existing.number},
+                field="phone")
     if credit_code:
         credit_code = clean_credit_code(credit_code)
     if actor is not None:
@@ -82,3 +97,21 @@ def add_contact(*, actor: User | None, customer: Customer, name: str, phone: str
     phone = clean_phone(phone, field=f"{field_prefix}phone")
     return Contact.objects.create(customer=customer, name=name, phone=phone, title=title,
                                   is_primary=is_primary)
+
+
+OWNER_SETTERS = (User.Role.ADMIN, User.Role.MANAGER)
+
+
+@transaction.atomic
+def set_account_owner(*, actor: User, customer: Customer, owner: User | None) -> Customer:
+    """The customer's account owner in sales (PRODUCT.md "The organisation around the
+    service"); `owner=None` clears it. Only a sales staff member can own an account."""
+    require_role(actor, *OWNER_SETTERS)
+    check_point(actor=actor, service_point_id=customer.service_point_id)
+    if owner is not None and (owner.role != User.Role.SALES or not owner.is_active):
+        raise ValidationFailed(_("The account owner must be an active sales staff member."),
+                               field="account_owner")
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    locked.account_owner = owner
+    locked.save(update_fields=["account_owner"])
+    return locked

@@ -1,4 +1,5 @@
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -10,9 +11,11 @@ from aftersales.core.scoping import get_scoped, scope
 from aftersales.network.models import User
 
 from . import warranty
+from .labels import BASIS_LABELS, REASON_LABELS
 from .models import Device, RepairRecord, WarrantyPolicy
 
 POINT_PATH = "customer__service_point"
+SERIAL_PART_MIN = 4
 
 
 def _base() -> QuerySet[Device]:
@@ -26,7 +29,13 @@ def device_list(*, actor: User, q: str | None = None, customer_id: int | None = 
         qs = qs.filter(customer_id=customer_id)
     q = (q or "").strip()
     if q:
-        qs = qs.filter(Q(serial__iexact=q) | Q(imei=q) | Q(serial__istartswith=q))
+        # the whole serial/IMEI, or 4+ characters of it anywhere (a caller reads out the
+        # part they can see); pg_trgm indexes answer `contains` on PostgreSQL (0004).
+        text = q.upper()
+        cond = Q(serial=text) | Q(imei=q)
+        if len(text) >= SERIAL_PART_MIN:
+            cond |= Q(serial__contains=text) | Q(imei__contains=q)
+        qs = qs.filter(cond)
     return qs.order_by("-id")
 
 
@@ -83,6 +92,67 @@ def warranty_decision(*, device: Device, fault: warranty.Fault, cause: str,
     return warranty.decide(unit=unit_of(device), fault=fault, cause=cause, evidence=evidence,
                            on=on or timezone.localdate(), policy=policy_for(device),
                            repairs=repairs_of(device), contracts=list(covers))
+
+
+@dataclass(frozen=True)
+class WarrantyBadge:
+    """What the engine decides today for an ordinary fault of the unit: covered or not,
+    on which basis (unit warranty, contract, repair warranty), until when, and why not."""
+
+    covered: bool
+    basis: str
+    ends: date | None
+    reasons: tuple[str, ...]
+    # parts under the warranty of an earlier repair: ((sku, ends), ...)
+    repaired_parts: tuple[tuple[str, date], ...] = ()
+
+    @property
+    def basis_label(self):
+        return BASIS_LABELS.get(self.basis, self.basis)
+
+    @property
+    def reason_labels(self):
+        return [REASON_LABELS.get(r, r) for r in self.reasons]
+
+
+def warranty_badges(devices: list[Device], *,
+                    covers: Mapping[int, Sequence[warranty.ContractCover]],
+                    on: date | None = None,
+                    rules: RuleValues | None = None) -> dict[int, WarrantyBadge]:
+    """The badge of each device from the warranty engine, contracts and repair history
+    included (one query for the repairs). Contracts sit above devices: the caller passes
+    each unit's covers in (`contracts.selectors.warranty_covers_of`)."""
+    on = on or timezone.localdate()
+    rules = rules or RuleValues()
+    ids = [d.pk for d in devices]
+    repairs: dict[int, list[warranty.PastRepair]] = {pk: [] for pk in ids}
+    for r in RepairRecord.objects.filter(device_id__in=ids):
+        repairs[r.device_id].append(warranty.PastRepair(
+            repaired_on=r.repaired_on, fault_code=r.fault_code or None,
+            part_sku=r.part_sku or None))
+    badges = {}
+    for device in devices:
+        evidence = warranty.Evidence(invoice=bool(device.invoice_no),
+                                     warranty_card=bool(device.warranty_card_no))
+        decision = warranty.decide(
+            unit=unit_of(device), fault=warranty.Fault(kind="performance"), cause="none",
+            evidence=evidence, on=on, policy=policy_for(device, rules),
+            repairs=repairs[device.pk], contracts=list(covers.get(device.pk, ())))
+        parts = []
+        if decision.basis not in ("contract",):
+            for sku in dict.fromkeys(r.part_sku for r in repairs[device.pk] if r.part_sku):
+                part = warranty.decide(
+                    unit=unit_of(device), fault=warranty.Fault(kind="performance",
+                                                               part_sku=sku),
+                    cause="none", evidence=evidence, on=on, policy=policy_for(device, rules),
+                    repairs=repairs[device.pk], contracts=list(covers.get(device.pk, ())))
+                if part.covered and part.basis == "repair_warranty" and part.warranty_ends:
+                    parts.append((sku, part.warranty_ends))
+        badges[device.pk] = WarrantyBadge(covered=decision.covered, basis=decision.basis,
+                                          ends=decision.warranty_ends,
+                                          reasons=tuple(decision.reasons),
+                                          repaired_parts=tuple(parts))
+    return badges
 
 
 def warranty_ends(device: Device, *, on: date | None = None,

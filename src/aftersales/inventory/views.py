@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aftersales.core.errors import DomainError
+from aftersales.core.exports import xlsx_response
 from aftersales.core.views import staff_view
 
 from . import selectors, services
@@ -38,6 +39,19 @@ def stock(request):
         "warehouses": list(selectors.warehouse_list(actor=actor, active_only=True)),
         "requisitions": [{"r": r, "actions": NEXT_ACTIONS.get(r.status, [])}
                          for r in pending]})
+
+
+@staff_view
+def stock_export(request):
+    """The stock levels as Excel (the warehouse the page shows)."""
+    warehouse = request.GET.get("warehouse") or None
+    levels = selectors.stock_list(actor=request.user, warehouse_code=warehouse)[:20000]
+    return xlsx_response(
+        filename=f"stock-{warehouse or 'all'}.xlsx", title=_("Stock"),
+        header=[_("Warehouse"), _("SKU"), _("Part"), _("On hand"), _("In transit"),
+                _("Reorder point"), _("Bin")],
+        rows=([lv.warehouse.code, lv.part.sku, lv.part.name, lv.on_hand, lv.in_transit,
+               lv.reorder_point, lv.bin] for lv in levels))
 
 
 @staff_view

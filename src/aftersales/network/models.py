@@ -120,6 +120,9 @@ class User(AbstractUser):
         WAREHOUSE = "warehouse", _("Warehouse keeper")
         FINANCE = "finance", _("Finance")
         REGIONAL_MANAGER = "regional_manager", _("Regional manager")
+        SALES = "sales", _("Sales")
+        RND = "rnd", _("R&D")
+        PRODUCTION = "production", _("Production")
 
     name = models.CharField(_("name"), max_length=60, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)

@@ -3,6 +3,7 @@ list (GET /alerts), and acknowledging one."""
 from datetime import datetime
 
 from ninja import Router, Schema
+from pydantic import Field
 
 from aftersales.core.api import ERRORS, paginate
 from aftersales.core.api_types import choices_literal
@@ -15,7 +16,10 @@ router = Router(tags=["alerts"])
 
 class AlertOut(Schema):
     id: int
-    kind: str
+    kind: str = Field(description="response_overdue, onsite_overdue, resolve_overdue, "
+                                  "phone_escalation, backup_device, quote_waiting, "
+                                  "visit_approval, cash_overdue, loaner_overdue, callback_due")
+    kind_label: str = Field(description="The kind in the user's language.")
     for_role: str
     ticket: int
     ticket_number: str
@@ -24,6 +28,10 @@ class AlertOut(Schema):
     due_at: datetime | None
     created_at: datetime
     acknowledged_at: datetime | None
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return str(obj.get_kind_display())
 
     @staticmethod
     def resolve_ticket(obj):
@@ -47,6 +55,9 @@ class AlertList(Schema):
 def list_alerts(request, kind: choices_literal(Alert.Kind) | None = None,
                 for_role: choices_literal(Alert.Role) | None = None, open: bool = True,
                 page: int = 1, page_size: int = 50):
+    """The signed-in user's alerts (`open=true`: not acknowledged yet), newest first: a
+    manager's escalations, overdue clocks, approvals waiting and cash not handed over, an
+    agent's callbacks due. A manager may ask for the agents' list with for_role=agent."""
     qs = selectors.alert_list(actor=request.auth, kind=kind, for_role=for_role,
                               open_only=open)
     return paginate(request, qs, page=page, page_size=page_size)

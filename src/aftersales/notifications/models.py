@@ -55,6 +55,9 @@ class Outbox(models.Model):
     delivery_status = models.CharField(_("delivery"), max_length=12,
                                        choices=Delivery.choices, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # an e-mail may carry one file (e.g. the monthly fault analysis as Excel)
+    attachment_name = models.CharField(_("attachment"), max_length=120, blank=True)
+    attachment = models.BinaryField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("outgoing message")
@@ -85,10 +88,17 @@ class Alert(models.Model):
         BACKUP_DEVICE = "backup_device", _("Backup device due")
         CALLBACK_DUE = "callback_due", _("Callback due")
         DISPATCH_APPROVAL = "dispatch_approval", _("Dispatch waiting for approval")
+        CASH_OVERDUE = "cash_overdue", _("Cash not handed over")
+        LOANER_OVERDUE = "loaner_overdue", _("Loaner overdue")
+        ONSITE_OVERDUE = "onsite_overdue", _("On-site arrival overdue")
+        RESOLVE_OVERDUE = "resolve_overdue", _("Resolution overdue")
+        QUOTE_WAITING = "quote_waiting", _("Quote waiting for approval")
+        VISIT_APPROVAL = "visit_approval", _("Another visit waiting for approval")
 
     class Role(models.TextChoices):
         MANAGER = "manager", _("Service manager")
         AGENT = "agent", _("Hotline agent")
+        FINANCE = "finance", _("Finance")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.PROTECT,
@@ -132,6 +142,9 @@ class SweepPolicy(OneRowPolicy):
 
     backup_device_after_hours = models.PositiveSmallIntegerField(
         _("backup device due when a fault is not fixed within (hours)"), default=48)
+    quote_waiting_hours = models.PositiveSmallIntegerField(
+        _("tell the manager when a quote waits for the customer longer than (hours)"),
+        default=24)
 
     class Meta:
         verbose_name = _("sweep policy")

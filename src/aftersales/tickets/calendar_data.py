@@ -13,12 +13,13 @@ from __future__ import annotations
 from datetime import date
 
 import chinese_calendar
+from chinese_calendar.constants import Holiday
 
 __all__ = ["statutory_days"]
 
 
 def statutory_days(year: int) -> tuple[dict[date, str], set[date]] | None:
-    """(holidays {date: English name}, adjusted Sat/Sun working days) of ``year``, or None.
+    """(holidays {date: Chinese name, e.g. 春节}, adjusted Sat/Sun working days) of ``year``, or None.
 
     Holidays include the weekend days inside a holiday block, as published.
     Only Saturday/Sunday entries of the package's ``workdays`` are returned:
@@ -32,6 +33,15 @@ def statutory_days(year: int) -> tuple[dict[date, str], set[date]] | None:
         chinese_calendar.is_workday(date(year, 1, 1))
     except NotImplementedError:
         return None
-    holidays = {d: str(name) for d, name in chinese_calendar.holidays.items() if d.year == year}
+    holidays = {d: chinese_name(name) for d, name in chinese_calendar.holidays.items()
+                if d.year == year}
     workdays = {d for d in chinese_calendar.workdays if d.year == year and d.weekday() >= 5}
     return holidays, workdays
+
+
+def chinese_name(name: str) -> str:
+    """The package keys holidays by their English name; the calendar shows 春节, 国庆节."""
+    try:
+        return Holiday(str(name)).chinese
+    except ValueError:
+        return str(name)

@@ -1,7 +1,7 @@
 """Demo tickets for `aftersales demo`: jobs at every stage of the workflow, driven through
 the same services as the API so events, clocks, charges and stock all agree."""
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -19,6 +19,23 @@ SUMMARIES = {
     "F-HDD": "录像机硬盘报错，录像丢失", "F-PWR": "设备不通电", "F-PRN": "小票打印卡纸",
     "F-SW": "系统经常死机",
 }
+# the faults that can happen to each product category (a cash register has no SIM signal)
+FAULTS_BY_CATEGORY = {
+    "手机": ["F-SCR", "F-BAT", "F-BOOT", "F-NET", "F-CAM", "F-AUD", "F-SW"],
+    "平板": ["F-SCR", "F-BAT", "F-BOOT", "F-AUD", "F-SW"],
+    "网络设备": ["F-NET", "F-PWR", "F-SW"],
+    "监控系统": ["F-HDD", "F-PWR", "F-NET", "F-SW"],
+    "商用设备": ["F-PRN", "F-PWR", "F-SCR", "F-SW"],
+}
+SUMMARIES_BY_CATEGORY = {
+    ("网络设备", "F-NET"): "路由器频繁断网", ("网络设备", "F-SW"): "管理界面打不开，设备死机",
+    ("网络设备", "F-PWR"): "路由器不通电", ("监控系统", "F-NET"): "录像机离线，远程看不到画面",
+    ("监控系统", "F-SW"): "录像机界面卡死", ("商用设备", "F-SCR"): "收银机屏幕不显示",
+    ("商用设备", "F-SW"): "收银系统经常死机",
+}
+# appointments fall in the working windows (09:00-12:00, 13:30-18:00) of working days
+SLOTS = [(9, 0), (9, 30), (10, 0), (10, 30), (11, 0), (13, 30), (14, 0), (14, 30), (15, 0),
+         (15, 30), (16, 0), (16, 30), (17, 0)]
 # (final stage, how many)
 PLAN = [("new", 10), ("responded", 5), ("assigned", 8), ("scheduled", 5), ("on_site", 3),
         ("awaiting_approval", 4), ("in_repair", 4), ("on_hold", 3), ("resolved", 6),
@@ -46,13 +63,15 @@ def load_tickets_demo(*, actor: User, seed: int = 20261123) -> dict:
         if not devices:
             break
         device = devices.pop()
-        code = rng.choice(list(SUMMARIES))
+        category = device.model.category
+        code = rng.choice(FAULTS_BY_CATEGORY.get(category, list(SUMMARIES)))
+        summary = SUMMARIES_BY_CATEGORY.get((category, code), SUMMARIES[code])
         send_in = stage == "send_in"
         ticket = services.open_ticket(
             actor=actor, customer=device.customer, device=device,
             channel=rng.choice(["phone", "phone", "web", "email", "walk_in", "chat"]),
             kind="repair", priority=rng.choice(["urgent", "high", "normal", "normal", "low"]),
-            mode="send_in" if send_in else "onsite", summary=SUMMARIES[code],
+            mode="send_in" if send_in else "onsite", summary=summary,
             fault_code=faults.get(code), contact_name=device.customer.name,
             contact_phone=device.customer.phone)
         made += 1
@@ -63,6 +82,15 @@ def load_tickets_demo(*, actor: User, seed: int = 20261123) -> dict:
         _advance(ticket, stage, actor=actor, engineer=_engineer_for(device, engineers, rng),
                  fault=faults.get(code), rng=rng)
     return {"tickets": made}
+
+
+def _appointment(rng: random.Random):
+    """A slot inside the working windows, on one of the next working days (Mon-Fri)."""
+    day = timezone.localdate() + timedelta(days=rng.randint(1, 3))
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    hour, minute = rng.choice(SLOTS)
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
 def _advance(ticket, stage, *, actor, engineer, fault, rng):
@@ -78,7 +106,7 @@ def _advance(ticket, stage, *, actor, engineer, fault, rng):
     if "assigned" in steps:
         ticket = services.assign(actor=actor, ticket=ticket, engineer=engineer)
     if "scheduled" in steps:
-        at = timezone.now() + timedelta(hours=rng.randint(2, 48))
+        at = _appointment(rng)
         ticket = services.schedule_visit(actor=engineer, ticket=ticket, at=at)
     if "on_site" in steps:
         ticket = services.arrive(actor=engineer, ticket=ticket)

@@ -3,7 +3,12 @@ are needed: the service ticket form (售后服务维修联络单) with signature
 and the custody label with a QR code of the ticket number. A4 and a 60 × 40 mm label."""
 from __future__ import annotations
 
+import base64
 from io import BytesIO
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import translation
 
 from django.utils import timezone
 from reportlab.graphics import renderPDF
@@ -12,14 +17,40 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
+from reportlab.pdfbase.ttfonts import TTFont
 
 from aftersales.billing.selectors import ticket_money
+from aftersales.core.money import to_money
 
-FONT = "STSong-Light"
+from .story import CAUSE_LABELS, money_explained, warranty_verdict
+from reportlab.pdfgen import canvas
+
 LABEL_SIZE = (60 * mm, 40 * mm)
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+# A TrueType CJK font is embedded (subset) when one is found: AFTERSALES_PDF_FONT, else
+# Debian's WenQuanYi Micro Hei (fonts-wqy-microhei) or Droid Sans Fallback. Without one,
+# reportlab's built-in CID font STSong-Light (the reader supplies the glyphs).
+FONT_CANDIDATES = [
+    getattr(settings, "PDF_FONT", ""),
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+]
+
+
+def _register_font() -> str:
+    for path in filter(None, FONT_CANDIDATES):
+        if Path(path).is_file():
+            try:
+                pdfmetrics.registerFont(TTFont("AftersalesCJK", path, subfontIndex=0))
+            except Exception:  # noqa: BLE001 - an unusable font file: try the next one
+                continue
+            return "AftersalesCJK"
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
+
+
+FONT = _register_font()
 
 
 def _local(value, fmt="%Y-%m-%d %H:%M") -> str:
@@ -52,16 +83,62 @@ def _qr(pdf, text: str, x, y, side):
     renderPDF.draw(drawing, pdf, x, y)
 
 
-def service_form(ticket) -> bytes:
-    """售后服务维修联络单: what was asked, found and done, with the signature lines."""
+def _letterhead(pdf, ticket, width, height) -> float:
+    point = ticket.service_point
+    pdf.setFont(FONT, 13)
+    pdf.drawString(20 * mm, height - 15 * mm, point.name if point else "售后服务中心")
+    pdf.setFont(FONT, 8.5)
+    contact = "  ".join(x for x in [point.address if point else "",
+                                    f"电话 {point.phone}" if point and point.phone else ""] if x)
+    pdf.drawString(20 * mm, height - 20 * mm, contact)
+    pdf.setLineWidth(1.2)
+    pdf.line(20 * mm, height - 23 * mm, width - 20 * mm, height - 23 * mm)
+    pdf.setLineWidth(1)
+    return height - 23 * mm
+
+
+def _signature(pdf, ticket, x, y, w, h) -> bool:
+    """Draw the customer's drawn signature (PNG kept at sign-off); False without one."""
+    if not ticket.signature_png:
+        return False
+    try:
+        raw = base64.b64decode(ticket.signature_png.split(",", 1)[-1])
+        pdf.drawImage(ImageReader(BytesIO(raw)), x, y, width=w, height=h,
+                      preserveAspectRatio=True, mask="auto")
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def service_form(ticket, *, tracking_url: str = "") -> bytes:
+    """售后服务维修联络单: letterhead, what was asked, found and done, the warranty verdict,
+    parts and charges, the customer's opinion box, the signature and a QR code of the
+    tracking page. The paper form is Chinese whatever the screen's language."""
+    with translation.override("zh-hans"):
+        return _service_form(ticket, tracking_url=tracking_url)
+
+
+def _service_form(ticket, *, tracking_url: str) -> bytes:
     pdf, buffer = _new(A4, f"售后服务维修联络单 {ticket.number}")
     width, height = A4
+    top = _letterhead(pdf, ticket, width, height)
     pdf.setFont(FONT, 18)
-    pdf.drawCentredString(width / 2, height - 25 * mm, "售后服务维修联络单")
+    pdf.drawCentredString(width / 2, top - 11 * mm, "售后服务维修联络单")
     pdf.setFont(FONT, 10)
-    pdf.drawRightString(width - 20 * mm, height - 33 * mm, f"单号：{ticket.number}")
+    pdf.drawString(20 * mm, top - 19 * mm, f"单号：{ticket.number}")
+    pdf.drawRightString(width - 45 * mm, top - 19 * mm, f"受理：{_local(ticket.created_at)}")
+    if tracking_url:
+        _qr(pdf, tracking_url, width - 42 * mm, top - 30 * mm, 22 * mm)
+        pdf.setFont(FONT, 7)
+        pdf.drawCentredString(width - 31 * mm, top - 33 * mm, "扫码查看进度")
     device = ticket.device
-    y = _rows(pdf, 20 * mm, height - 45 * mm, [
+    verdict = warranty_verdict(ticket)
+    if verdict:
+        why = "；".join(verdict["reasons"])
+        warranty_text = f"{verdict['headline']}（{verdict['basis']}）" + (f"：{why}" if why else "")
+    else:
+        warranty_text = "待检测"
+    y = _rows(pdf, 20 * mm, top - 28 * mm, [
         ("客户", f"{ticket.customer.name}（{ticket.customer.number}）"),
         ("电话", ticket.contact_phone or ticket.customer.phone),
         ("地址", ticket.customer.address),
@@ -69,36 +146,85 @@ def service_form(ticket) -> bytes:
         ("产品型号", device.model.name if device else ""),
         ("序列号/IMEI", f"{device.serial} {device.imei or ''}" if device else ""),
         ("服务类型", f"{ticket.get_kind_display()} / {ticket.get_mode_display()}"),
-        ("优先级", ticket.get_priority_display()),
-        ("受理时间", _local(ticket.created_at)),
         ("故障描述", ticket.summary),
         ("故障代码", str(ticket.fault_code or "")),
         ("检测结果", ticket.findings),
-        ("保修判定", {True: "保内", False: "保外"}.get(ticket.warranty_covered, "")),
+        ("故障原因", str(CAUSE_LABELS.get(ticket.cause, "")) if ticket.cause else ""),
+        ("保修判定", warranty_text[:60]),
         ("处理结果", ticket.resolution),
         ("完成时间", _local(ticket.resolved_at)),
-    ])
-    y -= 4 * mm
-    pdf.setFont(FONT, 10.5)
-    pdf.drawString(20 * mm, y, "上门记录：")
-    y -= 7 * mm
-    for visit in ticket.visits.all():
-        pdf.drawString(25 * mm, y, f"第{visit.trip_no}次  预约 {_local(visit.scheduled_at)}  "
-                                   f"到达 {_local(visit.arrived_at)}  离开 {_local(visit.departed_at)}")
+    ], leading=6.5 * mm)
+    # visits
+    visits = list(ticket.visits.all())
+    if visits:
+        pdf.setFont(FONT, 10.5)
+        pdf.drawString(20 * mm, y, "上门记录：")
         y -= 6 * mm
-    y = max(y - 10 * mm, 45 * mm)
-    pdf.setFont(FONT, 11)
-    pdf.drawString(20 * mm, y, "客户签字：________________")
-    pdf.drawString(110 * mm, y, "工程师签字：________________")
-    y -= 10 * mm
-    pdf.drawString(20 * mm, y, "日期：____年____月____日")
-    pdf.drawString(110 * mm, y, "满意度：□1 □2 □3 □4 □5")
-    if ticket.signed_by:
-        pdf.setFont(FONT, 9)
-        pdf.drawString(20 * mm, y - 8 * mm, f"已由 {ticket.signed_by} 于 {_local(ticket.signed_at)} 电子签收")
+        pdf.setFont(FONT, 9.5)
+        for visit in visits:
+            pdf.drawString(25 * mm, y, f"第{visit.trip_no}次  预约 {_local(visit.scheduled_at)}  "
+                                       f"到达 {_local(visit.arrived_at)}  离开 {_local(visit.departed_at)}")
+            y -= 5.5 * mm
+    # parts and charges
+    money = ticket_money(ticket=ticket)
+    y -= 3 * mm
+    pdf.setFont(FONT, 10.5)
+    pdf.drawString(20 * mm, y, "配件及费用")
+    pdf.drawRightString(width - 20 * mm, y, "金额（元）")
+    pdf.line(20 * mm, y - 2 * mm, width - 20 * mm, y - 2 * mm)
+    y -= 7 * mm
+    pdf.setFont(FONT, 9.5)
+    for line in money["lines"]:
+        pdf.drawString(22 * mm, y, str(line.get("description", ""))[:48])
+        pdf.drawRightString(width - 20 * mm, y, _amount(line.get("amount")))
+        y -= 5.5 * mm
+    if not money["lines"]:
+        pdf.drawString(22 * mm, y, "无")
+        y -= 5.5 * mm
+    pdf.line(20 * mm, y + 3 * mm, width - 20 * mm, y + 3 * mm)
+    pdf.setFont(FONT, 10.5)
+    pdf.drawString(22 * mm, y - 2 * mm,
+                   f"合计 {_amount(money['total'])}    已付 {_amount(money['paid'])}    "
+                   f"未付 {_amount(money['outstanding'])}")
+    y -= 8 * mm
+    pdf.setFont(FONT, 9)
+    for sentence in money_explained(ticket, money):
+        pdf.drawString(22 * mm, y, sentence[:70])
+        y -= 5 * mm
+    # the customer's opinion box, with the signature
+    box_h = 42 * mm
+    y = max(y - 4 * mm, box_h + 18 * mm)
+    pdf.rect(20 * mm, y - box_h, width - 40 * mm, box_h)
+    pdf.setFont(FONT, 10.5)
+    pdf.drawString(23 * mm, y - 6 * mm, "客户意见：")
+    stars = "".join("■" if ticket.satisfaction and n <= ticket.satisfaction else "□"
+                    for n in range(1, 6))
+    pdf.drawString(110 * mm, y - 6 * mm, f"满意度：{stars}"
+                   + (f"（{ticket.satisfaction} 分）" if ticket.satisfaction else ""))
+    comment = next((f.comment for f in ticket.follow_ups.all() if f.comment), "")
+    if comment:
+        pdf.setFont(FONT, 9.5)
+        pdf.drawString(27 * mm, y - 13 * mm, comment[:60])
+    pdf.setFont(FONT, 10.5)
+    pdf.drawString(23 * mm, y - box_h + 6 * mm, "客户签字：")
+    if _signature(pdf, ticket, 45 * mm, y - box_h + 2 * mm, 55 * mm, 22 * mm):
+        pdf.setFont(FONT, 8.5)
+        pdf.drawString(103 * mm, y - box_h + 6 * mm,
+                       f"{ticket.signed_by} {_local(ticket.signed_at)} 电子签名")
+    else:
+        pdf.drawString(45 * mm, y - box_h + 6 * mm, "________________")
+    pdf.drawString(140 * mm, y - box_h + 6 * mm, "工程师签字：")
+    engineer = ticket.engineer.display_name if ticket.engineer else ""
+    pdf.drawString(163 * mm, y - box_h + 6 * mm, engineer)
+    pdf.setFont(FONT, 7.5)
+    pdf.drawString(20 * mm, 12 * mm, "本联络单为维修服务凭证，请妥善保管。三包有效期内凭此单及购机发票享受保修服务。")
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def _amount(value) -> str:
+    return f"¥{to_money(value or 0):,.2f}"
 
 
 def _quote_data(ticket) -> dict:
@@ -126,7 +252,7 @@ def quote(ticket) -> bytes:
     for line in data.get("lines", []):
         pdf.setFont(FONT, 10.5)
         pdf.drawString(20 * mm, y, str(line.get("description", ""))[:50])
-        pdf.drawRightString(width - 20 * mm, y, f"{line.get('amount')}")
+        pdf.drawRightString(width - 20 * mm, y, _amount(line.get("amount")))
         y -= 7 * mm
         if y < 50 * mm:
             pdf.showPage()
@@ -134,7 +260,7 @@ def quote(ticket) -> bytes:
     pdf.line(20 * mm, y + 4 * mm, width - 20 * mm, y + 4 * mm)
     pdf.setFont(FONT, 12)
     pdf.drawString(20 * mm, y - 2 * mm, "合计")
-    pdf.drawRightString(width - 20 * mm, y - 2 * mm, f"¥{data.get('total')}")
+    pdf.drawRightString(width - 20 * mm, y - 2 * mm, _amount(data.get("total")))
     y -= 20 * mm
     pdf.setFont(FONT, 10.5)
     pdf.drawString(20 * mm, y, "保内项目免费；收费项目须经客户确认签字后方可施工。")

@@ -436,8 +436,10 @@ class SLATarget(models.Model):
     mode = models.CharField(_("mode"), max_length=10, blank=True, choices=Ticket.Mode.choices)
     kind = models.CharField(_("ticket kind"), max_length=20, blank=True,
                             choices=Ticket.Kind.choices)
-    amount = models.PositiveIntegerField(_("amount"))
-    unit = models.CharField(_("unit"), max_length=15, choices=Unit.choices)
+    # how long, counted in `unit` (not money: the column is labelled as a time limit)
+    amount = models.PositiveIntegerField(_("time allowed"),
+                                         help_text=_("Counted in the unit of the next column."))
+    unit = models.CharField(_("counted in"), max_length=15, choices=Unit.choices)
     starts_on = models.CharField(_("clock starts"), max_length=15, choices=Start.choices,
                                  default=Start.OPENED)
     active = models.BooleanField(_("active"), default=True)
@@ -454,7 +456,9 @@ class SLATarget(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} {self.priority or '*'}/{self.mode or '*'}/{self.kind or '*'}"
+        anything = _("any")
+        return (f"{self.get_name_display()} · {self.get_priority_display() or anything}/"
+                f"{self.get_mode_display() or anything}/{self.get_kind_display() or anything}")
 
 
 class TicketPolicy(OneRowPolicy):
@@ -464,6 +468,8 @@ class TicketPolicy(OneRowPolicy):
         _("visits per ticket before a manager must approve"), default=3)
     callback_after_hours = models.PositiveSmallIntegerField(
         _("callback due after resolution (hours)"), default=24)
+    attachment_max_mb = models.PositiveSmallIntegerField(
+        _("largest attachment (MB)"), default=10)
     history = HistoricalRecords()
 
     class Meta:
@@ -474,10 +480,69 @@ class TicketPolicy(OneRowPolicy):
         return str(_("Ticket policy"))
 
 
+class TicketNote(models.Model):
+    """The ticket's running log: an internal note, or a customer's call (催单, a question)
+    written down by whoever took it. Append-only: a wrong note is corrected by another."""
 
-__all__ = ["BusinessDay", "CalendarYear", "Complaint", "Custody", "FollowUp",
-           "ProductFeedback", "SLATarget", "Ticket", "TicketEvent", "TicketPause",
-           "TicketPolicy", "Visit", "WorkingWindow"]
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Note")
+        CUSTOMER_CALL = "customer_call", _("Customer called")
+        CHASE = "chase", _("Customer chased (催单)")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="notes",
+                               verbose_name=_("ticket"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NOTE)
+    text = models.TextField(_("text"))
+    internal = models.BooleanField(_("internal (staff only)"), default=True)
+    author = models.ForeignKey("network.User", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("written by"))
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ticket note")
+        verbose_name_plural = _("ticket notes")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="ticket_note_text_set"),
+        ]
+
+    def __str__(self):
+        return f"{self.ticket_id}: {self.text[:30]}"
+
+
+class Attachment(models.Model):
+    """A file kept with a ticket: the purchase invoice, the warranty card, a photo of the
+    fault, a document. Images and PDF only (checked by content, not by name)."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Purchase invoice")
+        WARRANTY_CARD = "warranty_card", _("Warranty card")
+        PHOTO = "photo", _("Photo")
+        DOCUMENT = "document", _("Document")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="attachments",
+                               verbose_name=_("ticket"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=60)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey("network.User", on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("uploaded by"))
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
 
 
 class DispatchApproval(models.Model):
@@ -517,3 +582,8 @@ class DispatchApproval(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id} → {self.engineer_id} ({self.status})"
+
+
+__all__ = ["Attachment", "BusinessDay", "CalendarYear", "Complaint", "Custody", "DispatchApproval",
+           "FollowUp", "ProductFeedback", "SLATarget", "Ticket", "TicketEvent", "TicketNote",
+           "TicketPause", "TicketPolicy", "Visit", "WorkingWindow"]

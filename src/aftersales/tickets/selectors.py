@@ -12,7 +12,16 @@ from aftersales.customers.models import Customer
 from aftersales.network.models import User
 from aftersales.network.selectors import certified_by_engineer
 
-from .models import DispatchApproval, FollowUp, ProductFeedback, Ticket, TicketEvent, Visit
+from .models import (
+    Attachment,
+    DispatchApproval,
+    FollowUp,
+    ProductFeedback,
+    Ticket,
+    TicketEvent,
+    TicketNote,
+    Visit,
+)
 from .workflow import OPEN, OPEN_STATUSES
 
 
@@ -27,7 +36,9 @@ def _detail() -> QuerySet[Ticket]:
                  .order_by("at", "id")),
         Prefetch("visits", queryset=Visit.objects.select_related("engineer")
                  .order_by("trip_no")),
-        Prefetch("follow_ups", queryset=FollowUp.objects.order_by("due_at", "id")))
+        Prefetch("follow_ups", queryset=FollowUp.objects.order_by("due_at", "id")),
+        Prefetch("notes", queryset=TicketNote.objects.select_related("author")),
+        Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")))
 
 
 def access_ticket(*, actor: User, ticket_id: int) -> Ticket:
@@ -80,14 +91,27 @@ def ticket_list(*, actor: User, status: str | None = None, customer_id: int | No
     return qs.order_by("-id")
 
 
+NUMBER_PART_MIN = 4
+
+
+def tickets_by_number_part(*, actor: User, q: str) -> QuerySet[Ticket]:
+    """Tickets whose number contains what the caller reads out (4+ characters, with or
+    without the SR prefix); a pg_trgm index answers it on PostgreSQL (migration 0004)."""
+    text = "".join((q or "").split()).upper()
+    if len(text) < NUMBER_PART_MIN or not any(ch.isdigit() for ch in text):
+        return Ticket.objects.none()
+    return scope(_base(), actor=actor).filter(number__contains=text).order_by("-id")
+
+
 def due_within(*, until) -> QuerySet[Ticket]:
     """Open tickets with a target falling due before `until`: one range scan on an index."""
     return Ticket.objects.filter(sla_next_due__isnull=False, sla_next_due__lte=until)
 
 
 def dispatch_suggestions(*, actor: User, ticket: Ticket) -> list[dict]:
-    """Engineers ranked by skill match with the product category (a valid certificate for
-    it, network.Certificate), same service point, then open load (fewest open jobs first)."""
+    """Engineers ranked by who served this customer before (they know the site), skill
+    match with the product category (a valid certificate for it, network.Certificate), same
+    service point, then open load (fewest open jobs first)."""
     category = ticket.device.model.category if ticket.device_id else ""
     engineers = (scope(User.objects.filter(role=User.Role.ENGINEER, is_active=True)
                        .select_related("service_point"), actor=actor)
@@ -95,6 +119,9 @@ def dispatch_suggestions(*, actor: User, ticket: Ticket) -> list[dict]:
     engineers = list(engineers)
     certified = certified_by_engineer(user_ids=[u.pk for u in engineers],
                                       on=timezone.localdate())
+    served = set(Ticket.objects.filter(customer_id=ticket.customer_id, engineer__isnull=False)
+                 .exclude(pk=ticket.pk).values_list("engineer_id", flat=True)) \
+        if ticket.customer_id else set()
     ranked = []
     for user in engineers:
         # skills are earned: the categories of the engineer's valid certificates
@@ -103,10 +130,10 @@ def dispatch_suggestions(*, actor: User, ticket: Ticket) -> list[dict]:
         same_point = (ticket.service_point_id is not None
                       and user.service_point_id == ticket.service_point_id)
         ranked.append({"engineer": user, "skill_match": skill_match, "same_point": same_point,
-                       "open_load": user.open_load,
+                       "open_load": user.open_load, "served_before": user.pk in served,
                        "certified": sorted(certified.get(user.pk, ()))})
-    ranked.sort(key=lambda r: (not r["skill_match"], not r["same_point"], r["open_load"],
-                               r["engineer"].pk))
+    ranked.sort(key=lambda r: (not r["served_before"], not r["skill_match"],
+                               not r["same_point"], r["open_load"], r["engineer"].pk))
     return ranked
 
 

@@ -30,8 +30,9 @@ from aftersales.notifications.services import raise_alert, retry_pending_notific
 from aftersales.notifications.webhooks import retry_due_webhooks
 
 from . import events, services
+from .field_sweeps import FIELD_SWEEPS
 from .inbound_mail import fetch_mail
-from .models import FollowUp, Ticket
+from .models import FollowUp, Ticket, TicketEvent
 from .notifications import notify_staff, supervisors_of
 from .workflow import OPEN
 
@@ -175,11 +176,35 @@ def sweep_callbacks_due(*, now: datetime) -> int:
             return done
 
 
+def sweep_quotes_waiting(*, now: datetime) -> int:
+    """A quote the customer has not decided on within SweepPolicy.quote_waiting_hours →
+    the manager is told (once per quote: the key is the event that sent it)."""
+    hours = SweepPolicy.current().quote_waiting_hours
+    sent = (TicketEvent.objects.filter(to_status=Ticket.Status.AWAITING_APPROVAL,
+                                       ticket__status=Ticket.Status.AWAITING_APPROVAL)
+            .exclude(from_status=Ticket.Status.AWAITING_APPROVAL)
+            .filter(at__lte=now - timedelta(hours=hours))
+            .select_related("ticket", "ticket__customer").order_by("ticket_id", "-at", "-id"))
+    latest: dict[int, TicketEvent] = {}
+    for event in sent:
+        latest.setdefault(event.ticket_id, event)
+    raised = set(Alert.objects.filter(kind=K.QUOTE_WAITING, ticket_id__in=list(latest))
+                 .values_list("key", flat=True))
+
+    def handle(event: TicketEvent) -> bool:
+        return _alert_and_tell(event.ticket, kind=K.QUOTE_WAITING, key=str(event.pk),
+                               due=event.at + timedelta(hours=hours), now=now,
+                               message=_("The customer has not decided on the quote"))
+    return _each([e for e in latest.values() if str(e.pk) not in raised], handle)
+
+
 SWEEPS = {
     "response_overdue": sweep_response_overdue,
     "phone_escalations": sweep_phone_escalations,
     "backup_devices": sweep_backup_devices,
     "callbacks_due": sweep_callbacks_due,
+    "quotes_waiting": sweep_quotes_waiting,
+    **FIELD_SWEEPS,  # cash not handed over, loaners overdue, fees not collected
 }
 
 

@@ -7,27 +7,36 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 
+from aftersales.billing.models import PaymentMethod
 from aftersales.billing.selectors import ticket_money
-from aftersales.catalog.selectors import fault_code_list
+from aftersales.catalog.selectors import fault_code_list, part_list
+from aftersales.contracts.selectors import warranty_covers_of
 from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.views import errors_of, staff_view
 from aftersales.customers.selectors import access_customer
-from aftersales.devices.selectors import device_list
+from aftersales.devices.selectors import device_list, warranty_badges
 from aftersales.network.models import User
-from aftersales.network.selectors import staff_list
+from aftersales.network.selectors import access_staff, staff_list
+from aftersales.notifications.models import Alert
+from aftersales.telephony import selectors as telephony_selectors
+from aftersales.telephony import services as telephony
 
-from . import actions, documents, selectors, services
+from . import actions, dispatch, documents, selectors, services, story
 from .clocks import target_view
 from .forms import QUOTE_ROWS, form_data
-from .models import Ticket
+from .models import Attachment, Ticket, TicketNote
+from .notifications import tracking_link
 
 # -- lists per role, filters, Excel export -------------------------------------------------
 
@@ -128,13 +137,28 @@ def new_ticket(request, customer_id: int):
         except DomainError as exc:
             errors = errors_of(exc)
         else:
+            # opened from a screen-pop: the call is logged on the ticket too
+            call = _own_call(request, request.POST.get("call"))
+            if call is not None:
+                try:
+                    telephony.attach_call_to_ticket(actor=request.user, call=call, ticket=ticket)
+                except DomainError:  # the call already has its ticket: keep the first
+                    pass
             return redirect("tickets:opened", ticket_id=ticket.pk)
     return render(request, "tickets/new.html", {
         "customer": customer, "devices": devices, "values": values, "errors": errors,
+        "call": _own_call(request, request.GET.get("call") or request.POST.get("call")),
         "channels": Ticket.Channel.choices, "kinds": Ticket.Kind.choices,
         "priorities": Ticket.Priority.choices, "modes": Ticket.Mode.choices,
         "fault_codes": fault_code_list(), "idempotency_key": request.POST.get(
             "idempotency_key") or uuid.uuid4().hex}, status=422 if errors else 200)
+
+
+def _own_call(request, call_id: str | None):
+    """A call that rang at this agent's desk (the screen-pop passes its id along)."""
+    if not call_id or not str(call_id).isdigit():
+        return None
+    return telephony_selectors.access_own_call(actor=request.user, call_id=int(call_id))
 
 
 @staff_view
@@ -145,7 +169,8 @@ def opened(request, ticket_id: int):
 
 # -- the ticket page -------------------------------------------------------------------------
 
-EVENT_LABELS = {**actions.LABELS, "open": gettext_lazy("Opened"),
+# sweeps record their alerts on the timeline under the alert's kind (response_overdue ...)
+EVENT_LABELS = {**dict(Alert.Kind.choices), **actions.LABELS, "open": gettext_lazy("Opened"),
                 "sla_breach": gettext_lazy("SLA breached")}
 STATUS_LABELS = dict(Ticket.Status.choices)
 CAUSES = [("none", gettext_lazy("No user fault")), ("misuse", gettext_lazy("Misuse")),
@@ -156,25 +181,69 @@ PHONE_ORDER = ["arrive", "diagnose", "quote", "approve_quote", "reject_quote", "
                "depart", "resolve", "sign_off", "schedule_visit", "hold", "resume", "respond"]
 
 
+# the main next step of each state, in order of preference; the first the user may run is
+# the one clear button, the others sit in the "more actions" menu
+MAIN_ACTIONS = {
+    "new": ["respond", "assign"], "responded": ["assign", "schedule_visit"],
+    "assigned": ["arrive", "schedule_visit", "receive"], "scheduled": ["arrive"],
+    "on_site": ["diagnose"], "diagnosed": ["quote", "resolve"],
+    "awaiting_approval": ["approve_quote"], "in_repair": ["resolve", "use_part", "depart"],
+    "on_hold": ["resume"], "resolved": ["sign_off", "callback", "close"],
+    "closed": ["reopen"],
+}
+
+
+def main_action(ticket, allowed: list[str]) -> str | None:
+    for action in MAIN_ACTIONS.get(ticket.status, []):
+        if action in allowed:
+            return action
+    return allowed[0] if allowed else None
+
+
+def catalogue_parts(ticket) -> list:
+    """The parts the quote form offers: those fitting the unit's model first, then the rest
+    (the engineer searches them by name or SKU; the price comes from the catalogue)."""
+    parts = list(part_list().prefetch_related("fits_models")[:300])
+    model_id = ticket.device.model_id if ticket.device_id else None
+    return sorted(parts, key=lambda p: (not any(m.pk == model_id for m in p.fits_models.all()),
+                                        p.sku))
+
+
 def actions_for(user, ticket) -> list[str]:
     """The actions the guard lets `user` run now: nobody sees a button that is refused."""
     allowed = actions.available(ticket, user)
+    if ticket.signed_at is not None and "sign_off" in allowed:
+        allowed.remove("sign_off")  # signed once: the page shows the signature, not a pad
     if user.role == User.Role.ENGINEER:
         allowed.sort(key=lambda a: PHONE_ORDER.index(a) if a in PHONE_ORDER else 99)
     return allowed
 
 
-def ticket_context(request, ticket, *, errors=None, action=None, values=None) -> dict:
+def ticket_context(request, ticket, *, errors=None, action=None, values=None,
+                   done: str | None = None) -> dict:
     now = timezone.now()
     form_actions = actions_for(request.user, ticket)
+    money = ticket_money(ticket=ticket)
     return {
+        "story": story.story(ticket, money),
+        "notes": list(ticket.notes.all()), "attachments": list(ticket.attachments.all()),
+        "note_kinds": TicketNote.Kind.choices, "attachment_kinds": Attachment.Kind.choices,
+        "warranty_today": warranty_badges([ticket.device], covers=warranty_covers_of(
+            device_ids=[ticket.device_id]))[ticket.device_id] if ticket.device_id else None,
+        "take_payment": request.user.is_superuser or request.user.role in (
+            User.Role.ADMIN, User.Role.MANAGER, User.Role.FINANCE, User.Role.ENGINEER),
+        "pay_methods": [(m.value, m.label) for m in PaymentMethod
+                        if m.value in ("cash", "wechat", "alipay")],
+        "catalogue_parts": catalogue_parts(ticket) if "quote" in form_actions else [],
+        "main_action": main_action(ticket, form_actions),
+        "done_action": actions.LABELS.get(done) if done else None,
         "ticket": ticket, "now": now,
         "events": [{"at": e.at, "actor": e.actor, "label": EVENT_LABELS.get(e.action, e.action),
                     "to": STATUS_LABELS.get(e.to_status, "") if e.to_status != e.from_status
                     else "", "data": e.data} for e in ticket.events.all()],
         "visits": list(ticket.visits.all()),
         "clocks": target_view(ticket, now=now),
-        "money": ticket_money(ticket=ticket),
+        "money": money,
         "engineers": (list(staff_list(actor=request.user, role=User.Role.ENGINEER))
                       if "assign" in form_actions else []),
         "fault_codes": list(fault_code_list()) if "diagnose" in form_actions else [],
@@ -225,9 +294,10 @@ def act(request, ticket_id: int, action: str):
             return render(request, "tickets/detail.html#workspace", context, status=200)
         return render(request, "tickets/detail.html", context, status=exc.status)
     ticket = selectors.access_ticket(actor=request.user, ticket_id=ticket.pk)
-    context = ticket_context(request, ticket)
+    context = ticket_context(request, ticket, done=action)
     if request.htmx:
         return render(request, "tickets/detail.html#workspace", context)
+    messages.success(request, _("Done: %(action)s.") % {"action": actions.LABELS.get(action)})
     name = "tickets:phone_ticket" if context["phone"] else "tickets:detail"
     return redirect(name, ticket_id=ticket.pk)
 
@@ -251,7 +321,9 @@ def _pdf(content: bytes, name: str, *, inline: bool = True) -> HttpResponse:
 @staff_view
 def service_form_pdf(request, ticket_id: int):
     ticket = selectors.access_ticket(actor=request.user, ticket_id=ticket_id)
-    return _pdf(documents.service_form(ticket), f"{ticket.number}.pdf")
+    return _pdf(documents.service_form(ticket, tracking_url=tracking_link(ticket)
+                                       if ticket.tracking_secret else ""),
+                f"{ticket.number}.pdf")
 
 
 @staff_view
@@ -266,3 +338,42 @@ def label_pdf(request, ticket_id: int):
     ticket = selectors.access_ticket(actor=request.user, ticket_id=ticket_id)
     return _pdf(documents.custody_label(ticket), f"{ticket.number}-label.pdf",
                 inline=request.GET.get("download") != "1")
+
+
+# -- dispatch from the board ------------------------------------------------------------------
+
+@staff_view
+@require_POST
+def dispatch_move(request):
+    """A job dropped on an engineer's day (or the board's form): assign and book."""
+    back = request.POST.get("back") or ""
+    target = redirect(reverse("console:dispatch") + (back if back.startswith("?") else ""))
+    try:
+        ticket = selectors.access_ticket(actor=request.user,
+                                         ticket_id=_int(request.POST.get("ticket"), "ticket"))
+        engineer = access_staff(actor=request.user,
+                                user_id=_int(request.POST.get("engineer"), "engineer"))
+        at = _when(f"{request.POST.get('day', '')}T{request.POST.get('time', '')}", "at")
+        ticket = dispatch.dispatch_visit(actor=request.user, ticket=ticket, engineer=engineer,
+                                         at=at)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return target
+    messages.success(request, _("%(number)s: assigned to %(engineer)s, visit at %(at)s.") % {
+        "number": ticket.number, "engineer": engineer.display_name,
+        "at": timezone.localtime(at).strftime("%m-%d %H:%M")})
+    return target
+
+
+def _int(value, field):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("Enter a whole number."), field=field) from None
+
+
+def _when(value, field):
+    parsed = parse_datetime(value or "")
+    if parsed is None:
+        raise ValidationFailed(_("Enter a date and time."), field=field)
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed

@@ -73,3 +73,25 @@ document.addEventListener("click", (event) => {
     if (target) target.remove();
   }
 });
+
+// Quote lines: picking a part from the catalogue fills its description and price.
+document.addEventListener("change", (event) => {
+  const input = event.target.closest("[data-part-picker]");
+  if (!input || !input.list) return;
+  const option = Array.from(input.list.options).find((o) => o.value === input.value.trim());
+  const line = input.closest(".quote-line");
+  if (!option || !line) return;
+  const set = (suffix, value) => {
+    const field = line.querySelector(`[name$="_${suffix}"]`);
+    if (field && !field.dataset.touched) field.value = value;
+  };
+  set("description", option.dataset.name);
+  set("unit_price", option.dataset.price);
+  const kind = line.querySelector('[name$="_kind"]');
+  if (kind) kind.value = "part";
+});
+document.addEventListener("input", (event) => {
+  if (event.target.matches(".quote-line [name$='_description'], .quote-line [name$='_unit_price']")) {
+    event.target.dataset.touched = "1";
+  }
+});

@@ -1,0 +1,40 @@
+"""One sheet as an .xlsx download (openpyxl): a bold header row, then the rows. Used by
+the money-in-the-field exports (monthly liability statements, invoice batches, cash by
+age), which live below the reports app."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def sheet_bytes(*, title: str, headers: list[str], rows: list[list],
+                footer: list[list] | None = None) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(title)[:31]
+    sheet.append([str(h) for h in headers])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(list(row))
+    for row in footer or []:
+        sheet.append(list(row))
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+    for column in sheet.columns:
+        width = max(len(str(c.value or "")) for c in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(40, max(10, width * 1.6))
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(*, filename: str, **sheet) -> HttpResponse:
+    response = HttpResponse(sheet_bytes(**sheet), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

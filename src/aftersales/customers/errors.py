@@ -1,0 +1,9 @@
+"""Error codes of the customers app (one enum, no free strings in the code)."""
+from enum import StrEnum
+
+
+class CustomerCode(StrEnum):
+    """The error codes the customers app answers with. The values are part of the public
+    API (docs/api-conventions.md, "Errors"): never change one."""
+
+    DUPLICATE_PHONE = "duplicate_phone"  # the phone already belongs to an archive

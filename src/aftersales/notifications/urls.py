@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.alert_page, name="alerts"),
+    path("export.xlsx", views.alert_export, name="export"),
+    path("<int:alert_id>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("callbacks/<int:follow_up_id>/", views.record_callback, name="callback"),
+]
