@@ -16,6 +16,7 @@ from aftersales.inventory import services as inventory_services
 from aftersales.tickets import services as ts
 from tests.factories import FaultCodeFactory, PartFactory
 from tests.inventory.factories import WarehouseFactory
+from tests.network.conftest import frozen, site  # noqa: F401 (fixtures shared with network)
 
 TZ = ZoneInfo("Asia/Shanghai")
 

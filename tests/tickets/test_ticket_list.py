@@ -1,10 +1,11 @@
 """GET /tickets: every filter, a fixed number of queries, no leak across service points;
 GET /tickets/{id}; dispatch suggestions."""
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
 
+from aftersales.network.services import record_certificate
 from aftersales.tickets.models import Ticket
 from tests.conftest import ApiClient
 from tests.factories import CustomerFactory, DeviceFactory, ProductModelFactory, UserFactory
@@ -139,11 +140,21 @@ def test_detail_costs_a_fixed_number_of_queries(make_ticket, hotline_api, tech_a
 
 def test_suggestions_rank_skill_point_and_load(make_ticket, hotline, hotline_api, tech,
                                                other_tech, point, customer, device):
-    # given: tech has the phone skill but 2 open jobs; a second phone engineer has none;
-    # other_tech has no phone skill; an HQ phone engineer is not at the ticket's point
-    idle = UserFactory(username="tech3_sjz", name="孙工", role="engineer", service_point=point,
-                       skills=["手机", "平板"])
-    hq_engineer = UserFactory(username="tech_hq", name="周工", role="engineer", skills=["手机"])
+    # given: tech holds the phone certificate but has 2 open jobs; a second certified phone
+    # engineer has none; other_tech's phone certificate has expired (a typed skill counts for
+    # nothing); an HQ phone engineer is not at the ticket's point
+    idle = UserFactory(username="tech3_sjz", name="孙工", role="engineer", service_point=point)
+    hq_engineer = UserFactory(username="tech_hq", name="周工", role="engineer")
+    root = UserFactory(username="cert_admin", role="admin", is_superuser=True)
+    for person in (tech, idle, hq_engineer):
+        record_certificate(actor=root, user=person, category="手机",
+                           valid_from=date(2026, 1, 1), valid_until=date(2027, 1, 1))
+    record_certificate(actor=root, user=idle, category="平板", valid_from=date(2026, 1, 1),
+                       valid_until=date(2027, 1, 1))
+    other_tech.skills = ["手机"]
+    other_tech.save()
+    record_certificate(actor=root, user=other_tech, category="手机",
+                       valid_from=date(2025, 1, 1), valid_until=date(2026, 11, 22))
     for _ in range(2):
         busy = make_ticket()
         act(hotline_api, busy, "assign", engineer=tech.pk)

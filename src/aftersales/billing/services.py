@@ -20,7 +20,7 @@ from aftersales.catalog.models import Part
 from aftersales.core.dates import month_bounds, next_month, parse_month
 from aftersales.core.errors import Conflict, Forbidden, ValidationFailed
 from aftersales.core.money import ZERO, to_money
-from aftersales.core.scoping import require_role
+from aftersales.core.scoping import is_unbound, require_role
 from aftersales.customers.models import Customer
 from aftersales.network.models import ServicePoint, User
 
@@ -457,7 +457,7 @@ def settle_subsidies(*, actor: User, month: date) -> tuple[SubsidySettlement, bo
     rate, one statement each. A month is settled once; asking again returns the same
     statements (created False)."""
     require_role(actor, *FINANCE)
-    if actor.service_point_id is not None:
+    if not is_unbound(actor):
         raise Forbidden(_("Only head-office finance settles subsidies."))
     month = month_start(month)
     end = next_month(month)

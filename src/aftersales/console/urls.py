@@ -10,4 +10,5 @@ urlpatterns = [
     path("customers/<int:customer_id>/", views.archive, name="archive"),
     path("tickets/dispatch/", views.dispatch_board, name="dispatch"),
     path("tickets/my-day/", views.my_day, name="my_day"),
+    path("network/directory/", views.network_directory, name="directory"),
 ]

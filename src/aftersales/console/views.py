@@ -20,7 +20,12 @@ from aftersales.customers.models import Customer, Zone
 from aftersales.customers.selectors import access_customer, customer_list, customers_with_phone
 from aftersales.devices.selectors import RuleValues, device_list, warranty_badges
 from aftersales.network.models import User
-from aftersales.network.selectors import service_point_list, staff_list
+from aftersales.network.selectors import (
+    certified_by_engineer,
+    directory,
+    service_point_list,
+    staff_list,
+)
 from aftersales.telephony.selectors import calls_of_customer
 from aftersales.tickets import clocks, dispatch
 from aftersales.tickets import selectors as tickets
@@ -194,3 +199,19 @@ def my_day(request):
     rows.sort(key=lambda r: (r["visit"] is None,
                              r["visit"].scheduled_at if r["visit"] else timezone.now()))
     return render(request, "console/my_day.html", {"rows": rows, "today": today})
+
+
+# -- the directory -------------------------------------------------------------------------
+
+
+@staff_view
+def network_directory(request):
+    """Offices and service points with phone, hours and their people (the staff's own
+    directory; the portal publishes the points only, network.selectors.public_service_points)."""
+    entries = directory(actor=request.user)
+    people = [p.pk for e in entries for p in e["people"]]
+    certified = certified_by_engineer(user_ids=people, on=timezone.localdate())
+    for entry in entries:
+        for person in entry["people"]:
+            person.certified = sorted(certified.get(person.pk, ()))
+    return render(request, "console/directory.html", {"entries": entries})

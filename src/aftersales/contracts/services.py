@@ -17,7 +17,7 @@ from aftersales.network.models import User
 from .errors import ContractCode
 from .models import Contract
 
-EDITORS = (User.Role.ADMIN, User.Role.MANAGER)
+EDITORS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.REGIONAL_MANAGER)
 
 #: How a contract sold is billed: `bill(actor=..., contract=...)`. Billing sits above
 #: contracts, so the caller passes it in (billing.services.bill_contract).

@@ -11,7 +11,8 @@ from .errors import CustomerCode
 from .models import Contact, Customer, Zone
 from .selectors import customers_with_phone
 
-EDITORS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.AGENT)
+EDITORS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.REGIONAL_MANAGER,
+           User.Role.AGENT)
 
 
 def _check_choices(*, kind: str, zone: str) -> None:

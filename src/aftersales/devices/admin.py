@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Device, RepairRecord, WarrantyPolicy
+from .models import DealerReturn, Device, RepairRecord, WarrantyPolicy
 
 
 @admin.register(Device)
@@ -23,3 +23,13 @@ class RepairRecordAdmin(SimpleHistoryAdmin):
 class WarrantyPolicyAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "repeat_fault_repairs", "repeat_fault_window_days",
                     "repair_warranty_days", "own_reason_return_days"]
+
+
+@admin.register(DealerReturn)
+class DealerReturnAdmin(admin.ModelAdmin):
+    list_display = ["device", "dealer", "returned_on", "doa_days", "outcome", "created_by"]
+    list_filter = ["outcome"]
+    list_select_related = ["device", "dealer", "created_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -10,6 +10,7 @@ from aftersales.core.api import ERRORS, paginate
 from aftersales.core.api_types import choices_literal
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.customers.selectors import access_customer
+from aftersales.network.selectors import access_dealer
 
 from . import selectors, services, warranty
 
@@ -26,6 +27,7 @@ class DeviceIn(Schema):
     warranty_card_no: str | None = Field(None, max_length=40)
     manufactured_on: date | None = None
     dealer: str | None = Field(None, max_length=120)
+    sold_by: int | None = Field(None, description="the dealer record (id) that sold the unit")
 
 
 class DeviceOut(Schema):
@@ -41,6 +43,7 @@ class DeviceOut(Schema):
     warranty_card_no: str
     manufactured_on: date | None
     dealer: str
+    sold_by: int | None = Field(None, description="the dealer record (id)")
     warranty_ends: date | None
     in_warranty: bool
 
@@ -61,7 +64,7 @@ def device_out(device, *, rules=None, today: date | None = None) -> dict:
         "customer": device.customer_id, "customer_name": device.customer.name,
         "purchase_date": device.purchase_date, "invoice_no": device.invoice_no,
         "warranty_card_no": device.warranty_card_no, "manufactured_on": device.manufactured_on,
-        "dealer": device.dealer, "warranty_ends": ends,
+        "dealer": device.dealer, "sold_by": device.sold_by_id, "warranty_ends": ends,
         "in_warranty": ends is not None and today <= ends,
     }
 
@@ -73,12 +76,51 @@ def register_device(request, payload: DeviceIn):
         customer = access_customer(actor=request.auth, customer_id=payload.customer)
     except NotFound:
         raise ValidationFailed(_("Unknown customer."), field="customer") from None
-    data = payload.dict(exclude={"model", "customer"})
+    data = payload.dict(exclude={"model", "customer", "sold_by"})
+    data["sold_by"] = _dealer_field(request, payload.sold_by)
     data = {k: ("" if v is None and k in {"invoice_no", "warranty_card_no", "dealer"} else v)
             for k, v in data.items()}
     device = services.register_device(actor=request.auth, model=model, customer=customer,
                                       **data)
     return Status(201, device_out(selectors.access_device(actor=request.auth, serial=device.serial)))
+
+
+def _dealer_field(request, dealer_id: int | None):
+    if dealer_id is None:
+        return None
+    try:
+        return access_dealer(actor=request.auth, dealer_id=dealer_id)
+    except NotFound:
+        raise ValidationFailed(_("Unknown dealer."), field="sold_by") from None
+
+
+class DealerReturnIn(Schema):
+    returned_on: date
+    dealer: int | None = Field(None, description="the returning dealer (default: the seller)")
+
+
+class DealerReturnOut(Schema):
+    id: int
+    device: int = Field(alias="device_id")
+    dealer: int = Field(alias="dealer_id")
+    returned_on: date
+    doa_days: int
+    outcome: str = Field(description="replace (dead on arrival) or repair")
+
+
+@router.post("/devices/{serial}/dealer-returns", response={201: DealerReturnOut, **ERRORS})
+def create_dealer_return(request, serial: str, payload: DealerReturnIn):
+    """A unit returned by its dealer: inside the dealer's DOA window it is replaced."""
+    device = selectors.access_device(actor=request.auth, serial=serial)
+    dealer = None
+    if payload.dealer is not None:
+        try:
+            dealer = access_dealer(actor=request.auth, dealer_id=payload.dealer)
+        except NotFound:
+            raise ValidationFailed(_("Unknown dealer."), field="dealer") from None
+    return Status(201, services.record_dealer_return(actor=request.auth, device=device,
+                                                     dealer=dealer,
+                                                     returned_on=payload.returned_on))
 
 
 @router.get("/devices", response={200: DeviceList, **ERRORS})

@@ -19,7 +19,11 @@ class Device(models.Model):
     invoice_no = models.CharField(_("invoice number"), max_length=40, blank=True)
     warranty_card_no = models.CharField(_("warranty card number"), max_length=40, blank=True)
     manufactured_on = models.DateField(_("manufactured on"), null=True, blank=True)
-    dealer = models.CharField(_("dealer"), max_length=120, blank=True)
+    dealer = models.CharField(_("dealer"), max_length=120, blank=True,
+                              help_text=_("As typed before dealers were records (history)."))
+    sold_by = models.ForeignKey("network.Dealer", on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="devices",
+                                verbose_name=_("dealer (record)"))
     replaces = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="replaced_by",
                                  verbose_name=_("replacement for"))
@@ -79,3 +83,31 @@ class WarrantyPolicy(OneRowPolicy):
 
     def __str__(self):
         return str(_("Warranty policy"))
+
+
+class DealerReturn(models.Model):
+    """A unit returned by its dealer: within the dealer's DOA window it is replaced, after it
+    is repaired (network/routing.dealer_return_outcome). A record, never edited."""
+
+    class Outcome(models.TextChoices):
+        REPLACE = "replace", _("Dead on arrival: replace")
+        REPAIR = "repair", _("Repair")
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="dealer_returns",
+                               verbose_name=_("device"))
+    dealer = models.ForeignKey("network.Dealer", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("dealer"))
+    returned_on = models.DateField(_("returned on"))
+    doa_days = models.PositiveSmallIntegerField(_("DOA window (days)"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey("network.User", on_delete=models.PROTECT, null=True,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("dealer return")
+        verbose_name_plural = _("dealer returns")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.device_id} {self.returned_on} {self.outcome}"

@@ -9,12 +9,13 @@ from aftersales.core.errors import Conflict, ValidationFailed
 from aftersales.core.scoping import require_role
 from aftersales.core.validation import clean_imei, clean_required
 from aftersales.customers.models import Customer
-from aftersales.network.models import User
+from aftersales.network.models import Dealer, User
+from aftersales.network.routing import dealer_return_outcome
 
 from .errors import DeviceCode
-from .models import Device, RepairRecord
+from .models import DealerReturn, Device, RepairRecord
 
-EDITORS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.AGENT, User.Role.ENGINEER)
+EDITORS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.REGIONAL_MANAGER, User.Role.AGENT, User.Role.ENGINEER)
 
 
 @transaction.atomic
@@ -22,7 +23,8 @@ def register_device(*, actor: User | None, serial: str, model: ProductModel,
                     customer: Customer, imei: str | None = None,
                     purchase_date: date | None = None, invoice_no: str = "",
                     warranty_card_no: str = "", manufactured_on: date | None = None,
-                    dealer: str = "", replaces: Device | None = None) -> Device:
+                    dealer: str = "", replaces: Device | None = None,
+                    sold_by: Dealer | None = None) -> Device:
     """Register a unit to its owner. `actor=None` is the system acting for a higher
     service that has already decided who may do this (the warehouse issuing a
     replacement unit); staff calling directly must be editors. `replaces` links a
@@ -46,7 +48,8 @@ def register_device(*, actor: User | None, serial: str, model: ProductModel,
                 serial=serial, imei=imei, model=model, customer=customer,
                 purchase_date=purchase_date, invoice_no=invoice_no or "",
                 warranty_card_no=warranty_card_no or "", manufactured_on=manufactured_on,
-                dealer=dealer or "", replaces=replaces)
+                dealer=dealer or (sold_by.name if sold_by else ""), sold_by=sold_by,
+                replaces=replaces)
     except IntegrityError:
         raise Conflict(DeviceCode.DUPLICATE_SERIAL, _("A device with this serial or IMEI exists."),
                        field="serial") from None
@@ -59,6 +62,26 @@ def record_repair(*, device: Device, repaired_on: date, fault_code: str = "",
     return RepairRecord.objects.create(device=device, repaired_on=repaired_on,
                                        fault_code=fault_code or "", part_sku=part_sku or "",
                                        reference=reference or "")
+
+
+@transaction.atomic
+def record_dealer_return(*, actor: User, device: Device, returned_on: date,
+                         dealer: Dealer | None = None) -> DealerReturn:
+    """A dealer returns a unit it sold: inside the dealer's DOA window (days after the
+    purchase date) the outcome is a replacement, after it a repair. The window is the
+    dealer's own, read when the return is recorded and kept on the record."""
+    require_role(actor, *EDITORS)
+    dealer = dealer or device.sold_by
+    if dealer is None:
+        raise ValidationFailed(_("The unit was not sold through a dealer on record."),
+                               field="dealer")
+    if device.sold_by_id is not None and device.sold_by_id != dealer.pk:
+        raise ValidationFailed(_("The unit was sold by another dealer."), field="dealer")
+    outcome = dealer_return_outcome(purchase_date=device.purchase_date,
+                                    returned_on=returned_on, doa_days=dealer.doa_days)
+    return DealerReturn.objects.create(device=device, dealer=dealer, returned_on=returned_on,
+                                       doa_days=dealer.doa_days, outcome=outcome,
+                                       created_by=actor)
 
 
 def clean_unit(*, serial: str, imei: str | None = None, purchase_date: date | None = None,
@@ -111,7 +134,8 @@ def register_devices(*, actor: User, units: list[dict]) -> int:
             customer=unit["customer"], purchase_date=unit.get("purchase_date"),
             invoice_no=unit.get("invoice_no") or "",
             warranty_card_no=unit.get("warranty_card_no") or "",
-            manufactured_on=unit.get("manufactured_on"), dealer=unit.get("dealer") or ""))
+            manufactured_on=unit.get("manufactured_on"), dealer=unit.get("dealer") or "",
+            sold_by=unit.get("sold_by")))
     taken_serials, taken_imeis = existing_identifiers(serials=sorted(seen_serials),
                                                       imeis=sorted(seen_imeis))
     if taken_serials or taken_imeis:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from aftersales.catalog.models import Part
 from aftersales.core.errors import NotFound
 from aftersales.core.money import to_money
-from aftersales.core.scoping import get_scoped, scope
+from aftersales.core.scoping import get_scoped, region_points, scope
 
 from . import planning
 from .models import (
@@ -159,7 +159,11 @@ def purchase_plan(*, actor, warehouse: Warehouse) -> dict:
 def _either_side(qs: QuerySet, *, actor) -> QuerySet:
     point_id = getattr(actor, "service_point_id", None)
     if point_id is None:
-        return qs
+        points = region_points(actor)
+        if points is None:
+            return qs
+        return qs.filter(Q(from_warehouse__service_point__in=points)
+                         | Q(to_warehouse__service_point__in=points))
     return qs.filter(Q(from_warehouse__service_point_id=point_id)
                      | Q(to_warehouse__service_point_id=point_id))
 

@@ -10,3 +10,5 @@ class NetworkCode(StrEnum):
     DEPOSIT_INSUFFICIENT = "deposit_insufficient"
     DUPLICATE_CODE = "duplicate_code"  # the code is taken
     DUPLICATE_USERNAME = "duplicate_username"  # the user name is taken
+    AGREEMENT_LAPSED = "agreement_lapsed"  # the point's cooperation agreement is not in force
+    NOT_CERTIFIED = "not_certified"  # the engineer holds no valid certificate for the category

@@ -87,6 +87,7 @@ class Alert(models.Model):
         PHONE_ESCALATION = "phone_escalation", _("Phone support unsolved (escalated)")
         BACKUP_DEVICE = "backup_device", _("Backup device due")
         CALLBACK_DUE = "callback_due", _("Callback due")
+        DISPATCH_APPROVAL = "dispatch_approval", _("Dispatch waiting for approval")
         CASH_OVERDUE = "cash_overdue", _("Cash not handed over")
         LOANER_OVERDUE = "loaner_overdue", _("Loaner overdue")
         ONSITE_OVERDUE = "onsite_overdue", _("On-site arrival overdue")
@@ -109,6 +110,10 @@ class Alert(models.Model):
     service_point = models.ForeignKey("network.ServicePoint", on_delete=models.PROTECT,
                                       null=True, blank=True, related_name="+",
                                       verbose_name=_("service point"))
+    for_user = models.ForeignKey("network.User", on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="+", verbose_name=_("for person"),
+                                 help_text=_("Set when the alert is for one person (an "
+                                             "approver), not for a role."))
     message = models.CharField(_("message"), max_length=300)
     due_at = models.DateTimeField(_("was due at"), null=True, blank=True)
     created_at = models.DateTimeField(_("raised at"), auto_now_add=True)

@@ -125,7 +125,7 @@ def retry_pending_notifications(*, now=None, older_than_seconds: int = 60) -> in
 
 @transaction.atomic
 def raise_alert(*, kind: str, ticket, for_role: str, message: str, key: str = "",
-                due_at=None) -> tuple[Alert, bool]:
+                due_at=None, for_user=None) -> tuple[Alert, bool]:
     """One alert per (kind, ticket, key): returns (alert, created)."""
     existing = Alert.objects.filter(kind=kind, ticket=ticket, key=key).first()
     if existing is not None:
@@ -134,7 +134,8 @@ def raise_alert(*, kind: str, ticket, for_role: str, message: str, key: str = ""
         with transaction.atomic():
             alert = Alert.objects.create(kind=kind, ticket=ticket, key=key, for_role=for_role,
                                          service_point_id=ticket.service_point_id,
-                                         message=message[:300], due_at=due_at)
+                                         message=message[:300], due_at=due_at,
+                                         for_user=for_user)
     except IntegrityError:
         return Alert.objects.get(kind=kind, ticket=ticket, key=key), False
     return alert, True

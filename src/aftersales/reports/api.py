@@ -1,16 +1,18 @@
 """API.md "Reports" and "Additions": every report as JSON and, with `?format=xlsx`, as an
 Excel workbook with Chinese headers and the same figures. Filters: the period (from, to),
-a model code and a service point (id)."""
+a model code, a service point (id) and a region (id)."""
 from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from aftersales.core.api import ERRORS
+from aftersales.core.api import ERRORS, Money
 
-from . import selectors
+from . import appraisal, selectors
+from .excel import workbook_response
 from .faults import fault_table, sla_table
 from .tables import Period, Table
 
@@ -47,9 +49,13 @@ class SlaReport(Schema):
     breached: int
 
 
+REGION = Field(None, description="only the service points of this region (id)")
+
+
 class FaultQuery(Schema):
     month: str = Field(description="YYYY-MM")
     format: Format = "json"
+    region: int | None = REGION
 
 
 class PeriodQuery(Schema):
@@ -57,11 +63,13 @@ class PeriodQuery(Schema):
     to: date = Field(description="last business date (inclusive)")
     model: str | None = Field(None, description="a model code")
     service_point: int | None = Field(None, description="a service point id")
+    region: int | None = REGION
     format: Format = "json"
 
     def period(self, actor) -> Period:
         return selectors.period(actor=actor, since=self.from_, until=self.to,
-                                model=self.model, service_point=self.service_point)
+                                model=self.model, service_point=self.service_point,
+                                region=self.region)
 
 
 class KpiQuery(PeriodQuery):
@@ -116,19 +124,67 @@ class TableReport(Schema):
     total: Decimal | None = None
 
 
+class AppraisalQuery(Schema):
+    month: str = Field(description="YYYY-MM")
+    group: Literal["engineer", "service_point"] = "engineer"
+    format: Literal["json", "xlsx"] = Field("json", description="xlsx: the payroll workbook")
+    region: int | None = REGION
+
+
+class AppraisalRow(Schema):
+    group: str
+    id: int = Field(description="the engineer's or the service point's id")
+    name: str
+    month: str
+    tickets: int = Field(description="tickets resolved in the month")
+    responded_in_time: int
+    response_rate: Decimal
+    resolved_in_time: int
+    resolution_rate: Decimal
+    first_time_fix: int = Field(description="resolved with at most one visit")
+    first_time_fix_rate: Decimal
+    repeat_repairs: int = Field(description="the unit came back within 30 days")
+    satisfaction: Decimal | None = Field(description="mean 1–5 rating, two places")
+    complaints: int
+    rewards: Money = Field(description="rewards minus penalties recorded for the month")
+
+
+class Appraisal(Schema):
+    rows: list[AppraisalRow]
+
+
 @router.get("/reports/fault-analysis", response={200: FaultAnalysis, **ERRORS})
 def fault_analysis(request, query: Query[FaultQuery]):
-    rows = selectors.fault_analysis(actor=request.auth, month=query.month)
+    rows = selectors.fault_analysis(actor=request.auth, month=query.month,
+                                      region=query.region)
     return _answer(fault_table(rows, query.month), query.format,
                    f"fault-analysis-{query.month}.xlsx")
 
 
 @router.get("/reports/sla", response={200: SlaReport, **ERRORS})
 def sla_report(request, query: Query[PeriodQuery]):
-    totals = selectors.sla_compliance(actor=request.auth, since=query.from_, until=query.to)
+    totals = selectors.sla_compliance(actor=request.auth, since=query.from_, until=query.to,
+                                      region=query.region)
     if query.format == "xlsx":
         return sla_table(totals).as_xlsx(f"sla-{query.from_}-{query.to}.xlsx")
     return totals
+
+
+@router.get("/reports/appraisal", response={200: Appraisal, **ERRORS})
+def appraisal_report(request, query: Query[AppraisalQuery]):
+    """The monthly appraisal per engineer or per service point (docs/network.md)."""
+    rows = appraisal.appraisal(actor=request.auth, month=query.month, group=query.group,
+                               region=query.region)
+    if query.format == "xlsx":
+        return workbook_response(
+            title=_("Appraisal"), filename=f"appraisal-{query.group}-{query.month}.xlsx",
+            headers=[_("Name"), _("Tickets"), _("Response rate"), _("Resolution rate"),
+                     _("First-time fix rate"), _("Repeat repairs"), _("Satisfaction"),
+                     _("Complaints"), _("Rewards and penalties")],
+            rows=[[r["name"], r["tickets"], r["response_rate"], r["resolution_rate"],
+                   r["first_time_fix_rate"], r["repeat_repairs"], r["satisfaction"],
+                   r["complaints"], r["rewards"]] for r in rows])
+    return {"rows": rows}
 
 
 @router.get("/reports/kpis", response={200: KpiReport, **ERRORS})

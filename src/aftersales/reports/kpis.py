@@ -44,6 +44,8 @@ def filtered_tickets(*, actor: User, period: Period):
         qs = qs.filter(device__model__code=period.model)
     if period.service_point:
         qs = qs.filter(service_point_id=period.service_point)
+    if period.region:
+        qs = qs.filter(service_point__region_id=period.region)
     return qs
 
 

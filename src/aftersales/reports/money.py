@@ -37,6 +37,8 @@ def revenue(*, actor: User, period: Period) -> Table:
         qs = qs.filter(charge__device__model__code=period.model)
     if period.service_point:
         qs = qs.filter(charge__customer__service_point_id=period.service_point)
+    if period.region:
+        qs = qs.filter(charge__customer__service_point__region_id=period.region)
     months: dict[str, dict] = defaultdict(lambda: {"charged": 0, "received": 0, "entries": 0})
     for created, kind, amount_cents in qs.values_list("created_at", "kind",
                                                       cents("amount")).order_by("pk"):
@@ -73,6 +75,8 @@ def subsidies(*, actor: User, period: Period) -> Table:
         month__gte=period.since.replace(day=1), month__lte=period.until)
     if period.service_point:
         qs = qs.filter(service_point_id=period.service_point)
+    if period.region:
+        qs = qs.filter(service_point__region_id=period.region)
     rows = [{"month": s.month.strftime("%Y-%m"), "service_point": s.service_point.code,
              "service_point_name": s.service_point.name, "tier": s.get_tier_display(),
              "jobs": s.jobs, "per_job": s.per_job, "amount": s.amount}

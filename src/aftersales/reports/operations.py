@@ -53,6 +53,8 @@ def parts_consumption(*, actor: User, period: Period) -> Table:
         qs = qs.filter(ticket__device__model__code=period.model)
     if period.service_point:
         qs = qs.filter(warehouse__service_point_id=period.service_point)
+    if period.region:
+        qs = qs.filter(warehouse__service_point__region_id=period.region)
     rows = []
     for row in (qs.values("part__sku", "part__name").order_by("part__sku")
                 .annotate(moved=Sum("qty"), cost=Sum(cents("unit_cost") * F("qty")),
@@ -73,6 +75,8 @@ def returned_units(*, actor: User, period: Period) -> Table:
         qs = qs.filter(device__model__code=period.model)
     if period.service_point:
         qs = qs.filter(warehouse__service_point_id=period.service_point)
+    if period.region:
+        qs = qs.filter(warehouse__service_point__region_id=period.region)
     S = ReturnedUnit.Status
     rows = []
     for row in (qs.values("device__model__code", "device__model__name")
@@ -100,6 +104,8 @@ def complaints(*, actor: User, period: Period) -> Table:
         ticket__created_at__gte=period.start, ticket__created_at__lt=period.end)
     if period.service_point:
         qs = qs.filter(ticket__service_point_id=period.service_point)
+    if period.region:
+        qs = qs.filter(ticket__service_point__region_id=period.region)
     counter: Counter = Counter()
     for created, cause in qs.values_list("ticket__created_at", "cause"):
         month = timezone.localdate(created).strftime("%Y-%m")

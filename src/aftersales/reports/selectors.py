@@ -9,7 +9,7 @@ from aftersales.core.dates import local_days_bounds, month_bounds, next_month, p
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.scoping import require_role, scope
 from aftersales.devices.models import Device
-from aftersales.network.models import ServicePoint, User
+from aftersales.network.models import Region, ServicePoint, User
 from aftersales.tickets.models import Ticket
 
 from . import kpis as kpi_queries
@@ -17,9 +17,14 @@ from . import money, operations
 from .rates import rate
 from .tables import Period, Table
 
-READERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.FINANCE, User.Role.RND,
-           User.Role.PRODUCTION)
+READERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.REGIONAL_MANAGER,
+           User.Role.FINANCE, User.Role.RND, User.Role.PRODUCTION)
 REPAIR_KINDS = ("repair", "return", "exchange")
+
+
+def in_region(qs, region: int | None, path: str = "service_point"):
+    """The reports' region filter (on top of the actor's own scope)."""
+    return qs if region is None else qs.filter(**{f"{path}__region_id": region})
 
 
 def month_range(month: str) -> tuple[date, date]:
@@ -31,15 +36,16 @@ def month_range(month: str) -> tuple[date, date]:
     return first, next_month(first) - timedelta(days=1)
 
 
-def fault_analysis(*, actor: User, month: str) -> list[dict]:
+def fault_analysis(*, actor: User, month: str, region: int | None = None) -> list[dict]:
     """Repairs resolved in the month by model and fault code, with the repair rate against
     the units sold of that model up to the month's end (the installed base)."""
     require_role(actor, *READERS)
     first, last = month_range(month)
     return fault_rows(first=first, last=last,
-                      tickets=scope(Ticket.objects, actor=actor),
-                      devices=scope(Device.objects, actor=actor,
-                                    path="customer__service_point"))
+                      tickets=in_region(scope(Ticket.objects, actor=actor), region),
+                      devices=in_region(scope(Device.objects, actor=actor,
+                                              path="customer__service_point"),
+                                        region, "customer__service_point"))
 
 
 def fault_rows(*, first: date, last: date, tickets, devices) -> list[dict]:
@@ -67,13 +73,15 @@ def fault_rows(*, first: date, last: date, tickets, devices) -> list[dict]:
              "repair_rate": rate(r["repairs"], sold.get(r["model"], 0))} for r in rows]
 
 
-def sla_compliance(*, actor: User, since: date, until: date) -> dict:
+def sla_compliance(*, actor: User, since: date, until: date, region: int | None = None
+                   ) -> dict:
     """Tickets received in [since, until] (business dates) and how many met each target."""
     require_role(actor, *READERS)
     if until < since:
         raise ValidationFailed(_("The end date is before the start date."), field="to")
     start, end = local_days_bounds(since, until)
-    qs = scope(Ticket.objects, actor=actor).filter(created_at__gte=start, created_at__lt=end)
+    qs = in_region(scope(Ticket.objects, actor=actor), region).filter(
+        created_at__gte=start, created_at__lt=end)
     totals = qs.aggregate(
         tickets=Count("id"),
         responded_in_time=Count("id", filter=Q(respond_met_at__isnull=False,
@@ -90,7 +98,7 @@ def sla_compliance(*, actor: User, since: date, until: date) -> dict:
 # -- the reports of issue 15: KPIs, volumes, parts, returned units, money, budget ----------
 
 def period(*, actor: User, since: date, until: date, model: str | None = None,
-           service_point: int | None = None) -> Period:
+           service_point: int | None = None, region: int | None = None) -> Period:
     """The filters of a report, checked (readers only; a known model and point)."""
     require_role(actor, *READERS)
     if until < since:
@@ -103,7 +111,10 @@ def period(*, actor: User, since: date, until: date, model: str | None = None,
         if not ServicePoint.objects.filter(pk=service_point).exists() or (
                 actor.service_point_id not in (None, service_point)):
             raise ValidationFailed(_("Unknown service point."), field="service_point")
-    return Period(since=since, until=until, model=model or None, service_point=service_point)
+    if region is not None and not Region.objects.filter(pk=region).exists():
+        raise ValidationFailed(_("Unknown region."), field="region")
+    return Period(since=since, until=until, model=model or None, service_point=service_point,
+                  region=region)
 
 
 def kpis(*, actor: User, period: Period, group: str) -> Table:

@@ -48,6 +48,7 @@ class Period:
     until: date
     model: str | None = None
     service_point: int | None = None
+    region: int | None = None
 
     @property
     def start(self) -> datetime:

@@ -33,7 +33,7 @@ S, M, R = Ticket.Status, Ticket.Mode, User.Role
 ALL_MODES = frozenset(M.values)
 VISIT_MODES = frozenset({M.ONSITE, M.REMOTE})
 SEND_IN = frozenset({M.SEND_IN})
-MANAGERS = (R.ADMIN, R.MANAGER)
+MANAGERS = (R.ADMIN, R.MANAGER, R.REGIONAL_MANAGER)
 
 
 # -- the input of each action (the API body and the console form parse into these) ---------
@@ -54,6 +54,10 @@ class ReasonIn(ActionIn):
 
 class AssignIn(ActionIn):
     engineer: int = Field(description="the engineer's user id")
+    reason: str = Field("", max_length=500,
+                        description="a manager's reason to assign an engineer without a valid "
+                                    "certificate for the product category (else 409 "
+                                    "not_certified); recorded in the event")
 
 
 class ScheduleVisitIn(ActionIn):
@@ -226,63 +230,63 @@ def _statuses(*names) -> frozenset[str]:
 
 W = workflow
 SPECS: dict[str, ActionSpec] = {spec.name: spec for spec in (
-    ActionSpec("respond", gettext_lazy("Respond"), (R.MANAGER, R.AGENT, R.ENGINEER),
+    ActionSpec("respond", gettext_lazy("Respond"), (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER),
                _statuses(S.NEW), S.RESPONDED, NoteIn),
-    ActionSpec("assign", gettext_lazy("Assign"), (R.MANAGER, R.AGENT),
+    ActionSpec("assign", gettext_lazy("Assign"), (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT),
                _statuses(S.NEW, S.RESPONDED, S.ASSIGNED, S.SCHEDULED, S.DIAGNOSED,
                          S.AWAITING_APPROVAL, S.IN_REPAIR, S.ON_HOLD),
                W.ASSIGNED_IF_NEW, AssignIn, fact=_reassign),
-    ActionSpec("schedule_visit", gettext_lazy("Schedule visit"), (R.MANAGER, R.AGENT, R.ENGINEER),
+    ActionSpec("schedule_visit", gettext_lazy("Schedule visit"), (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER),
                _statuses(S.ASSIGNED, S.SCHEDULED, S.DIAGNOSED, S.AWAITING_APPROVAL,
                          S.IN_REPAIR),
                S.SCHEDULED, ScheduleVisitIn, VISIT_MODES, fact=_schedule_limit),
-    ActionSpec("approve_visit", gettext_lazy("Allow another visit"), (R.MANAGER,),
+    ActionSpec("approve_visit", gettext_lazy("Allow another visit"), (R.MANAGER, R.REGIONAL_MANAGER, R.REGIONAL_MANAGER),
                W.WORKING - {S.ON_SITE}, W.SAME, modes=VISIT_MODES),
-    ActionSpec("arrive", gettext_lazy("Arrive"), (R.MANAGER, R.ENGINEER),
+    ActionSpec("arrive", gettext_lazy("Arrive"), (R.MANAGER, R.REGIONAL_MANAGER, R.ENGINEER),
                _statuses(S.ASSIGNED, S.SCHEDULED, S.DIAGNOSED, S.IN_REPAIR), S.ON_SITE,
                modes=VISIT_MODES, fact=_visit_limit),
-    ActionSpec("depart", gettext_lazy("Depart"), (R.MANAGER, R.ENGINEER),
+    ActionSpec("depart", gettext_lazy("Depart"), (R.MANAGER, R.REGIONAL_MANAGER, R.ENGINEER),
                _statuses(S.ON_SITE, S.DIAGNOSED, S.AWAITING_APPROVAL, S.IN_REPAIR),
                W.BY_OUTCOME, DepartIn, VISIT_MODES, fact=_open_visit),
     ActionSpec("receive", gettext_lazy("Receive unit"),
-               (R.MANAGER, R.AGENT, R.ENGINEER, R.WAREHOUSE),
+               (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER, R.WAREHOUSE),
                _statuses(S.NEW, S.RESPONDED, S.ASSIGNED), W.RESPONDED_IF_NEW, ReceiveIn,
                SEND_IN, fact=_already_received),
     ActionSpec("ship_back", gettext_lazy("Ship back"),
-               (R.MANAGER, R.AGENT, R.ENGINEER, R.WAREHOUSE),
+               (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER, R.WAREHOUSE),
                W.FINAL, W.SAME, ShipBackIn, SEND_IN, fact=_in_custody),
-    ActionSpec("diagnose", gettext_lazy("Diagnose"), (R.MANAGER, R.ENGINEER),
+    ActionSpec("diagnose", gettext_lazy("Diagnose"), (R.MANAGER, R.REGIONAL_MANAGER, R.ENGINEER),
                _statuses(S.RESPONDED, S.ASSIGNED, S.SCHEDULED, S.ON_SITE, S.DIAGNOSED),
                S.DIAGNOSED, DiagnoseIn, fact=_not_received),
-    ActionSpec("quote", gettext_lazy("Quote"), (R.MANAGER, R.AGENT, R.ENGINEER),
+    ActionSpec("quote", gettext_lazy("Quote"), (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER),
                _statuses(S.DIAGNOSED, S.AWAITING_APPROVAL, S.IN_REPAIR, S.ON_SITE),
                W.BY_QUOTE, QuoteIn),
     ActionSpec("approve_quote", gettext_lazy("Customer approves quote"),
-               (R.MANAGER, R.AGENT, R.ENGINEER), _statuses(S.AWAITING_APPROVAL), S.IN_REPAIR),
+               (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER), _statuses(S.AWAITING_APPROVAL), S.IN_REPAIR),
     ActionSpec("reject_quote", gettext_lazy("Customer rejects quote"),
-               (R.MANAGER, R.AGENT, R.ENGINEER), _statuses(S.AWAITING_APPROVAL), S.RESOLVED),
-    ActionSpec("use_part", gettext_lazy("Use part"), (R.MANAGER, R.ENGINEER),
+               (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER), _statuses(S.AWAITING_APPROVAL), S.RESOLVED),
+    ActionSpec("use_part", gettext_lazy("Use part"), (R.MANAGER, R.REGIONAL_MANAGER, R.ENGINEER),
                _statuses(S.ON_SITE, S.DIAGNOSED, S.IN_REPAIR), W.SAME, UsePartIn),
-    ActionSpec("hold", gettext_lazy("Put on hold"), (R.MANAGER, R.AGENT, R.ENGINEER),
+    ActionSpec("hold", gettext_lazy("Put on hold"), (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER),
                W.WORKING, S.ON_HOLD, HoldIn),
-    ActionSpec("resume", gettext_lazy("Resume"), (R.MANAGER, R.AGENT, R.ENGINEER),
+    ActionSpec("resume", gettext_lazy("Resume"), (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER),
                _statuses(S.ON_HOLD), W.RESUME, ReasonIn),
-    ActionSpec("escalate", gettext_lazy("Escalate"), (R.MANAGER, R.AGENT, R.ENGINEER),
+    ActionSpec("escalate", gettext_lazy("Escalate"), (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER),
                W.OPEN, W.SAME, ReasonIn),
-    ActionSpec("resolve", gettext_lazy("Resolve"), (R.MANAGER, R.AGENT, R.ENGINEER),
+    ActionSpec("resolve", gettext_lazy("Resolve"), (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER),
                _statuses(S.RESPONDED, S.ASSIGNED, S.SCHEDULED, S.ON_SITE, S.DIAGNOSED,
                          S.IN_REPAIR), S.RESOLVED, ResolveIn),
-    ActionSpec("sign_off", gettext_lazy("Customer sign-off"), (R.MANAGER, R.AGENT, R.ENGINEER),
+    ActionSpec("sign_off", gettext_lazy("Customer sign-off"), (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER),
                _statuses(S.RESOLVED), W.SAME, SignOffIn, fact=_not_signed),
     ActionSpec("refuse_payment", gettext_lazy("Payment refused"),
-               (R.MANAGER, R.AGENT, R.FINANCE), _statuses(S.RESOLVED, S.CLOSED), W.SAME, NoteIn),
-    ActionSpec("callback", gettext_lazy("Callback"), (R.MANAGER, R.AGENT),
+               (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.FINANCE), _statuses(S.RESOLVED, S.CLOSED), W.SAME, NoteIn),
+    ActionSpec("callback", gettext_lazy("Callback"), (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT),
                _statuses(S.RESOLVED, S.CLOSED), W.SAME, CallbackIn, fact=_callback_due),
-    ActionSpec("close", gettext_lazy("Close"), (R.MANAGER, R.AGENT), _statuses(S.RESOLVED),
+    ActionSpec("close", gettext_lazy("Close"), (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT), _statuses(S.RESOLVED),
                S.CLOSED, ReasonIn),
-    ActionSpec("cancel", gettext_lazy("Cancel ticket"), (R.MANAGER, R.AGENT), W.OPEN,
+    ActionSpec("cancel", gettext_lazy("Cancel ticket"), (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT), W.OPEN,
                S.CANCELLED, ReasonIn),
-    ActionSpec("reopen", gettext_lazy("Reopen"), (R.MANAGER, R.AGENT), W.FINAL, W.REOPENED,
+    ActionSpec("reopen", gettext_lazy("Reopen"), (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT), W.FINAL, W.REOPENED,
                ReasonIn),
 )}
 

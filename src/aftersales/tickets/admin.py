@@ -10,6 +10,7 @@ from .models import (
     CalendarYear,
     Complaint,
     Custody,
+    DispatchApproval,
     FollowUp,
     ProductFeedback,
     SLATarget,
@@ -135,3 +136,16 @@ class SLATargetAdmin(SimpleHistoryAdmin):
 @admin.register(TicketPolicy)
 class TicketPolicyAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "max_visits", "callback_after_hours"]
+
+
+@admin.register(DispatchApproval)
+class DispatchApprovalAdmin(SimpleHistoryAdmin):
+    list_display = ["ticket", "engineer", "approver", "status", "requested_at", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["ticket", "engineer", "approver"]
+
+    def has_add_permission(self, request):
+        return False  # requested by an assignment, decided by the approver
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -13,6 +13,7 @@ from pydantic import Field
 from aftersales.billing.selectors import ticket_money
 from aftersales.catalog.selectors import get_fault_code
 from aftersales.core.api import ERRORS, Money, paginate
+from aftersales.core.api_types import choices_literal
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.money import ZERO
 from aftersales.customers.selectors import access_customer
@@ -20,7 +21,7 @@ from aftersales.devices.selectors import access_device
 from aftersales.network.selectors import access_staff
 
 from . import actions, clocks, selectors, services
-from .models import Ticket
+from .models import DispatchApproval, Ticket
 
 router = Router(tags=["tickets"])
 
@@ -186,7 +187,7 @@ class SuggestionOut(Schema):
     engineer: int
     name: str
     service_point: int | None
-    skills: list[str]
+    skills: list[str] = Field(description="categories of the engineer's valid certificates")
     skill_match: bool
     same_point: bool
     open_load: int
@@ -428,7 +429,7 @@ def dispatch_suggestions(request, ticket_id: int):
     ranked = selectors.dispatch_suggestions(actor=request.auth, ticket=ticket)
     return {"items": [{"engineer": r["engineer"].pk, "name": r["engineer"].display_name,
                        "service_point": r["engineer"].service_point_id,
-                       "skills": [str(s) for s in r["engineer"].skills or []],
+                       "skills": r["certified"],
                        "skill_match": r["skill_match"], "same_point": r["same_point"],
                        "open_load": r["open_load"]} for r in ranked]}
 
@@ -479,3 +480,40 @@ def list_feedback(request, page: int = 1, page_size: int = 50):
                       page_size=page_size)
     return {"items": [feedback_out(f) for f in result["items"]], "next": result["next"]}
 
+
+
+# -- dispatch approval (network's rule: an on-site assignment waits for the approver) --------
+
+class DispatchApprovalOut(Schema):
+    id: int
+    ticket: int = Field(alias="ticket_id")
+    engineer: int = Field(alias="engineer_id")
+    approver: int = Field(alias="approver_id")
+    status: choices_literal(DispatchApproval.Status)
+    override_reason: str
+    decision_note: str
+
+
+class DecisionIn(Schema):
+    note: str = Field("", max_length=500)
+
+
+@router.get("/dispatch-approvals", response={200: list[DispatchApprovalOut], **ERRORS})
+def list_dispatch_approvals(request):
+    """The assignments waiting for the caller's approval."""
+    return list(selectors.pending_approvals(actor=request.auth))
+
+
+@router.post("/dispatch-approvals/{approval_id}/approve",
+             response={200: DispatchApprovalOut, **ERRORS})
+def approve_dispatch(request, approval_id: int, payload: DecisionIn):
+    """Approve: the ticket is assigned to the engineer now."""
+    approval = selectors.access_approval(actor=request.auth, approval_id=approval_id)
+    return services.approve_dispatch(actor=request.auth, approval=approval, note=payload.note)
+
+
+@router.post("/dispatch-approvals/{approval_id}/reject",
+             response={200: DispatchApprovalOut, **ERRORS})
+def reject_dispatch(request, approval_id: int, payload: DecisionIn):
+    approval = selectors.access_approval(actor=request.auth, approval_id=approval_id)
+    return services.reject_dispatch(actor=request.auth, approval=approval, note=payload.note)

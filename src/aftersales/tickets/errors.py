@@ -24,6 +24,10 @@ class TicketError(StrEnum):
     STALE_VERSION = "stale_version"
     ALREADY_ASSIGNED = "already_assigned"
     NOT_A_COMPLAINT = "not_a_complaint"
+    # dispatch approval (network's rule): one request waits at a time, the approver decides
+    APPROVAL_PENDING = "approval_pending"
+    ALREADY_DECIDED = "already_decided"
+    NOT_THE_APPROVER = "not_the_approver"
     INVALID = "invalid"
 
 

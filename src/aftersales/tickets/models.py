@@ -545,6 +545,45 @@ class Attachment(models.Model):
         return self.content_type.startswith("image/")
 
 
-__all__ = ["Attachment", "BusinessDay", "CalendarYear", "Complaint", "Custody", "FollowUp",
-           "ProductFeedback", "SLATarget", "Ticket", "TicketEvent", "TicketNote",
+class DispatchApproval(models.Model):
+    """An on-site assignment waiting for the department head (network's dispatch approval
+    rule): requested, then approved (the job is assigned) or rejected. Never deleted."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT,
+                               related_name="dispatch_approvals", verbose_name=_("ticket"))
+    engineer = models.ForeignKey("network.User", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("engineer"))
+    approver = models.ForeignKey("network.User", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("approver"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.PENDING)
+    override_reason = models.CharField(_("certificate override reason"), max_length=500,
+                                       blank=True)
+    requested_by = models.ForeignKey("network.User", on_delete=models.PROTECT, null=True,
+                                     related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("note"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dispatch approval")
+        verbose_name_plural = _("dispatch approvals")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket"], condition=Q(status="pending"),
+                                    name="one_pending_dispatch_approval"),
+        ]
+
+    def __str__(self):
+        return f"{self.ticket_id} → {self.engineer_id} ({self.status})"
+
+
+__all__ = ["Attachment", "BusinessDay", "CalendarYear", "Complaint", "Custody", "DispatchApproval",
+           "FollowUp", "ProductFeedback", "SLATarget", "Ticket", "TicketEvent", "TicketNote",
            "TicketPause", "TicketPolicy", "Visit", "WorkingWindow"]

@@ -5,12 +5,23 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aftersales.core.scoping import get_scoped, scope
 from aftersales.customers.models import Customer
 from aftersales.network.models import User
+from aftersales.network.selectors import certified_by_engineer
 
-from .models import Attachment, FollowUp, ProductFeedback, Ticket, TicketEvent, TicketNote, Visit
+from .models import (
+    Attachment,
+    DispatchApproval,
+    FollowUp,
+    ProductFeedback,
+    Ticket,
+    TicketEvent,
+    TicketNote,
+    Visit,
+)
 from .workflow import OPEN, OPEN_STATUSES
 
 
@@ -99,23 +110,28 @@ def due_within(*, until) -> QuerySet[Ticket]:
 
 def dispatch_suggestions(*, actor: User, ticket: Ticket) -> list[dict]:
     """Engineers ranked by who served this customer before (they know the site), skill
-    match with the product category, same service point, then open load (fewest open
-    jobs first)."""
+    match with the product category (a valid certificate for it, network.Certificate), same
+    service point, then open load (fewest open jobs first)."""
     category = ticket.device.model.category if ticket.device_id else ""
     engineers = (scope(User.objects.filter(role=User.Role.ENGINEER, is_active=True)
                        .select_related("service_point"), actor=actor)
                  .annotate(open_load=Count("tickets", filter=Q(tickets__status__in=OPEN))))
+    engineers = list(engineers)
+    certified = certified_by_engineer(user_ids=[u.pk for u in engineers],
+                                      on=timezone.localdate())
     served = set(Ticket.objects.filter(customer_id=ticket.customer_id, engineer__isnull=False)
                  .exclude(pk=ticket.pk).values_list("engineer_id", flat=True)) \
         if ticket.customer_id else set()
     ranked = []
     for user in engineers:
-        skills = [str(s).strip().lower() for s in (user.skills or [])]
+        # skills are earned: the categories of the engineer's valid certificates
+        skills = {c.strip().lower() for c in certified.get(user.pk, ())}
         skill_match = bool(category) and category.strip().lower() in skills
         same_point = (ticket.service_point_id is not None
                       and user.service_point_id == ticket.service_point_id)
         ranked.append({"engineer": user, "skill_match": skill_match, "same_point": same_point,
-                       "open_load": user.open_load, "served_before": user.pk in served})
+                       "open_load": user.open_load, "served_before": user.pk in served,
+                       "certified": sorted(certified.get(user.pk, ()))})
     ranked.sort(key=lambda r: (not r["served_before"], not r["skill_match"],
                                not r["same_point"], r["open_load"], r["engineer"].pk))
     return ranked
@@ -128,10 +144,7 @@ def open_follow_ups_due(*, until) -> QuerySet[FollowUp]:
 
 def feedback_list(*, actor: User) -> QuerySet[ProductFeedback]:
     qs = ProductFeedback.objects.select_related("product_model", "fault_code", "ticket")
-    point_id = getattr(actor, "service_point_id", None)
-    if point_id is not None:
-        qs = qs.filter(ticket__service_point_id=point_id)
-    return qs.order_by("-id")
+    return scope(qs, actor=actor, path="ticket__service_point").order_by("-id")
 
 
 # -- what the console's screens read --------------------------------------------------------
@@ -201,3 +214,13 @@ def visits_between(*, actor: User, start: datetime, end: datetime,
     if engineer_id is not None:
         qs = qs.filter(engineer_id=engineer_id)
     return list(qs.order_by("scheduled_at"))
+
+def pending_approvals(*, actor: User) -> QuerySet[DispatchApproval]:
+    return DispatchApproval.objects.filter(approver=actor,
+                                           status=DispatchApproval.Status.PENDING).order_by("id")
+
+
+def access_approval(*, actor: User, approval_id: int) -> DispatchApproval:
+    return get_scoped(DispatchApproval.objects.select_related("ticket"), actor=actor,
+                      path="ticket__service_point", pk=approval_id,
+                      message=_("Dispatch approval not found."))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from aftersales.core.errors import Conflict, Forbidden, ValidationFailed
 from aftersales.core.money import ZERO, to_money
 from aftersales.core.numbering import next_number
-from aftersales.core.scoping import check_point, require_role
+from aftersales.core.scoping import check_point, is_unbound, require_role
 from aftersales.network.models import NetworkPolicy, ServicePoint, User
 from aftersales.network.selectors import credit_limit, deposit_total
 
@@ -54,6 +54,9 @@ def _can_approve(actor: User, requisition: Requisition) -> bool:
     if not (actor.is_superuser or actor.role in KEEPERS):
         return False
     point_id = actor.service_point_id
+    if point_id is None and not is_unbound(actor):  # a region: any point of it
+        point_id = requisition.from_warehouse.service_point_id if (
+            requisition.from_warehouse.service_point.region_id == actor.region_id) else -1
     return point_id is None or point_id == requisition.from_warehouse.service_point_id
 
 

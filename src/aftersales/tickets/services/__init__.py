@@ -37,9 +37,18 @@ from .closing import (
     resume,
     sign_off,
 )
+from .dispatch import reject_dispatch
 from .followup import send_product_feedback, update_complaint
 from .intake import INTAKE_ROLES, open_ticket
-from .visits import approve_visit, arrive, assign, depart, respond, schedule_visit
+from .visits import (
+    approve_dispatch,
+    approve_visit,
+    arrive,
+    assign,
+    depart,
+    respond,
+    schedule_visit,
+)
 
 ACTIONS = {
     "respond": respond, "assign": assign, "schedule_visit": schedule_visit,
@@ -61,6 +70,7 @@ def _references(*, actor: User, action: str, data: actions.ActionIn) -> dict:
             fields["engineer"] = access_staff(actor=actor, user_id=data.engineer)
         except NotFound:
             raise ValidationFailed(_("Unknown value."), field="engineer") from None
+        fields["override_reason"] = fields.pop("reason", "")
     elif action == "diagnose":
         fields["fault_code"] = get_fault_code(code=data.fault_code, field="fault_code")
         fields["part"] = get_part(sku=data.part, field="part") if data.part else None
@@ -75,8 +85,8 @@ def perform(*, actor: User, ticket: Ticket, action: str, data: actions.ActionIn)
     return ACTIONS[action](actor=actor, ticket=ticket, version=data.version, **fields)
 
 
-__all__ = ["ACTIONS", "INTAKE_ROLES", "approve_quote", "approve_visit", "arrive", "assign",
+__all__ = ["ACTIONS", "INTAKE_ROLES", "approve_dispatch", "approve_quote", "approve_visit", "arrive", "assign",
            "callback", "cancel", "close", "depart", "diagnose", "escalate", "hold",
-           "open_ticket", "perform", "quote", "receive", "refuse_payment", "reject_quote",
+           "open_ticket", "perform", "quote", "receive", "refuse_payment", "reject_dispatch", "reject_quote",
            "reopen", "resolve", "respond", "resume", "schedule_visit", "send_product_feedback",
            "ship_back", "sign_off", "update_complaint", "use_part"]

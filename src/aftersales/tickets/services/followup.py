@@ -23,7 +23,7 @@ def update_complaint(*, actor: User, ticket: Ticket, cause: str | None = None,
                      handling: str | None = None, result: str | None = None,
                      owner: User | None = None, version: int | None = None) -> Complaint:
     """Fill the 顾客抱怨处理报告 of a complaint ticket (cause, handling, result, owner)."""
-    require_role(actor, R.ADMIN, R.MANAGER, R.AGENT)
+    require_role(actor, R.ADMIN, R.MANAGER, R.REGIONAL_MANAGER, R.AGENT)
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if version is not None and version != locked.version:
         raise Conflict(E.STALE_VERSION, _("The ticket was changed meanwhile; reload it."))
@@ -51,7 +51,8 @@ def update_complaint(*, actor: User, ticket: Ticket, cause: str | None = None,
 def send_product_feedback(*, actor: User, ticket: Ticket | None, title: str,
                           description: str, suggestion: str = "") -> ProductFeedback:
     """产品信息反馈单: recorded and marked sent to R&D (the outbox carries the message)."""
-    require_role(actor, R.ADMIN, R.MANAGER, R.AGENT, R.ENGINEER)
+    require_role(actor, R.ADMIN, R.MANAGER, R.REGIONAL_MANAGER, R.AGENT,
+                 R.ENGINEER)
     title = clean_required(title, field="title", max_length=200)
     description = clean_required(description, field="description")
     now = timezone.now()

@@ -17,11 +17,11 @@ from aftersales.customers.models import Customer
 from aftersales.devices.models import Device
 from aftersales.network.models import User
 
-from .. import clocks, events, notifications
+from .. import clocks, dispatch_rules, events, notifications
 from ..models import Complaint, Ticket
 
 R = User.Role
-INTAKE_ROLES = (R.ADMIN, R.MANAGER, R.AGENT, R.ENGINEER)
+INTAKE_ROLES = (R.ADMIN, R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER)
 
 
 def _choice(value: str, choices, *, field: str) -> str:
@@ -68,6 +68,7 @@ def open_ticket(*, actor: User | None, customer: Customer, channel: str, kind: s
         service_point_id = actor.service_point_id
     if actor is not None:
         check_point(actor=actor, service_point_id=service_point_id)
+    dispatch_rules.check_new_job(service_point_id=service_point_id)
     billing.check_intake(customer=customer, device=device, kind=kind)
     now = timezone.now()
     try:

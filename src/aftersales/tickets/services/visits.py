@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from aftersales.core.errors import Conflict, ValidationFailed
 from aftersales.network.models import User
 
-from .. import actions, notifications
+from .. import actions, dispatch_rules, notifications
 from ..errors import TicketError as E
-from ..models import FollowUp, Ticket, TicketPolicy, Visit
+from ..models import DispatchApproval, FollowUp, Ticket, TicketPolicy, Visit
+from .dispatch import decide, request_approval
 from .flow import begin, finish
 
 S, R = Ticket.Status, User.Role
@@ -31,8 +32,15 @@ def respond(*, actor: User | None, ticket: Ticket, note: str = "",
 
 @transaction.atomic
 def assign(*, actor: User | None, ticket: Ticket, engineer: User,
-           version: int | None = None) -> Ticket:
-    """Dispatch to an engineer. Handing a job from one engineer to another is a manager's."""
+           version: int | None = None, override_reason: str = "",
+           approval: DispatchApproval | None = None) -> Ticket:
+    """Dispatch to an engineer. Handing a job from one engineer to another is a manager's.
+
+    The network's rules apply (tickets/dispatch_rules.py): no new job for a point whose
+    agreement lapsed; the engineer needs a valid certificate for the product category unless
+    a manager overrides with a reason; at a point with a dispatch approval rule an on-site
+    assignment waits: a pending DispatchApproval is recorded, its approver alerted, and the
+    ticket is returned unassigned (services/dispatch.approve_dispatch assigns it)."""
     ticket, before = begin(actor=actor, ticket=ticket, action="assign", version=version)
     if engineer.role != R.ENGINEER or not engineer.is_active:
         raise ValidationFailed(_("Choose an active engineer."), field="engineer")
@@ -42,6 +50,17 @@ def assign(*, actor: User | None, ticket: Ticket, engineer: User,
                                field="engineer")
     if ticket.engineer_id == engineer.pk:
         raise Conflict(E.ALREADY_ASSIGNED, _("The job is already this engineer's."))
+    dispatch_rules.check_new_job(service_point_id=ticket.service_point_id)
+    if approval is not None:
+        override_reason = approval.override_reason
+    rule_data = dispatch_rules.check_engineer(
+        ticket=ticket, engineer=engineer, override_reason=override_reason,
+        may_override=actions.is_manager(actor) or approval is not None)
+    approver = dispatch_rules.approver_for(ticket)
+    if approver is not None and approval is None and (actor is None or actor.pk != approver.pk):
+        request_approval(actor=actor, ticket=ticket, engineer=engineer, approver=approver,
+                         override_reason=rule_data.get("certificate_override", ""))
+        return ticket
     previous = ticket.engineer_id
     ticket.engineer = engineer
     fields = {"engineer"}
@@ -51,9 +70,11 @@ def assign(*, actor: User | None, ticket: Ticket, engineer: User,
         ticket.status_before_hold = S.ASSIGNED
         fields.add("status_before_hold")
     Visit.objects.filter(ticket=ticket, arrived_at__isnull=True).update(engineer=engineer)
+    data = {"engineer": engineer.pk, "previous": previous, **rule_data}
+    if approval is not None:
+        data["approved_by"] = approval.approver_id
     return finish(actor=actor, ticket=ticket, action="assign", from_status=before,
-                  now=timezone.now(), fields=fields,
-                  data={"engineer": engineer.pk, "previous": previous})
+                  now=timezone.now(), fields=fields, data=data)
 
 
 def _planned_visit(ticket: Ticket) -> Visit | None:
@@ -153,3 +174,13 @@ def settle_resolution(ticket: Ticket, now) -> set[str]:
     FollowUp.objects.create(ticket=ticket, due_at=now + timedelta(
         hours=TicketPolicy.current().callback_after_hours))
     return {"resolved_at"}
+
+
+@transaction.atomic
+def approve_dispatch(*, actor: User, approval: DispatchApproval, note: str = ""
+                     ) -> DispatchApproval:
+    """The approver lets the waiting on-site assignment go ahead: the ticket is assigned."""
+    locked = decide(actor=actor, approval=approval, status=DispatchApproval.Status.APPROVED,
+                    note=note)
+    assign(actor=actor, ticket=locked.ticket, engineer=locked.engineer, approval=locked)
+    return locked
