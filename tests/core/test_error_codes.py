@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from aftersales.billing.errors import BillingCode
-from aftersales.campaigns.errors import CampaignCode
 from aftersales.billing.field_errors import FieldMoneyCode
+from aftersales.campaigns.errors import CampaignCode
 from aftersales.catalog.errors import CatalogCode
 from aftersales.contracts.errors import ContractCode
 from aftersales.core.errors import Conflict, CoreCode, ValidationFailed

@@ -13,7 +13,13 @@ from aftersales.tickets import services as tickets
 from aftersales.tickets.models import FollowUp
 from aftersales.tickets.sweeps import run_sweeps
 from tests.conftest import ApiClient
-from tests.factories import CustomerFactory, FaultCodeFactory, PartFactory, ServicePointFactory, UserFactory
+from tests.factories import (
+    CustomerFactory,
+    FaultCodeFactory,
+    PartFactory,
+    ServicePointFactory,
+    UserFactory,
+)
 
 START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
 

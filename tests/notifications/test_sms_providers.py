@@ -7,7 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, quote
 
 import pytest
@@ -146,7 +146,7 @@ def tencent_verifies(seen) -> dict:
     """TC3-HMAC-SHA256 as the provider documents it, from the request as received."""
     h = seen.headers
     timestamp = int(h["x-tc-timestamp"])
-    date = datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%d")
+    date = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
     canonical = ("POST\n/\n\n"
                  f"content-type:{h['content-type']}\nhost:{h['host']}\n\n"
                  "content-type;host\n" + hashlib.sha256(seen.body).hexdigest())

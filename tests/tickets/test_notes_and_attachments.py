@@ -1,5 +1,4 @@
 """API.md "Additions": the notes log and attachments of a ticket."""
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

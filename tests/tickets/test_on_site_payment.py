@@ -1,6 +1,5 @@
 """On-site payment from the ticket page: cash, WeChat Pay or Alipay with its reference,
 then a receipt; refusals say why next to the field and book nothing."""
-import pytest
 from django.test import Client
 
 from aftersales.billing.models import LedgerEntry

@@ -1,7 +1,6 @@
 """The ticket page tells the whole story in Chinese: fault and findings, the warranty
 decision with its basis and every reason, the quote with who approved it and when, the
 signature image and satisfaction; money that does not add up says why."""
-import pytest
 from django.test import Client
 
 from .conftest import act

@@ -1,13 +1,11 @@
 """Done-when: a manager assigns the ticket on the dispatch board; the engineer completes it
 on a 360 px phone with the customer's signature; the customer tracks it on the portal."""
 import base64
-import re
 
 import pytest
 from playwright.sync_api import expect
 
 from aftersales.tickets import services as tickets
-from aftersales.tickets.models import Ticket
 from tests.ui.conftest import reveal
 
 pytestmark = [pytest.mark.browser,

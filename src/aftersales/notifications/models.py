@@ -2,7 +2,6 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-
 from simple_history.models import HistoricalRecords
 
 from aftersales.core.models import OneRowPolicy
@@ -210,6 +209,9 @@ class WeChatAccessToken(models.Model):
     class Meta:
         verbose_name = _("WeChat access token")
         verbose_name_plural = _("WeChat access tokens")
+
+    def __str__(self):
+        return f"{self.app_id} (until {self.expires_at:%Y-%m-%d %H:%M})"
 
 
 class WebhookEndpoint(models.Model):

@@ -8,24 +8,22 @@ from io import BytesIO
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import translation
-
-from django.utils import timezone
+from django.utils import timezone, translation
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
 
 from aftersales.billing.selectors import ticket_money
 from aftersales.core.money import to_money
 
 from .story import CAUSE_LABELS, money_explained, warranty_verdict
-from reportlab.pdfgen import canvas
 
 LABEL_SIZE = (60 * mm, 40 * mm)
 # A TrueType CJK font is embedded (subset) when one is found: AFTERSALES_PDF_FONT, else

@@ -204,6 +204,9 @@ class TicketPause(models.Model):
                                     name="ticket_one_open_pause"),
         ]
 
+    def __str__(self):
+        return f"{self.ticket_id} {self.reason} {self.started_at:%Y-%m-%d %H:%M}"
+
 
 class Visit(models.Model):
     class Outcome(models.TextChoices):

@@ -58,10 +58,10 @@ def partition_events(*, today: date, months_ahead: int = 3) -> dict:
             first, last = cursor.fetchone()
             old = f"{TABLE}_unpartitioned"
             cursor.execute(f'ALTER TABLE "{TABLE}" RENAME TO "{old}"')
-            cursor.execute(f'ALTER INDEX IF EXISTS ticket_event_ticket_at_idx '
-                           f'RENAME TO ticket_event_ticket_at_idx_old')
-            cursor.execute(f'ALTER INDEX IF EXISTS ticket_event_action_at_idx '
-                           f'RENAME TO ticket_event_action_at_idx_old')
+            cursor.execute('ALTER INDEX IF EXISTS ticket_event_ticket_at_idx '
+                           'RENAME TO ticket_event_ticket_at_idx_old')
+            cursor.execute('ALTER INDEX IF EXISTS ticket_event_action_at_idx '
+                           'RENAME TO ticket_event_action_at_idx_old')
             # the id keeps coming from a sequence (identity columns on partitioned tables
             # arrive only in PostgreSQL 17); it continues after the copied rows
             cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {TABLE}_part_id_seq")

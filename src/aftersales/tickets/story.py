@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from aftersales.billing.models import Quote
 from aftersales.core.templatetags.ui import money as money_text
-from aftersales.inventory.selectors import ticket_parts
 from aftersales.devices.labels import BASIS_LABELS, OPTION_LABELS, REASON_LABELS
+from aftersales.inventory.selectors import ticket_parts
 
 from .models import TicketPause
 

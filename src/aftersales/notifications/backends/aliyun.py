@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 from django.conf import settings
@@ -65,7 +65,7 @@ class AliyunSmsBackend(MessageBackend):
                       out_id: str = "", now: datetime | None = None,
                       nonce: str | None = None) -> dict:
         cfg = self.config
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         params = {
             "AccessKeyId": cfg["access_key_id"],
             "Action": "SendSms",

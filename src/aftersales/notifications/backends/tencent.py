@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -41,7 +41,7 @@ def _hmac(key: bytes, msg: str) -> bytes:
 
 def authorization(*, secret_id: str, secret_key: str, host: str, payload: bytes,
                   timestamp: int) -> str:
-    date = datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%d")
+    date = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
     canonical_request = "\n".join([
         "POST", "/", "", f"content-type:{CONTENT_TYPE}\nhost:{host}\n", "content-type;host",
         _sha256_hex(payload)])
