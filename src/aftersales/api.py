@@ -1,5 +1,6 @@
 """The REST API v1: one NinjaAPI, one router per domain app (API.md)."""
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
+from pydantic import Field
 
 from aftersales.catalog.api import router as catalog_router
 from aftersales.contracts.api import router as contracts_router
@@ -9,6 +10,7 @@ from aftersales.core.api import (
     JsonRenderer,
     install_error_handlers,
     login_for_token,
+    revoke_token,
 )
 from aftersales.customers.api import router as customers_router
 from aftersales.devices.api import router as devices_router
@@ -29,8 +31,8 @@ install_error_handlers(api)
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: str = Field(max_length=150)
+    password: str = Field(max_length=128)
 
 
 class TokenOut(Schema):
@@ -39,7 +41,17 @@ class TokenOut(Schema):
 
 @api.post("/auth/token", auth=None, response={200: TokenOut, **ERRORS}, tags=["auth"])
 def obtain_token(request, payload: TokenIn):
-    return {"token": login_for_token(payload.username, payload.password)}
+    """Wrong credentials: 401. After too many wrong passwords for a username (or from one
+    address) every try answers 429 `login_locked` with `Retry-After` until the window ends.
+    A token lasts AFTERSALES_API_TOKEN_TTL_DAYS and dies with a password change."""
+    return {"token": login_for_token(request, payload.username, payload.password)}
+
+
+@api.delete("/auth/token", response={204: None, **ERRORS}, tags=["auth"])
+def delete_token(request):
+    """Revoke the token this request is signed with."""
+    revoke_token(request)
+    return Status(204, None)
 
 
 for router in (network_router, customers_router, catalog_router, devices_router,

@@ -110,9 +110,22 @@ CACHES = {
     "default": env.cache_url("AFTERSALES_CACHE_URL", default="locmemcache://aftersales")
 }
 
+# Staff passwords: at least 10 characters, not a common one, not all digits, not like the
+# username or name (checked when staff are created and when a password is set).
+_pv = "django.contrib.auth.password_validation."
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": _pv + "UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "name", "email")}},
+    {"NAME": _pv + "MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": _pv + "CommonPasswordValidator"},
+    {"NAME": _pv + "NumericPasswordValidator"},
 ]
+# Sign-in lockout (console, admin and API token alike): this many wrong passwords for one
+# username, or from one address, within the window lock further tries until it ends.
+AUTHENTICATION_BACKENDS = ["aftersales.core.auth.ThrottledModelBackend"]
+LOGIN_FAILURE_LIMIT = env.int("AFTERSALES_LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_IP_FAILURE_LIMIT = env.int("AFTERSALES_LOGIN_IP_FAILURE_LIMIT", default=20)
+LOGIN_LOCKOUT_SECONDS = env.int("AFTERSALES_LOGIN_LOCKOUT_SECONDS", default=900)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -170,6 +183,12 @@ if IMAP_HOST:  # "e-mail read every 10 min"
         "task": "aftersales.tickets.tasks.fetch_mail_task",
         "schedule": float(MAIL_FETCH_INTERVAL_SECONDS)}
 
+# Shared counters (rate limits, sign-in lockout): Redis when one is configured (its own URL,
+# or the broker's when that is Redis), else the database. Never a process's memory.
+_broker_redis = BROKER_URL if BROKER_URL.startswith(("redis://", "rediss://")) else ""
+RATE_LIMIT_REDIS_URL = env.str("AFTERSALES_REDIS_URL", default="") or _broker_redis
+RATE_LIMIT_PREFIX = env.str("AFTERSALES_RATE_LIMIT_PREFIX", default="aftersales:rl:")
+
 # Public API rate limits (requests per window, per client IP and per ticket number).
 PUBLIC_RATE_LIMIT_WINDOW_SECONDS = env.int("AFTERSALES_PUBLIC_RATE_WINDOW", default=60)
 PUBLIC_RATE_LIMIT_PER_IP = env.int("AFTERSALES_PUBLIC_RATE_PER_IP", default=30)
@@ -177,6 +196,13 @@ PUBLIC_RATE_LIMIT_PER_TICKET = env.int("AFTERSALES_PUBLIC_RATE_PER_TICKET", defa
 # Behind a reverse proxy every client has the proxy's address: name the header the proxy
 # sets with the client's (e.g. HTTP_X_REAL_IP). Empty: REMOTE_ADDR.
 PUBLIC_CLIENT_IP_HEADER = env.str("AFTERSALES_CLIENT_IP_HEADER", default="")
+# Text messages a caller can cause (booking codes): per phone and per client address.
+SMS_RATE_WINDOW_SECONDS = env.int("AFTERSALES_SMS_RATE_WINDOW", default=3600)
+SMS_RATE_PER_PHONE = env.int("AFTERSALES_SMS_RATE_PER_PHONE", default=3)
+SMS_RATE_PER_IP = env.int("AFTERSALES_SMS_RATE_PER_IP", default=10)
+# A booking's confirmation code: valid this long, this many wrong tries.
+BOOKING_CODE_TTL_SECONDS = env.int("AFTERSALES_BOOKING_CODE_TTL", default=900)
+BOOKING_CODE_ATTEMPTS = env.int("AFTERSALES_BOOKING_CODE_ATTEMPTS", default=5)
 
 EMAIL_BACKEND = env.str(
     "AFTERSALES_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"

@@ -13,6 +13,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -20,7 +21,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 from pydantic import Field, PlainSerializer
 
-from .errors import DomainError, ErrorKind, ValidationFailed
+from .errors import DomainError, ErrorKind, RateLimited, ValidationFailed
 from .models import ApiToken
 from .money import format_money
 
@@ -59,6 +60,7 @@ class BearerAuth(HttpBearer):
         if found is None or not found.user.is_active:
             return None
         request.user = found.user
+        request.api_token = found
         return found.user
 
 
@@ -75,7 +77,10 @@ def _field_of(loc: tuple | list) -> str | None:
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
-        return api.create_response(request, exc.as_dict(), status=exc.status)
+        response = api.create_response(request, exc.as_dict(), status=exc.status)
+        if getattr(exc, "retry_after", None):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request, exc: NinjaValidationError):
@@ -145,9 +150,33 @@ def paginate(request, qs, *, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE) 
     return {"items": rows, "next": next_url}
 
 
-def login_for_token(username: str, password: str):
-    user = authenticate(username=username, password=password)
+def login_for_token(request, username: str, password: str):
+    """A token for a staff member; wrong passwords count toward the sign-in lockout
+    (core.auth), and while locked even the right one answers 429 with Retry-After."""
+    user = authenticate(request, username=username, password=password)
+    wait = getattr(request, "login_retry_after", 0)
+    if wait:
+        raise RateLimited(_("Too many failed sign-ins. Try again later."), retry_after=wait,
+                          code="login_locked")
     if user is None or not user.is_active:
         raise DomainError("invalid_credentials", "Wrong username or password.",
                           kind=ErrorKind.UNAUTHORIZED)
     return issue_token(user)
+
+
+def revoke_token(request) -> None:
+    """DELETE /auth/token: the presented token stops working at once."""
+    token = getattr(request, "api_token", None)
+    if token is not None:
+        ApiToken.objects.filter(pk=token.pk).delete()
+
+
+def revoke_tokens_of(user) -> int:
+    """Every API token of `user` (on a password change)."""
+    deleted, _kinds = ApiToken.objects.filter(user=user).delete()
+    return deleted
+
+
+def sweep_expired_tokens(*, now=None) -> int:
+    deleted, _kinds = ApiToken.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted

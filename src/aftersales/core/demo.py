@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum import luhn
 
-DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = "service-demo"  # passes the password validators (10+ characters)
 
 POINTS = [
     # code, name, kind, tier, city

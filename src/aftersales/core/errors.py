@@ -68,3 +68,13 @@ class Forbidden(DomainError):
 
 class Conflict(DomainError):
     kind = ErrorKind.CONFLICT
+
+
+class RateLimited(DomainError):
+    """429 with the seconds to wait (sent as the Retry-After header)."""
+
+    kind = ErrorKind.RATE_LIMITED
+
+    def __init__(self, message: str, *, retry_after: int, code: str = "rate_limited"):
+        super().__init__(code, message)
+        self.retry_after = max(1, int(retry_after))

@@ -1,5 +1,7 @@
 from decimal import Decimal
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -60,9 +62,11 @@ def create_staff(*, actor: User, username: str, password: str, name: str, role: 
                                    field="service_point")
     if role not in User.Role.values:
         raise ValidationFailed(_("Unknown role."), field="role")
-    if len(password or "") < 8:
-        raise ValidationFailed(_("The password needs at least 8 characters."),
-                               field="password")
+    try:  # Django's validators (settings.AUTH_PASSWORD_VALIDATORS): length, common, similarity
+        validate_password(password or "", user=User(username=username, name=name))
+    except DjangoValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), field="password",
+                               code="weak_password") from None
     if User.objects.filter(username=username).exists():
         raise Conflict("duplicate_username", _("This username is taken."), field="username")
     user = User(username=username, name=name, role=role, service_point=service_point,
