@@ -1,11 +1,14 @@
 """The customer portal's pages (/portal/): track by number + phone, warranty by serial or
 IMEI, book a repair, rate a finished job; refusals shown next to the field; rate-limited."""
+import re
 from datetime import date
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from aftersales.notifications.models import Outbox
+from aftersales.portal.models import BookingRequest
 from aftersales.tickets import services as tickets
 from aftersales.tickets.models import FollowUp, Ticket
 from tests.factories import CustomerFactory, DeviceFactory, ProductModelFactory, UserFactory
@@ -82,12 +85,19 @@ def test_warranty_of_an_unknown_unit(web, db):
     assert "没有此序列号或 IMEI 的设备。" in response.content.decode()
 
 
-def test_book_a_repair_opens_a_web_ticket(web, customer):
+def test_book_a_repair_opens_a_web_ticket_after_the_code(web, customer):
     # when
     response = web.post("/portal/book/", {"name": "张伟", "phone": "13912345678",
                                           "summary": "开不了机", "mode": "onsite",
                                           "idempotency_key": "k-1"})
-    # then
+    # then: asked for the code sent by SMS, nothing booked yet
+    assert response.status_code == 200
+    assert "验证码" in response.content.decode()
+    assert not Ticket.objects.exists()
+    booking = BookingRequest.objects.get()
+    code = re.search(r"\d{6}", Outbox.objects.get(kind="booking_code").body).group(0)
+    # when: the code
+    response = web.post("/portal/book/", {"booking": booking.public_id, "code": code})
     assert response.status_code == 200
     ticket = Ticket.objects.get()
     assert (ticket.customer_id, ticket.channel, ticket.summary) == (customer.pk, "web", "开不了机")

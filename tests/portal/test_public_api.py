@@ -110,65 +110,6 @@ def test_warranty_by_serial_or_imei_without_personal_data(anon_api, device_facto
     assert anon_api.get("/public/warranty/NOPE").status_code == 404
 
 
-def test_a_booking_creates_the_customer_and_a_web_ticket(anon_api):
-    # when
-    response = anon_api.post("/public/bookings", {"name": "赵女士", "phone": "13700000007",
-                                                  "summary": "洗衣机不转", "mode": "onsite"})
-    # then
-    assert response.status_code == 201
-    ticket = Ticket.objects.get(number=response.json()["number"])
-    assert (ticket.channel, ticket.kind, ticket.mode, ticket.created_by) == (
-        "web", "repair", "onsite", None)
-    assert (ticket.customer.name, ticket.customer.phone, ticket.contact_phone) == (
-        "赵女士", "13700000007", "13700000007")
-    # and the customer is told, with the secret link
-    sms = Outbox.objects.get(ticket=ticket, channel="sms")
-    assert ticket.tracking_secret in sms.body
-
-
-def test_a_booking_by_a_known_phone_uses_the_archive(anon_api, customer, device_factory):
-    device = device_factory(serial="SN-BOOK-1", customer=customer)
-    response = anon_api.post("/public/bookings", {"name": "王", "phone": "138 0000 0001",
-                                                  "serial": "SN-BOOK-1", "summary": "不开机",
-                                                  "mode": "send_in"})
-    assert response.status_code == 201
-    ticket = Ticket.objects.get(number=response.json()["number"])
-    assert (ticket.customer_id, ticket.device_id, ticket.mode) == (customer.pk, device.pk,
-                                                                  "send_in")
-    assert Customer.objects.count() == 1
-
-
-def test_someone_elses_serial_is_refused_and_nothing_is_created(anon_api, customer,
-                                                                device_factory):
-    device_factory(serial="SN-OTHER", customer=customer)
-    response = anon_api.post("/public/bookings", {"name": "x", "phone": "13700000007",
-                                                  "serial": "SN-OTHER", "summary": "坏了"})
-    assert response.status_code == 422
-    assert response.json()["error"]["field"] == "serial"
-    assert (Ticket.objects.count(), Customer.objects.count()) == (0, 1)
-
-
-@pytest.mark.parametrize("field,payload", [
-    ("phone", {"name": "x", "phone": "12345", "summary": "s"}),
-    ("name", {"name": " ", "phone": "13700000007", "summary": "s"}),
-    ("summary", {"name": "x", "phone": "13700000007", "summary": ""}),
-    ("mode", {"name": "x", "phone": "13700000007", "summary": "s", "mode": "teleport"}),
-])
-def test_bad_bookings_are_422_and_change_nothing(anon_api, field, payload):
-    response = anon_api.post("/public/bookings", payload)
-    assert response.status_code == 422
-    assert response.json()["error"]["field"] == field
-    assert (Ticket.objects.count(), Customer.objects.count(), Outbox.objects.count()) == (0, 0, 0)
-
-
-def test_the_same_idempotency_key_books_once(anon_api):
-    payload = {"name": "赵", "phone": "13700000007", "summary": "坏了"}
-    first = anon_api.post("/public/bookings", payload, HTTP_IDEMPOTENCY_KEY="web-1")
-    second = anon_api.post("/public/bookings", payload, HTTP_IDEMPOTENCY_KEY="web-1")
-    assert first.json() == second.json()
-    assert Ticket.objects.count() == 1
-
-
 def test_tracking_is_limited_per_ticket_number(anon_api, ticket, settings):
     # given: 3 tries per number per window, many addresses
     settings.PUBLIC_RATE_LIMIT_PER_TICKET = 3

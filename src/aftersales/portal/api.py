@@ -56,7 +56,24 @@ class BookingIn(Schema):
 
 
 class BookingOut(Schema):
-    number: str
+    id: str = Field(description="the booking request's id (random): confirm with it")
+    number: str | None = Field(
+        description="the ticket number once the code is confirmed; null while pending")
+    verification_required: bool = Field(
+        description="true: a code was sent by SMS to the phone; POST it to "
+                    "/public/bookings/{id}/confirm")
+    code_expires_at: datetime | None = Field(None, description="while pending")
+
+
+class ConfirmIn(Schema):
+    code: str = Field(min_length=1, max_length=12, description="the code from the SMS")
+
+
+def _booking_out(booking) -> dict:
+    pending = booking.ticket_id is None
+    return {"id": booking.public_id, "number": None if pending else booking.ticket.number,
+            "verification_required": pending,
+            "code_expires_at": booking.code_expires_at if pending else None}
 
 
 @public_router.get("/tickets/by-secret/{secret}", response={200: PublicTicketOut, **ERRORS})
@@ -83,6 +100,35 @@ def warranty(request, serial: str):
 @public_router.post("/bookings", response={201: BookingOut, **ERRORS})
 def book(request, payload: BookingIn,
          idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    """Step one of a booking. Every booking, whatever its phone, serial or customer, answers
+    the same: 201 with a pending request (`verification_required: true`, `number: null`)
+    and a code sent by SMS to the phone, so no answer tells an anonymous caller whether a
+    phone or serial is known, or whether a customer is blocked. Nothing enters the
+    customer archive until the code is confirmed. Text messages are limited per phone and
+    per client address (429 with Retry-After). The same Idempotency-Key answers the same
+    request and sends no second code."""
     ratelimit.check(request)
-    ticket = services.book_repair(idempotency_key=idempotency_key, **payload.dict())
-    return Status(201, {"number": ticket.number})
+    booking = services.request_booking(idempotency_key=idempotency_key,
+                                       client_ip=ratelimit.client_ip(request), **payload.dict())
+    return Status(201, _booking_out(booking))
+
+
+@public_router.post("/bookings/{booking_id}/confirm", response={201: BookingOut, **ERRORS})
+def confirm_booking(request, booking_id: str, payload: ConfirmIn):
+    """Step two: the code from the SMS. Right: 201 with the ticket `number` (the booking is
+    now a web ticket in the phone's customer archive; a repeat answers the same). Wrong:
+    422 `wrong_code` on `code`; expired or too many wrong tries: 409 `code_expired` (ask for
+    a new code). A booking for a customer blocked for debt is still accepted and handled by
+    staff."""
+    ratelimit.check(request, ticket_number=f"booking:{booking_id}")
+    ticket = services.confirm_booking(booking_id=booking_id, code=payload.code)
+    return Status(201, _booking_out(ticket.booking_request))
+
+
+@public_router.post("/bookings/{booking_id}/resend", response={202: BookingOut, **ERRORS})
+def resend_booking_code(request, booking_id: str):
+    """A new code by SMS (the previous one stops working); limited like every SMS."""
+    ratelimit.check(request)
+    booking = services.resend_booking_code(booking_id=booking_id,
+                                           client_ip=ratelimit.client_ip(request))
+    return Status(202, _booking_out(booking))

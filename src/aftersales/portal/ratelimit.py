@@ -40,15 +40,16 @@ def check(request, *, ticket_number: str | None = None) -> None:
         raise _refuse(max(waits))
 
 
-def check_sms(request, *, phone: str) -> None:
-    """One more text message to `phone` asked for by this caller, or 429."""
+def check_sms(*, phone: str, client_ip: str = "") -> None:
+    """One more text message to `phone` asked for by the caller at `client_ip`, or 429.
+    Call it outside a transaction that a refusal rolls back (the count must stay)."""
     window = settings.SMS_RATE_WINDOW_SECONDS
     waits = []
     by_phone = throttle.hit(f"sms:phone:{phone}", window=window)
     if by_phone.count > settings.SMS_RATE_PER_PHONE:
         waits.append(by_phone.retry_after)
-    if request is not None:
-        by_ip = throttle.hit(f"sms:ip:{client_ip(request)}", window=window)
+    if client_ip:
+        by_ip = throttle.hit(f"sms:ip:{client_ip}", window=window)
         if by_ip.count > settings.SMS_RATE_PER_IP:
             waits.append(by_ip.retry_after)
     if waits:

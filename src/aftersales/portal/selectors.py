@@ -7,10 +7,12 @@ import secrets
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.core.errors import NotFound
+from aftersales.core.errors import Conflict, NotFound
 from aftersales.devices.selectors import find_device, warranty_ends
 from aftersales.tickets.models import Custody, Ticket, TicketEvent
 from aftersales.tickets.selectors import find_by_number, find_by_tracking_secret
+
+from .models import BookingRequest
 
 #: Actions whose time the customer sees (the stage times of PRODUCT.md), without data.
 PUBLIC_STAGES = ("open", "respond", "assign", "schedule_visit", "arrive", "depart", "receive",
@@ -44,6 +46,22 @@ def track_by_secret(*, secret: str) -> Ticket:
     if ticket is None or not secrets.compare_digest(ticket.tracking_secret, secret.strip()):
         raise NotFound(_("No ticket matches this link."))
     return ticket
+
+
+def booking_request(*, booking_id: str) -> BookingRequest:
+    """A booking request by its public id (random, not guessable); 404 otherwise."""
+    found = (BookingRequest.objects.select_related("ticket")
+             .filter(public_id=(booking_id or "").strip()[:32]).first())
+    if found is None:
+        raise NotFound(_("No booking matches this link."))
+    return found
+
+
+def pending_booking(*, booking_id: str) -> BookingRequest:
+    found = booking_request(booking_id=booking_id)
+    if found.ticket_id is not None:
+        raise Conflict("already_confirmed", _("This booking is already confirmed."))
+    return found
 
 
 def public_view(ticket: Ticket) -> dict:

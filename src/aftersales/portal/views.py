@@ -3,6 +3,7 @@ serial/IMEI, book a repair, rate a finished job. No login; every page is rate-li
 The reads and writes are the public API's (portal.selectors / portal.services)."""
 from __future__ import annotations
 
+import uuid
 from functools import wraps
 
 from django.shortcuts import render
@@ -116,22 +117,29 @@ def warranty(request):
 @rate_limited
 @require_http_methods(["GET", "POST"])
 def book(request):
+    """Two steps, as the public API: the request (a code goes to the phone), then the code."""
     values = {k: request.POST.get(k, "").strip() for k in ("name", "phone", "serial",
-                                                            "summary", "mode")}
-    context = {"values": values, "errors": {}, "number": None}
+                                                            "summary", "mode", "code")}
+    booking_id = request.POST.get("booking", "").strip()
+    context = {"values": values, "errors": {}, "number": None, "booking": None}
     if request.method == "POST":
         try:
-            ticket = services.book_repair(
-                name=values["name"], phone=values["phone"], serial=values["serial"] or None,
-                summary=values["summary"], mode=values["mode"] or "onsite",
-                idempotency_key=request.POST.get("idempotency_key") or None)
+            if booking_id:
+                context["booking"] = booking_id
+                ticket = services.confirm_booking(booking_id=booking_id, code=values["code"])
+                context["number"] = ticket.number
+            else:
+                booking = services.request_booking(
+                    name=values["name"], phone=values["phone"], serial=values["serial"] or None,
+                    summary=values["summary"], mode=values["mode"] or "onsite",
+                    idempotency_key=request.POST.get("idempotency_key") or None,
+                    client_ip=ratelimit.client_ip(request))
+                context["booking"] = booking.public_id
         except DomainError as exc:
             context["errors"] = errors_of(exc)
-        else:
-            context["number"] = ticket.number
+            if exc.status == 429:
+                return render(request, "portal/limited.html", {"error": exc}, status=429)
     if not context["number"]:
-        import uuid
-
         context["idempotency_key"] = request.POST.get("idempotency_key") or uuid.uuid4().hex
     return render(request, "portal/book.html", context,
                   status=422 if context["errors"] else 200)
