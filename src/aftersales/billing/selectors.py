@@ -40,6 +40,9 @@ CHARGED_KINDS = (LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.ADJUSTMENT)
 # A debt belongs to the customer's service point (a contract sold has no ticket).
 POINT_PATH = "customer__service_point"
 
+#: Who sees the money side (debts, takings, deposits): the API and the console alike.
+FINANCE_READERS = ("admin", "manager", "finance")
+
 
 # --------------------------------------------------------------------------
 # Fee schedule and coverage

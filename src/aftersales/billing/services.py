@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.catalog.models import Part
 from aftersales.core.errors import Conflict, Forbidden, ValidationFailed
+from aftersales.core.idempotency import claim, clean_key, settle
 from aftersales.core.money import ZERO, to_money
 from aftersales.core.scoping import require_role
 from aftersales.customers.models import Customer
@@ -337,13 +338,28 @@ def bill_contract(*, actor: User | None, contract) -> Charge | None:
 
 @transaction.atomic
 def record_payment(*, actor: User, ticket: Ticket | None = None, contract=None,
-                   amount: Decimal, method: str, note: str = "") -> LedgerEntry:
+                   amount: Decimal, method: str, note: str = "",
+                   idempotency_key: str | None = None) -> LedgerEntry:
     """Money received for a ticket (or a contract sold). More than is outstanding is
     refused; the charge row is locked first, so a concurrent second payment sees the
-    first."""
+    first. An engineer takes money only on their own tickets. With `idempotency_key`
+    (checked after the role and scope checks), a retry of the same payment answers the
+    first entry and books nothing; the same key for another payment is 409."""
     require_role(actor, *PAYMENT_TAKERS)
     if (ticket is None) == (contract is None):
         raise ValidationFailed(_("Pay either a ticket or a contract."), field="ticket")
+    if not actor.is_superuser and actor.role == User.Role.ENGINEER and (
+            ticket is None or ticket.engineer_id != actor.pk):
+        raise Forbidden(_("Engineers record payments only on their own tickets."))
+    key = clean_key(idempotency_key)
+    record = None
+    if key is not None:
+        record, first = claim(scope=f"payment:{actor.pk}", key=key, body={
+            "ticket": ticket.pk if ticket else None,
+            "contract": contract.pk if contract else None,
+            "amount": str(amount), "method": method, "note": note})
+        if not first:
+            return LedgerEntry.objects.get(pk=record.result_id)
     if method not in PaymentMethod.values:
         raise ValidationFailed(_("Unknown payment method."), field="method")
     if isinstance(amount, float):
@@ -365,6 +381,8 @@ def record_payment(*, actor: User, ticket: Ticket | None = None, contract=None,
                                        kind=LedgerEntry.Kind.PAYMENT, amount=-amount,
                                        method=method, note=note[:200], created_by=actor)
     _update_block(actor=actor, customer_id=charge.customer_id)
+    if record is not None:
+        settle(record, result_id=entry.pk)
     return entry
 
 

@@ -15,6 +15,7 @@ from aftersales.network.selectors import credit_limit, service_point_list
 
 from . import selectors, services
 from .models import PaymentMethod
+from .selectors import FINANCE_READERS
 
 BUCKET_LABELS = {"current": gettext_lazy("Not yet due"), "1_15": gettext_lazy("1–15 days overdue"),
                  "16_60": gettext_lazy("16–60 days overdue"), "60_plus": gettext_lazy("Over 60 days overdue")}
@@ -39,12 +40,12 @@ def finance_context(request, *, errors=None, values=None) -> dict:
     }
 
 
-@staff_view
+@staff_view(roles=FINANCE_READERS)
 def finance(request):
     return render(request, "billing/finance.html", finance_context(request))
 
 
-@staff_view
+@staff_view(roles=FINANCE_READERS)
 @require_POST
 def payment(request):
     from aftersales.tickets.selectors import ticket_list
