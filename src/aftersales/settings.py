@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "aftersales.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,7 +65,33 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "aftersales.core.middleware.EdgeMiddleware",
 ]
+
+# Deployment (API.md "Set-up"): switch these on behind HTTPS; `aftersales check --deploy`
+# is clean with them set.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("AFTERSALES_SECURE_COOKIES", default=False)
+SECURE_HSTS_SECONDS = env.int("AFTERSALES_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("AFTERSALES_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("AFTERSALES_HSTS_PRELOAD", default=False)
+SECURE_SSL_REDIRECT = env.bool("AFTERSALES_SSL_REDIRECT", default=False)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+if env.bool("AFTERSALES_BEHIND_HTTPS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (core.middleware): own scripts only, inline ones by nonce.
+CSP_ENABLED = env.bool("AFTERSALES_CSP", default=True)
+CSP_POLICY = env.str("AFTERSALES_CSP_POLICY", default=(
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; "
+    "object-src 'none'"))
+# Bodies: JSON and forms up to 2.5 MB (Django's default), uploads up to 25 MB; above: 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("AFTERSALES_MAX_BODY_BYTES", default=2_621_440)
+MULTIPART_MAX_BYTES = env.int("AFTERSALES_MAX_UPLOAD_BYTES", default=26_214_400)
 
 ROOT_URLCONF = "aftersales.urls"
 WSGI_APPLICATION = "aftersales.wsgi.application"
