@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs (Swagger UI) from our static files, not a CDN
     "django_htmx",
     "template_partials",
     "simple_history",
@@ -73,7 +74,7 @@ MIDDLEWARE = [
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("AFTERSALES_SECURE_COOKIES", default=False)
 SECURE_HSTS_SECONDS = env.int("AFTERSALES_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("AFTERSALES_HSTS_INCLUDE_SUBDOMAINS", default=True)
-SECURE_HSTS_PRELOAD = env.bool("AFTERSALES_HSTS_PRELOAD", default=False)
+SECURE_HSTS_PRELOAD = env.bool("AFTERSALES_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS > 0)
 SECURE_SSL_REDIRECT = env.bool("AFTERSALES_SSL_REDIRECT", default=False)
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 if env.bool("AFTERSALES_BEHIND_HTTPS_PROXY", default=False):
