@@ -1,11 +1,12 @@
 """The REST API v1: one NinjaAPI, one router per domain app (API.md)."""
-from ninja import NinjaAPI, Schema, Status
+from ninja import Schema, Status
 from pydantic import Field
 
 from aftersales.catalog.api import router as catalog_router
 from aftersales.contracts.api import router as contracts_router
 from aftersales.core.api import (
     ERRORS,
+    AftersalesAPI,
     BearerAuth,
     JsonRenderer,
     install_error_handlers,
@@ -22,7 +23,7 @@ from aftersales.tickets.api import router as tickets_router
 from aftersales.billing.api import router as billing_router
 from aftersales.reports.api import router as reports_router
 
-api = NinjaAPI(
+api = AftersalesAPI(
     title="Aftersales API", version="1", urls_namespace="api", auth=BearerAuth(),
     renderer=JsonRenderer(),
     description="After-sales service management (售后服务管理系统). See API.md.",

@@ -40,6 +40,43 @@ class JsonRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+INT64 = {"minimum": -(2 ** 63), "maximum": 2 ** 63 - 1}
+PAGE_BOUNDS = {"page": {"minimum": 1, "maximum": 2 ** 63 - 1},
+               "page_size": {"minimum": 1, "maximum": MAX_PAGE_SIZE}}
+
+
+def _bound_integers(node) -> None:
+    """Every integer in the document gets the 64-bit bounds the edge enforces (core.edge)."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer":
+            for key, value in INT64.items():
+                node.setdefault(key, value)
+        for value in node.values():
+            _bound_integers(value)
+    elif isinstance(node, list):
+        for value in node:
+            _bound_integers(value)
+
+
+def declare_edge_constraints(document: dict) -> dict:
+    """The OpenAPI document states what the server enforces at its edge: 64-bit integers
+    everywhere, `page` from 1 and `page_size` 1..200 on every list."""
+    for path in document.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation,
+                                                                           dict) else []:
+                bounds = PAGE_BOUNDS.get(parameter.get("name"))
+                if bounds and parameter.get("schema", {}).get("type") == "integer":
+                    parameter["schema"].update(bounds)
+    _bound_integers(document)
+    return document
+
+
+class AftersalesAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        return declare_edge_constraints(super().get_openapi_schema(*args, **kwargs))
+
+
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
@@ -122,6 +159,11 @@ class ErrorDetail(Schema):
 class ErrorOut(Schema):
     error: ErrorDetail
 
+
+#: `openapi_extra` of an endpoint that also answers an Excel workbook (`?format=xlsx`).
+XLSX_RESPONSE = {"responses": {200: {"content": {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+        "schema": {"type": "string", "format": "binary"}}}}}}
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
           422: ErrorOut, 429: ErrorOut}

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from aftersales.core.api import ERRORS
+from aftersales.core.api import ERRORS, XLSX_RESPONSE
 
 from . import selectors
 from .excel import workbook_response
@@ -49,7 +49,8 @@ class SlaQuery(Schema):
     format: Literal["json", "xlsx"] = "json"
 
 
-@router.get("/reports/fault-analysis", response={200: FaultAnalysis, **ERRORS})
+@router.get("/reports/fault-analysis", response={200: FaultAnalysis, **ERRORS},
+            openapi_extra=XLSX_RESPONSE)
 def fault_analysis(request, query: Query[FaultQuery]):
     rows = selectors.fault_analysis(actor=request.auth, month=query.month)
     if query.format == "xlsx":
@@ -63,7 +64,7 @@ def fault_analysis(request, query: Query[FaultQuery]):
     return {"month": query.month, "rows": rows}
 
 
-@router.get("/reports/sla", response={200: SlaReport, **ERRORS})
+@router.get("/reports/sla", response={200: SlaReport, **ERRORS}, openapi_extra=XLSX_RESPONSE)
 def sla_report(request, query: Query[SlaQuery]):
     totals = selectors.sla_compliance(actor=request.auth, since=query.from_, until=query.to)
     if query.format == "xlsx":
