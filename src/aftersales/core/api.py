@@ -31,6 +31,7 @@ Money = Annotated[Decimal, PlainSerializer(format_money, return_type=str)]
 MoneyIn = Annotated[Decimal, Field(max_digits=14, decimal_places=2, ge=0)]
 
 MAX_PAGE_SIZE = 200
+MAX_PAGE = 1_000_000  # page × page_size stays far inside what SQL's OFFSET holds
 DEFAULT_PAGE_SIZE = 50
 
 
@@ -41,7 +42,7 @@ class JsonRenderer(JSONRenderer):
 
 
 INT64 = {"minimum": -(2 ** 63), "maximum": 2 ** 63 - 1}
-PAGE_BOUNDS = {"page": {"minimum": 1, "maximum": 2 ** 63 - 1},
+PAGE_BOUNDS = {"page": {"minimum": 1, "maximum": MAX_PAGE},
                "page_size": {"minimum": 1, "maximum": MAX_PAGE_SIZE}}
 
 
@@ -170,8 +171,8 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 
 
 def page_params(page: int, page_size: int) -> tuple[int, int]:
-    if page < 1:
-        raise ValidationFailed("page starts at 1.", field="page")
+    if not 1 <= page <= MAX_PAGE:
+        raise ValidationFailed(f"page is 1 to {MAX_PAGE}.", field="page")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ValidationFailed(f"page_size is 1 to {MAX_PAGE_SIZE}.", field="page_size")
     return page, page_size
