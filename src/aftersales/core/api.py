@@ -73,7 +73,7 @@ def declare_edge_constraints(document: dict) -> dict:
     return document
 
 
-class AftersalesAPI(NinjaAPI):
+class EdgeDeclaringAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         return declare_edge_constraints(super().get_openapi_schema(*args, **kwargs))
 
