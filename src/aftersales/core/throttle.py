@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -21,19 +22,17 @@ from .models import RateCounter
 
 log = logging.getLogger(__name__)
 
-_redis_client = None
+_redis_clients: dict = {}
 
 
 def _redis():
-    global _redis_client
     url = settings.RATE_LIMIT_REDIS_URL
     if not url:
         return None
-    if _redis_client is None:
-        import redis  # the broker's client library, already a dependency
-
-        _redis_client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
-    return _redis_client
+    if url not in _redis_clients:
+        _redis_clients[url] = redis.Redis.from_url(url, socket_timeout=1,
+                                                   socket_connect_timeout=1)
+    return _redis_clients[url]
 
 
 @dataclass(frozen=True)
