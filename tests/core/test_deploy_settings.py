@@ -15,7 +15,10 @@ TEMPLATES = Path(aftersales.__file__).parent / "templates"
 
 
 def _check_deploy(tmp_path, **env):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("AFTERSALES_")}
+    # a production-like environment: none of this test run's switches (the browser tests
+    # set DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly refuses)
+    environment = {k: v for k, v in os.environ.items()
+                   if not k.startswith(("AFTERSALES_", "DJANGO_"))}
     environment.update(AFTERSALES_DATA_DIR=str(tmp_path), AFTERSALES_ALLOWED_HOSTS="service.example",
                        **env)
     return subprocess.run([sys.executable, "-m", "aftersales", "check", "--deploy",

@@ -5,7 +5,6 @@ the broker is back."""
 import socket
 import subprocess
 import time
-import uuid
 
 import psycopg
 import pytest
@@ -106,11 +105,15 @@ class OwnRedis:
 
 
 def _reset_clients():
+    """Forget the clients and queue declarations Celery cached under the other config."""
     app._local.__dict__.pop("backend", None)
     if hasattr(app, "_backend_cache"):
         app._backend_cache = None
     app._pool = None
     app.amqp._producer_pool = None
+    for cached in ("queues", "default_queue", "router", "default_exchange",
+                   "send_task_message"):
+        app.amqp.__dict__.pop(cached, None)
 
 
 @pytest.mark.services
@@ -119,13 +122,13 @@ def test_with_the_broker_down_intake_works_and_the_outbox_delivers_when_it_is_ba
     from celery.contrib.testing.worker import start_worker
 
     redis = OwnRedis(tmp_path)
-    queue = f"aftersales-sec-{uuid.uuid4().hex[:8]}"
+    # the Redis is this test's own, so its default queue is too
     saved = {key: app.conf[key] for key in ("broker_url", "result_backend",
-                                            "task_always_eager", "task_default_queue",
+                                            "task_always_eager",
                                             "broker_connection_timeout",
                                             "broker_transport_options")}
     app.conf.update(broker_url=redis.url, result_backend=None, task_always_eager=False,
-                    task_default_queue=queue, broker_connection_timeout=1,
+                    broker_connection_timeout=1,
                     broker_transport_options={"max_retries": 1, "interval_start": 0,
                                               "interval_step": 0.2, "interval_max": 0.2})
     _reset_clients()
