@@ -21,7 +21,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 from pydantic import Field, PlainSerializer
 
-from .errors import DomainError, ErrorKind, RateLimited, ValidationFailed
+from .errors import CoreCode, DomainError, ErrorKind, RateLimited, ValidationFailed
 from .models import ApiToken
 from .money import format_money
 
@@ -103,7 +103,7 @@ class BearerAuth(HttpBearer):
 
 
 def error_body(code: str, message: str, field: str | None = None) -> dict:
-    return {"error": {"code": code, "message": message, "field": field}}
+    return {"error": {"code": str(code), "message": str(message), "field": field}}
 
 
 def _field_of(loc: tuple | list) -> str | None:
@@ -124,31 +124,38 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def validation_error(request, exc: NinjaValidationError):
         first = exc.errors[0] if exc.errors else {}
         field = _field_of(first.get("loc", ()))
-        message = first.get("msg", "Invalid input.")
+        message = first.get("msg", _("Invalid input."))
         if field:
             message = f"{field}: {message}"
-        return api.create_response(request, error_body("invalid", message, field), status=422)
+        return api.create_response(request, error_body(CoreCode.INVALID, message, field),
+                                   status=422)
 
     @api.exception_handler(AuthenticationError)
     def auth_error(request, exc):
         return api.create_response(
-            request, error_body("unauthorized", "Authentication required."), status=401)
+            request, error_body(CoreCode.UNAUTHORIZED, _("Authentication required.")),
+            status=401)
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
-        codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                 405: "method_not_allowed", 409: "conflict", 429: "rate_limited"}
+        codes = {400: CoreCode.BAD_REQUEST, 401: CoreCode.UNAUTHORIZED,
+                 403: CoreCode.FORBIDDEN, 404: CoreCode.NOT_FOUND,
+                 405: CoreCode.METHOD_NOT_ALLOWED, 409: CoreCode.CONFLICT,
+                 413: CoreCode.TOO_LARGE, 429: CoreCode.RATE_LIMITED}
+        fallback = CoreCode.BAD_REQUEST if exc.status_code < 500 else CoreCode.SERVER_ERROR
         return api.create_response(
-            request, error_body(codes.get(exc.status_code, "error"), str(exc)),
+            request, error_body(codes.get(exc.status_code, fallback), str(exc)),
             status=exc.status_code)
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return api.create_response(request, error_body("not_found", "Not found."), status=404)
+        return api.create_response(request, error_body(CoreCode.NOT_FOUND, _("Not found.")),
+                                   status=404)
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
-        return api.create_response(request, error_body("forbidden", "Not allowed."), status=403)
+        return api.create_response(request, error_body(CoreCode.FORBIDDEN, _("Not allowed.")),
+                                   status=403)
 
 
 class ErrorDetail(Schema):
@@ -172,9 +179,10 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 
 def page_params(page: int, page_size: int) -> tuple[int, int]:
     if not 1 <= page <= MAX_PAGE:
-        raise ValidationFailed(f"page is 1 to {MAX_PAGE}.", field="page")
+        raise ValidationFailed(_("page is 1 to %(most)d.") % {"most": MAX_PAGE}, field="page")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise ValidationFailed(f"page_size is 1 to {MAX_PAGE_SIZE}.", field="page_size")
+        raise ValidationFailed(_("page_size is 1 to %(most)d.") % {"most": MAX_PAGE_SIZE},
+                               field="page_size")
     return page, page_size
 
 
@@ -200,9 +208,9 @@ def login_for_token(request, username: str, password: str):
     wait = getattr(request, "login_retry_after", 0)
     if wait:
         raise RateLimited(_("Too many failed sign-ins. Try again later."), retry_after=wait,
-                          code="login_locked")
+                          code=CoreCode.LOGIN_LOCKED)
     if user is None or not user.is_active:
-        raise DomainError("invalid_credentials", "Wrong username or password.",
+        raise DomainError(CoreCode.INVALID_CREDENTIALS, _("Wrong username or password."),
                           kind=ErrorKind.UNAUTHORIZED)
     return issue_token(user)
 

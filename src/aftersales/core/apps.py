@@ -18,5 +18,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from . import search  # noqa: F401  (registers the text_contains lookup)
+
         post_save.connect(_revoke_tokens_on_password_change, sender=settings.AUTH_USER_MODEL,
                           dispatch_uid="core.revoke_tokens_on_password_change")

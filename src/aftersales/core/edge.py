@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .errors import DomainError, ErrorKind, ValidationFailed
+from .errors import CoreCode, DomainError, ValidationFailed
 
 INT64_MAX = 2 ** 63 - 1
 NUMBER_LIMIT = Decimal(10) ** 15
@@ -47,11 +47,11 @@ class TooLarge(DomainError):
 
 def _invalid_characters(field: str) -> ValidationFailed:
     return ValidationFailed(_("Control characters are not allowed."), field=field,
-                            code="invalid_characters")
+                            code=CoreCode.INVALID_CHARACTERS)
 
 
 def out_of_range(field: str | None) -> ValidationFailed:
-    return ValidationFailed(_("This value is out of range."), field=field, code="out_of_range")
+    return ValidationFailed(_("This value is out of range."), field=field, code=CoreCode.OUT_OF_RANGE)
 
 
 def check_text(value: str, *, field: str) -> None:
@@ -101,13 +101,13 @@ def _body_limit(request) -> int:
 def check_request(request) -> None:
     """Raise a DomainError (422/413/414) for input no view should ever see."""
     if len(request.get_full_path()) > URL_MAX_LENGTH:
-        raise TooLarge(414, "uri_too_long", _("The address is too long."))
+        raise TooLarge(414, CoreCode.URI_TOO_LONG, _("The address is too long."))
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
     if length > _body_limit(request):
-        raise TooLarge(413, "too_large", _("The request is too large."))
+        raise TooLarge(413, CoreCode.TOO_LARGE, _("The request is too large."))
     is_api = request.path.startswith("/api/")
     for name in request.GET:
         if CONTROL.search(name):

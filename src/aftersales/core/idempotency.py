@@ -13,7 +13,7 @@ import json
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from .errors import Conflict, ValidationFailed
+from .errors import Conflict, CoreCode, ValidationFailed
 from .models import IdempotentRequest
 
 MAX_KEY_LENGTH = 100
@@ -45,7 +45,7 @@ def claim(*, scope: str, key: str, body: dict) -> tuple[IdempotentRequest, bool]
         except IntegrityError:
             existing = IdempotentRequest.objects.get(scope=scope, key=key)
     if existing.fingerprint != print_:
-        raise Conflict("idempotency_mismatch",
+        raise Conflict(CoreCode.IDEMPOTENCY_MISMATCH,
                        _("This Idempotency-Key was used for a different request."),
                        field="Idempotency-Key")
     return existing, False

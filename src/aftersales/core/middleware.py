@@ -13,14 +13,16 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .edge import check_request, out_of_range
-from .errors import DomainError
+from .errors import CoreCode, DomainError
 
 log = logging.getLogger("aftersales.edge")
 
-CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-         405: "method_not_allowed", 409: "conflict", 413: "too_large", 414: "uri_too_long",
-         415: "unsupported_media_type", 422: "invalid", 429: "rate_limited",
-         500: "server_error", 502: "unavailable", 503: "unavailable"}
+CODES = {400: CoreCode.BAD_REQUEST, 401: CoreCode.UNAUTHORIZED, 403: CoreCode.FORBIDDEN,
+         404: CoreCode.NOT_FOUND, 405: CoreCode.METHOD_NOT_ALLOWED, 409: CoreCode.CONFLICT,
+         413: CoreCode.TOO_LARGE, 414: CoreCode.URI_TOO_LONG,
+         415: CoreCode.UNSUPPORTED_MEDIA_TYPE, 422: CoreCode.INVALID,
+         429: CoreCode.RATE_LIMITED, 500: CoreCode.SERVER_ERROR, 502: CoreCode.UNAVAILABLE,
+         503: CoreCode.UNAVAILABLE}
 RETRY_AFTER_DB = 5
 
 
@@ -31,7 +33,7 @@ def _is_api(request) -> bool:
 def error_response(request, *, status: int, code: str, message: str,
                    field: str | None = None) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse({"error": {"code": code, "message": str(message), "field": field}},
+        return JsonResponse({"error": {"code": str(code), "message": str(message), "field": field}},
                             status=status, json_dumps_params={"ensure_ascii": False})
     error = DomainError(code, message, field=field)
     try:
@@ -58,7 +60,7 @@ class EdgeMiddleware:
         try:
             check_request(request)
         except RequestDataTooBig:
-            return error_response(request, status=413, code="too_large",
+            return error_response(request, status=413, code=CoreCode.TOO_LARGE,
                                   message=_default_message(413))
         except DomainError as exc:
             return error_response(request, status=exc.status, code=exc.code,
@@ -72,7 +74,8 @@ class EdgeMiddleware:
     def _shaped(self, request, response):
         """A 404/405/400/500 made outside the API's handlers, in the error shape."""
         status = response.status_code
-        shaped = error_response(request, status=status, code=CODES.get(status, "error"),
+        shaped = error_response(request, status=status, code=CODES.get(status, CoreCode.BAD_REQUEST if status < 500
+                                                       else CoreCode.SERVER_ERROR),
                                 message=_default_message(status))
         for header in ("Allow", "Retry-After"):
             if response.has_header(header):
@@ -82,7 +85,7 @@ class EdgeMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, (OperationalError, InterfaceError)):
             log.error("database unavailable: %s", exception)
-            response = error_response(request, status=503, code="unavailable",
+            response = error_response(request, status=503, code=CoreCode.UNAVAILABLE,
                                       message=_default_message(503))
             response["Retry-After"] = str(RETRY_AFTER_DB)
             return response
@@ -90,7 +93,7 @@ class EdgeMiddleware:
             exc = out_of_range(None)
             return error_response(request, status=422, code=exc.code, message=exc.message)
         if isinstance(exception, RequestDataTooBig):
-            return error_response(request, status=413, code="too_large",
+            return error_response(request, status=413, code=CoreCode.TOO_LARGE,
                                   message=_default_message(413))
         return None
 

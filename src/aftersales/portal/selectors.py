@@ -12,9 +12,10 @@ from aftersales.devices.selectors import find_device, warranty_ends
 from aftersales.tickets.models import Custody, Ticket, TicketEvent
 from aftersales.tickets.selectors import find_by_number, find_by_tracking_secret
 
+from .errors import PortalCode
 from .models import BookingRequest
 
-#: Actions whose time the customer sees (the stage times of PRODUCT.md), without data.
+#: Actions whose time the customer sees (the stage times of docs/rules.md), without data.
 PUBLIC_STAGES = ("open", "respond", "assign", "schedule_visit", "arrive", "depart", "receive",
                  "diagnose", "quote", "approve_quote", "reject_quote", "hold", "resume",
                  "resolve", "ship_back", "sign_off", "callback", "close", "cancel", "reopen")
@@ -60,7 +61,7 @@ def booking_request(*, booking_id: str) -> BookingRequest:
 def pending_booking(*, booking_id: str) -> BookingRequest:
     found = booking_request(booking_id=booking_id)
     if found.ticket_id is not None:
-        raise Conflict("already_confirmed", _("This booking is already confirmed."))
+        raise Conflict(PortalCode.ALREADY_CONFIRMED, _("This booking is already confirmed."))
     return found
 
 

@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.core.errors import Conflict, ValidationFailed
-from aftersales.core.numbering import next_number
 from aftersales.core.validation import clean_phone, clean_required
 from aftersales.customers.models import Customer, Zone
+from aftersales.customers.selectors import find_by_phone
+from aftersales.customers.services import create_customer
 from aftersales.devices.selectors import find_device
 from aftersales.notifications.models import Outbox
 from aftersales.notifications.services import queue_notification
@@ -27,6 +28,7 @@ from aftersales.tickets.models import FollowUp, Ticket
 from aftersales.tickets.notifications import notify_ticket_opened
 
 from . import ratelimit, selectors
+from .errors import PortalCode
 from .models import BookingRequest
 
 WEB_BOOKING_NOTE = "Created by a web booking; confirm the fee zone and address."
@@ -35,13 +37,11 @@ CODE_DIGITS = 6
 
 def _customer_for(*, name: str, phone: str) -> Customer:
     """The archive's customer with this phone (oldest first), else a new person record."""
-    found = (Customer.objects.filter(phone=phone).order_by("pk").first()
-             or Customer.objects.filter(contacts__phone=phone).order_by("pk").first())
+    found = find_by_phone(phone=phone)
     if found is not None:
         return found
-    return Customer.objects.create(
-        number=next_number(prefix="C", width=7), name=name, kind=Customer.Kind.PERSON,
-        phone=phone, zone=Zone.CITY, notes=WEB_BOOKING_NOTE)
+    return create_customer(actor=None, name=name, kind=Customer.Kind.PERSON, phone=phone,
+                           zone=Zone.CITY, notes=WEB_BOOKING_NOTE)
 
 
 def _code_hash(public_id: str, code: str) -> str:
@@ -122,7 +122,7 @@ def resend_booking_code(*, booking_id: str, client_ip: str = "") -> BookingReque
 
 
 def _wrong_code() -> ValidationFailed:
-    return ValidationFailed(_("The code is wrong."), field="code", code="wrong_code")
+    return ValidationFailed(_("The code is wrong."), field="code", code=PortalCode.WRONG_CODE)
 
 
 def confirm_booking(*, booking_id: str, code: str) -> Ticket:
@@ -145,7 +145,7 @@ def confirm_booking(*, booking_id: str, code: str) -> Ticket:
         booking.refresh_from_db()
         if booking.ticket_id is not None:
             return booking.ticket
-        raise Conflict("code_expired", _("This code has expired. Ask for a new one."),
+        raise Conflict(PortalCode.CODE_EXPIRED, _("This code has expired. Ask for a new one."),
                        field="code")
     if not secrets.compare_digest(booking.code_hash, _code_hash(booking.public_id, code)):
         raise _wrong_code()
@@ -192,6 +192,6 @@ def rate_ticket(*, number: str, phone: str, satisfaction: int, comment: str = ""
     """The customer rates a finished job: recorded as the ticket's callback (回访)."""
     ticket = selectors.track_by_number(number=number, phone=phone)
     if not FollowUp.objects.filter(ticket=ticket, done_at__isnull=True).exists():
-        raise Conflict("nothing_to_rate", _("This request cannot be rated now."))
+        raise Conflict(PortalCode.NOTHING_TO_RATE, _("This request cannot be rated now."))
     return tickets.callback(actor=None, ticket=ticket, satisfaction=satisfaction,
                             comment=(comment or "")[:1000])

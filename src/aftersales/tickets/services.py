@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.catalog.models import FaultCode
-from aftersales.core.errors import Conflict, Forbidden, ValidationFailed
+from aftersales.core.errors import Conflict, CoreCode, Forbidden, ValidationFailed
 from aftersales.core.numbering import next_number
 from aftersales.core.scoping import check_point, require_role
 from aftersales.core.validation import clean_phone, clean_required
@@ -79,7 +79,7 @@ def open_ticket(*, actor: User | None, customer: Customer, channel: str, kind: s
         if existing is not None:
             if actor is not None and actor.service_point_id not in (
                     None, existing.service_point_id):
-                raise Conflict("idempotency_mismatch",
+                raise Conflict(CoreCode.IDEMPOTENCY_MISMATCH,
                                _("This Idempotency-Key was used for a different request."),
                                field="idempotency_key")
             return existing
@@ -435,6 +435,7 @@ def diagnose(*, actor: User | None, ticket: Ticket, fault_code: FaultCode, findi
              cause: str = "none", fault_kind: str = "performance", part=None,
              evidence: dict | None = None, version: int | None = None) -> Ticket:
     """Records the fault and takes the warranty decision (kept on the ticket)."""
+    from aftersales.contracts.selectors import warranty_covers
     from aftersales.devices import warranty
     from aftersales.devices.selectors import warranty_decision
 
@@ -459,6 +460,7 @@ def diagnose(*, actor: User | None, ticket: Ticket, fault_code: FaultCode, findi
             raise ValidationFailed(_("Unknown evidence field."), field="evidence") from None
         decision = warranty_decision(
             device=device, cause=cause, evidence=proof_obj, on=timezone.localdate(now),
+            covers=warranty_covers(device_id=device.pk),
             fault=warranty.Fault(kind=fault_kind, part_sku=part.sku if part else None,
                                  accessory_kind=(part.accessory_kind or None) if part else None,
                                  code=fault_code.code))
