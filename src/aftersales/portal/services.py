@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.core.errors import Conflict, ValidationFailed
+from aftersales.core.errors import Conflict, CoreCode, ValidationFailed
 from aftersales.core.validation import clean_phone, clean_required
 from aftersales.customers.models import Customer, Zone
 from aftersales.customers.selectors import find_by_phone
@@ -135,7 +135,8 @@ def confirm_booking(*, booking_id: str, code: str) -> Ticket:
         return booking.ticket
     code = (code or "").strip()
     if not code:
-        raise ValidationFailed(_("This field is required."), field="code", code="required")
+        raise ValidationFailed(_("This field is required."), field="code",
+                               code=CoreCode.REQUIRED)
     counted = (BookingRequest.objects
                .filter(pk=booking.pk, ticket__isnull=True,
                        attempts__lt=settings.BOOKING_CODE_ATTEMPTS,
