@@ -1,7 +1,7 @@
 """Issue 11 "Durability": `aftersales backup` / `aftersales restore` bring back every
 table exactly, timestamps to the microsecond (SQLite online backup; PostgreSQL
 pg_dump/pg_restore)."""
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,7 +12,7 @@ from aftersales.tickets.models import Ticket
 from tests.factories import CustomerFactory, UserFactory
 from tests.tickets.factories import open_test_ticket
 
-EXACT = datetime(2026, 11, 23, 1, 2, 3, 123457, tzinfo=dt_timezone.utc)
+EXACT = datetime(2026, 11, 23, 1, 2, 3, 123457, tzinfo=UTC)
 
 
 def snapshot() -> dict[str, list]:

@@ -105,7 +105,7 @@ def test_a_price_of_1e400_is_422(admin_api):
 
 def test_json_integers_beyond_64_bits_are_422(admin_api):
     response = admin_api.client.post(
-        "/api/v1/payments", ('{"ticket": %s, "amount": "1.00", "method": "cash"}' % HUGE)
+        "/api/v1/payments", f'{{"ticket": {HUGE}, "amount": "1.00", "method": "cash"}}'
         .encode(), content_type="application/json", **admin_api.headers)
     _shape(response, 422, "out_of_range", "ticket")
 

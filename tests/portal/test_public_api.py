@@ -5,8 +5,6 @@ from datetime import date
 import pytest
 import time_machine
 
-from aftersales.customers.models import Customer
-from aftersales.notifications.models import Outbox
 from aftersales.tickets import services as tickets
 from aftersales.tickets.models import Ticket
 
