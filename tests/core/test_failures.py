@@ -2,6 +2,7 @@
 and the next request works again by itself; with the broker (a real Redis of this test's
 own, stopped and started) down, intake still accepts tickets and the outbox delivers when
 the broker is back."""
+import json
 import socket
 import subprocess
 import time
@@ -35,12 +36,12 @@ def _wsgi_get(path, **headers):
     return status["code"], status["headers"], body
 
 
-def _terminate_backend(pid: int) -> None:
+def _as_postgres(sql: str, params=()) -> None:
     conf = connection.settings_dict
     with psycopg.connect(host=conf["HOST"] or "127.0.0.1", port=conf["PORT"] or 5432,
                          user=conf["USER"], password=conf["PASSWORD"] or None,
                          dbname="postgres", autocommit=True) as admin:
-        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        admin.execute(sql, params)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -50,18 +51,23 @@ def test_the_database_going_away_is_503_and_recovers_by_itself():
     agent = UserFactory(username="agent", role="agent")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(agent)}"}
     assert _wsgi_get("/api/v1/customers", **auth)[0] == 200
-    # when: the server drops this process's connection (restart, failover, idle kill)
+    name = connection.settings_dict["NAME"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
-    _terminate_backend(pid)
-    # then: the request in flight answers 503 in the error shape
-    code, headers, body = _wsgi_get("/api/v1/customers", **auth)
+    # when: the database goes away (no new connections; this process's one is cut)
+    _as_postgres(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+    try:
+        _as_postgres("SELECT pg_terminate_backend(%s)", [pid])
+        code, headers, body = _wsgi_get("/api/v1/customers", **auth)
+    finally:
+        _as_postgres(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+    # then: the request answers 503 in the error shape
     assert code == 503
     assert headers["Content-Type"].startswith("application/json")
-    assert b'"code": "unavailable"' in body or b'"code":"unavailable"' in body
+    assert json.loads(body)["error"]["code"] == "unavailable"
     assert int(headers["Retry-After"]) >= 1
-    # and the next one works again, nobody restarted anything
+    # and once it is back, the next request works, nobody restarted anything
     assert _wsgi_get("/api/v1/customers", **auth)[0] == 200
 
 
