@@ -29,6 +29,7 @@ import time
 import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -79,23 +80,38 @@ def samples(n: int = 500) -> dict:
             "tickets": tickets}
 
 
+# wrk runs two threads, each with its own Lua state: each takes every other item, so two
+# threads never act on the same ticket
+SPREAD = ("local threads_made = 0\n"
+          "function setup(thread)\n  thread:set('offset', threads_made)\n"
+          "  threads_made = threads_made + 1\nend\n"
+          "offset = 0\ni = 0\n")
+
+
 def lua_list(name: str, values: list[str]) -> str:
     return f"{name} = {{" + ",".join(json.dumps(v, ensure_ascii=False) for v in values) + "}\n"
 
 
+def _quoted(path: str) -> str:
+    return quote(path, safe="/?=&%-_.~")
+
+
 def script_get(paths: list[str], headers: dict) -> str:
+    paths = [_quoted(p) for p in paths]
     head = "".join(f'wrk.headers["{k}"] = {json.dumps(v)}\n' for k, v in headers.items())
-    return (lua_list("paths", paths) + head +
-            "local i = 0\nrequest = function()\n  i = i + 1\n"
-            "  return wrk.format('GET', paths[(i % #paths) + 1])\nend\n")
+    return (lua_list("paths", paths) + head + SPREAD +
+            "request = function()\n  i = i + 1\n"
+            "  return wrk.format('GET', paths[((i * 2 + offset) % #paths) + 1])\nend\n")
 
 
 def script_post(paths: list[str], bodies: list[str], headers: dict) -> str:
+    paths = [_quoted(p) for p in paths]
     head = "".join(f'wrk.headers["{k}"] = {json.dumps(v)}\n' for k, v in headers.items())
     return (lua_list("paths", paths) + lua_list("bodies", bodies) + head +
             'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
-            "local i = 0\nrequest = function()\n  i = i + 1\n"
-            "  return wrk.format('POST', paths[(i % #paths) + 1], nil, bodies[(i % #bodies) + 1])\n"
+            SPREAD + "request = function()\n  i = i + 1\n"
+            "  local k = i * 2 + offset\n"
+            "  return wrk.format('POST', paths[(k % #paths) + 1], nil, bodies[(k % #bodies) + 1])\n"
             "end\n")
 
 

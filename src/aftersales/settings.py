@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "aftersales.notifications",
     "aftersales.telephony",
     "aftersales.demo",
+    "aftersales.console",
 ]
 
 MIDDLEWARE = [
@@ -249,6 +250,21 @@ TELEPHONY_TOKEN = env.str("AFTERSALES_TELEPHONY_TOKEN", default="")
 TELEPHONY_SECRET = env.str("AFTERSALES_TELEPHONY_SECRET", default="")
 TELEPHONY_MAX_SKEW_SECONDS = env.int("AFTERSALES_TELEPHONY_MAX_SKEW_SECONDS", default=300)
 
+# Online payment on the portal (docs/portal.md): "" (none: the portal shows the other ways
+# to pay) or "wechatpay" (WeChat Pay API v3, Native orders). Keys are files, never values
+# in code; the base URL is the provider's API address (its sandbox while testing).
+PAYMENT_PROVIDER = env.str("AFTERSALES_PAYMENT_PROVIDER", default="")
+WECHATPAY = {
+    "BASE_URL": env.str("AFTERSALES_WECHATPAY_BASE_URL", default=""),
+    "MCHID": env.str("AFTERSALES_WECHATPAY_MCHID", default=""),
+    "APPID": env.str("AFTERSALES_WECHATPAY_APPID", default=""),
+    "SERIAL_NO": env.str("AFTERSALES_WECHATPAY_SERIAL_NO", default=""),
+    "PRIVATE_KEY_FILE": env.str("AFTERSALES_WECHATPAY_PRIVATE_KEY_FILE", default=""),
+    "PLATFORM_PUBLIC_KEY_FILE": env.str("AFTERSALES_WECHATPAY_PLATFORM_PUBLIC_KEY_FILE",
+                                        default=""),
+    "APIV3_KEY": env.str("AFTERSALES_WECHATPAY_APIV3_KEY", default=""),
+}
+
 # Inbound e-mail (`aftersales fetch_mail`): the service mailbox read over IMAP.
 IMAP_HOST = env.str("AFTERSALES_IMAP_HOST", default="")
 IMAP_PORT = env.int("AFTERSALES_IMAP_PORT", default=993)
@@ -280,8 +296,6 @@ SMS_RATE_WINDOW_SECONDS = env.int("AFTERSALES_SMS_RATE_WINDOW", default=3600)
 SMS_RATE_PER_PHONE = env.int("AFTERSALES_SMS_RATE_PER_PHONE", default=3)
 SMS_RATE_PER_IP = env.int("AFTERSALES_SMS_RATE_PER_IP", default=10)
 # A booking's confirmation code: valid this long, this many wrong tries.
-BOOKING_CODE_TTL_SECONDS = env.int("AFTERSALES_BOOKING_CODE_TTL", default=900)
-BOOKING_CODE_ATTEMPTS = env.int("AFTERSALES_BOOKING_CODE_ATTEMPTS", default=5)
 
 EMAIL_BACKEND = env.str(
     "AFTERSALES_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"

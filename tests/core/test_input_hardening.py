@@ -6,7 +6,7 @@ from django.test import Client, override_settings
 
 from aftersales.catalog.models import Part
 from aftersales.customers.models import Customer
-from aftersales.portal.models import BookingRequest
+from aftersales.notifications.models import Outbox
 
 HUGE = str(2 ** 64)
 
@@ -46,7 +46,7 @@ def test_a_nul_in_the_login_and_the_anonymous_endpoints(anon_api):
            422, "invalid_characters", "summary")
     _shape(anon_api.get("/public/tickets/SR1", {"phone": "138\x00"}), 422,
            "invalid_characters", "phone")
-    assert not BookingRequest.objects.exists()
+    assert not Outbox.objects.exists()
 
 
 def test_nested_json_fields_are_named_by_their_path(admin_api):

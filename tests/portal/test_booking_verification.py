@@ -8,7 +8,7 @@ import time_machine
 
 from aftersales.customers.models import Customer
 from aftersales.notifications.models import Outbox
-from aftersales.portal.models import BookingRequest
+from aftersales.portal.models import PortalPolicy
 from aftersales.tickets.models import Ticket
 
 
@@ -18,7 +18,7 @@ def customer(customer_factory):
 
 
 def _code(phone: str) -> str:
-    sms = Outbox.objects.filter(recipient=phone, kind="booking_code").latest("pk")
+    sms = Outbox.objects.filter(recipient=phone, kind="portal_code").latest("pk")
     return re.search(r"\d{6}", sms.body).group(0)
 
 
@@ -40,7 +40,7 @@ def test_a_booking_waits_for_the_code_then_becomes_a_web_ticket(anon_api):
     assert (body["number"], body["verification_required"]) == (None, True)
     assert (Ticket.objects.count(), Customer.objects.count()) == (0, 0)
     assert list(Outbox.objects.values_list("channel", "recipient", "kind")) == [
-        ("sms", "13700000007", "booking_code")]
+        ("sms", "13700000007", "portal_code")]
     # when: the code from the SMS
     confirmed = _confirm(anon_api, body["id"], _code("13700000007"))
     # then
@@ -65,7 +65,7 @@ def test_a_known_phone_joins_its_archive_only_after_the_code(anon_api, customer,
     assert response.status_code == 201
     # nothing in the archive, no message to the customer but the code
     assert not Ticket.objects.exists()
-    assert list(Outbox.objects.values_list("kind", flat=True)) == ["booking_code"]
+    assert list(Outbox.objects.values_list("kind", flat=True)) == ["portal_code"]
     confirmed = _confirm(anon_api, response.json()["id"], _code("13800000001"))
     ticket = Ticket.objects.get(number=confirmed.json()["number"])
     assert (ticket.customer_id, ticket.device_id, ticket.mode) == (customer.pk, device.pk,
@@ -80,9 +80,9 @@ def test_the_answer_is_the_same_for_a_stranger_a_customer_and_someone_elses_seri
                _book(anon_api, phone="13800000001"),
                _book(anon_api, phone="13700000008", serial="SN-OTHER")]
     assert [a.status_code for a in answers] == [201, 201, 201]
-    shapes = [{k: v for k, v in a.json().items() if k not in ("id", "code_expires_at")}
-              for a in answers]
-    assert shapes == [{"number": None, "verification_required": True}] * 3
+    shapes = [{k: v for k, v in a.json().items() if k != "id"} for a in answers]
+    assert shapes == [{"number": None, "verification_required": True, "callback_by": None,
+                       "zone": None, "hotline": PortalPolicy.current().hotline}] * 3
 
 
 def test_someone_elses_serial_is_not_linked_and_staff_see_it(anon_api, customer,
@@ -110,31 +110,31 @@ def test_a_blocked_customers_booking_is_taken_for_staff_without_telling_the_call
     assert "欠款 500 元" in ticket.description
 
 
-def test_wrong_codes_are_counted_and_the_request_expires(anon_api, settings):
-    settings.BOOKING_CODE_ATTEMPTS = 3
+def test_wrong_codes_are_counted_and_the_code_is_void(anon_api):
+    PortalPolicy.objects.update(code_max_attempts=3)
     booking = _book(anon_api).json()
     right = _code("13700000007")
     wrong = "000000" if right != "000000" else "111111"
     codes = [_confirm(anon_api, booking["id"], wrong) for _ in range(3)]
     assert [c.status_code for c in codes] == [422, 422, 422]
-    assert codes[0].json()["error"] == {"code": "wrong_code", "field": "code",
+    assert codes[0].json()["error"] == {"code": "invalid_code", "field": "code",
                                         "message": codes[0].json()["error"]["message"]}
     # the right code after three wrong ones: too late
     late = _confirm(anon_api, booking["id"], right)
-    assert (late.status_code, late.json()["error"]["code"]) == (409, "code_expired")
+    assert (late.status_code, late.json()["error"]["code"]) == (422, "invalid_code")
     assert not Ticket.objects.exists()
     # a new code works again
     assert anon_api.post(f"/public/bookings/{booking['id']}/resend").status_code == 202
     assert _confirm(anon_api, booking["id"], _code("13700000007")).status_code == 201
 
 
-def test_an_expired_code_is_refused(anon_api, settings):
-    settings.BOOKING_CODE_TTL_SECONDS = 600
+def test_an_expired_code_is_refused(anon_api):
+    PortalPolicy.objects.update(code_valid_minutes=10)
     with time_machine.travel("2026-11-23 10:00:00 +0800", tick=False):
         booking = _book(anon_api).json()
     with time_machine.travel("2026-11-23 10:10:01 +0800", tick=False):
         late = _confirm(anon_api, booking["id"], _code("13700000007"))
-    assert (late.status_code, late.json()["error"]["code"]) == (409, "code_expired")
+    assert (late.status_code, late.json()["error"]["code"]) == (422, "invalid_code")
     assert not Ticket.objects.exists()
 
 
@@ -152,8 +152,8 @@ def test_bad_bookings_are_422_and_change_nothing(anon_api, field, payload):
     response = anon_api.post("/public/bookings", payload)
     assert response.status_code == 422
     assert response.json()["error"]["field"] == field
-    assert (BookingRequest.objects.count(), Ticket.objects.count(), Customer.objects.count(),
-            Outbox.objects.count()) == (0, 0, 0, 0)
+    assert (Ticket.objects.count(), Customer.objects.count(),
+            Outbox.objects.count()) == (0, 0, 0)
 
 
 def test_the_same_idempotency_key_sends_one_code(anon_api):
@@ -161,7 +161,11 @@ def test_the_same_idempotency_key_sends_one_code(anon_api):
     first = anon_api.post("/public/bookings", payload, HTTP_IDEMPOTENCY_KEY="web-1")
     second = anon_api.post("/public/bookings", payload, HTTP_IDEMPOTENCY_KEY="web-1")
     assert first.json() == second.json()
-    assert (BookingRequest.objects.count(), Outbox.objects.count()) == (1, 1)
+    assert Outbox.objects.count() == 1
+    # and confirming it books once
+    confirmed = _confirm(anon_api, first.json()["id"], _code("13700000007"))
+    assert confirmed.status_code == 201
+    assert Ticket.objects.count() == 1
 
 
 def test_text_messages_are_limited_per_phone(anon_api, settings):
@@ -188,3 +192,21 @@ def test_text_messages_are_limited_per_address(anon_api, settings):
                                REMOTE_ADDR="10.3.0.1").status_code for n in range(3)]
     assert codes == [201, 201, 429]
     assert Outbox.objects.count() == 2
+
+
+def test_a_booking_carries_the_address_half_day_and_model(anon_api, product_model_factory):
+    model = product_model_factory(code="WM-100")
+    response = _book(anon_api, model="WM-100", mode="send_in", province="浙江省",
+                     city="杭州市", district="西湖区", street="文三路 1 号")
+    assert response.status_code == 201
+    confirmed = _confirm(anon_api, response.json()["id"], _code("13700000007")).json()
+    ticket = Ticket.objects.get(number=confirmed["number"])
+    assert (ticket.booking.city, ticket.booking.street, ticket.booking.product_model_id) == (
+        "杭州市", "文三路 1 号", model.pk)
+    assert confirmed["zone"] == ticket.booking.zone
+
+
+def test_a_half_day_not_offered_is_refused_before_any_code(anon_api):
+    response = _book(anon_api, preferred_date="2000-01-03", slot="am")
+    assert (response.status_code, response.json()["error"]["field"]) == (422, "slot")
+    assert Outbox.objects.count() == 0

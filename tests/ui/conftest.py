@@ -45,9 +45,9 @@ class Screens:
         self.contexts = []
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
-    def page(self, *, width=1280, height=900, locale="zh-CN"):
+    def page(self, *, width=1280, height=900, locale="zh-CN", **options):
         context = self.chromium.new_context(viewport={"width": width, "height": height},
-                                            locale=locale, accept_downloads=True)
+                                            locale=locale, accept_downloads=True, **options)
         context.set_default_timeout(15000)
         self.contexts.append(context)
         return context.new_page()

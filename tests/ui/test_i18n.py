@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils.translation import trans_real
 
@@ -67,7 +68,12 @@ def pages(shop):
                  f"/portal/track/?number={done.number}&phone=13912345678",
                  "/portal/track/?number=SR1&phone=13800000000",
                  "/portal/warranty/?serial=XY2601000001", "/portal/warranty/?serial=NOPE",
-                 "/portal/book/", f"/portal/rate/?number={done.number}"]
+                 "/portal/book/", f"/portal/rate/?number={done.number}",
+                 "/portal/service-info/", "/portal/service-info/?city=无此城市",
+                 "/portal/login/", "/portal/survey/",
+                 f"/portal/t/{bench.tracking_secret}", f"/portal/t/{done.tracking_secret}",
+                 f"/portal/t/{done.tracking_secret}/complaint",
+                 f"/portal/t/{done.tracking_secret}/rate"]
     by_user = {
         "agent": ["/customers/hotline/", "/customers/hotline/?q=139",
                   "/customers/hotline/?q=无此客户", "/customers/new/", f"/customers/{cid}/",
@@ -90,7 +96,10 @@ def pages(shop):
              ("agent", "/customers/new/", {"name": "", "phone": "1"}, {}),
              ("finance", "/finance/payments/", {"ticket": "SR0", "amount": "x"}, {}),
              (None, "/portal/book/", {"name": "", "phone": "1"}, {}),
-             (None, "/portal/rate/", {"number": done.number}, {})]
+             (None, "/portal/rate/", {"number": done.number}, {}),
+             (None, "/portal/login/", {"phone": "1", "step": "send"}, {}),
+             (None, f"/portal/t/{bench.tracking_secret}/decide", {"decision": "approve"}, {}),
+             (None, f"/portal/t/{done.tracking_secret}/complaint", {"text": ""}, {})]
     return {"anonymous": anonymous, "by_user": by_user, "posts": posts, "users": shop["users"]}
 
 
@@ -104,6 +113,7 @@ def walk(pages, language):
     visits = [(None, url) for url in pages["anonymous"]] + [
         (name, url) for name, urls in pages["by_user"].items() for url in urls]
     for name, url in visits:
+        cache.clear()  # the portal's rate limit counts this walk's many anonymous visits
         response = clients[name].get(url)
         if response.status_code not in (200, 404) or (
                 response.status_code == 404 and "/portal/" not in url):
@@ -111,6 +121,7 @@ def walk(pages, language):
         elif f'<html lang="{language}">' not in response.content.decode():
             failures.append((name, url, "language"))
     for name, url, data, headers in pages["posts"]:
+        cache.clear()
         response = clients[name].post(url, data, **headers)
         if response.status_code not in (200, 404, 422):
             failures.append((name, url, response.status_code))

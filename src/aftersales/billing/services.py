@@ -9,7 +9,7 @@ Lock order: charge, then customer.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.catalog.models import Part
+from aftersales.core.dates import month_bounds, next_month, parse_month
 from aftersales.core.errors import Conflict, Forbidden, ValidationFailed
 from aftersales.core.idempotency import claim, clean_key, settle
 from aftersales.core.money import ZERO, to_money
@@ -360,6 +361,24 @@ def record_payment(*, actor: User, ticket=None, contract=None,
             "amount": str(amount), "method": method, "note": note})
         if not first:
             return LedgerEntry.objects.get(pk=record.result_id)
+    return _book_payment(actor=actor, ticket=ticket, contract=contract, amount=amount,
+                         method=method, note=note, record=record)
+
+
+@transaction.atomic
+def record_provider_payment(*, ticket, amount: Decimal, method: str,
+                            reference: str) -> LedgerEntry:
+    """Money a payment provider confirmed in a verified notification (the customer paid
+    online, no staff member took it): booked as record_payment books, with the provider's
+    transaction as the note. The caller keeps it once per provider order."""
+    return _book_payment(actor=None, ticket=ticket, contract=None, amount=amount,
+                         method=method, note=reference)
+
+
+def _book_payment(*, actor: User | None, ticket, contract, amount: Decimal,
+                  method: str, note: str, record=None) -> LedgerEntry:
+    if (ticket is None) == (contract is None):
+        raise ValidationFailed(_("Pay either a ticket or a contract."), field="ticket")
     if method not in PaymentMethod.values:
         raise ValidationFailed(_("Unknown payment method."), field="method")
     if isinstance(amount, float):
@@ -442,17 +461,10 @@ def review_debt_blocks(*, actor: User | None, customer: Customer) -> Customer:
 
 
 def month_start(value: str | date) -> date:
-    if isinstance(value, date):
-        return value.replace(day=1)
     try:
-        year, month = (int(part) for part in str(value).split("-"))
-        return date(year, month, 1)
-    except (TypeError, ValueError):
+        return parse_month(value)
+    except ValueError:
         raise ValidationFailed(_("A month is written YYYY-MM."), field="month") from None
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 @transaction.atomic
@@ -464,7 +476,7 @@ def settle_subsidies(*, actor: User, month: date) -> tuple[SubsidySettlement, bo
     if actor.service_point_id is not None:
         raise Forbidden(_("Only head-office finance settles subsidies."))
     month = month_start(month)
-    end = _next_month(month)
+    end = next_month(month)
     if end > timezone.localdate():
         raise ValidationFailed(_("Only a month that has ended can be settled."),
                                field="month")
@@ -476,9 +488,7 @@ def settle_subsidies(*, actor: User, month: date) -> tuple[SubsidySettlement, bo
             settlement = SubsidySettlement.objects.create(month=month, created_by=actor)
     except IntegrityError:  # settled by a concurrent request just now
         return SubsidySettlement.objects.get(month=month), False
-    tz = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(month, time.min), tz)
-    stop = timezone.make_aware(datetime.combine(end, time.min), tz)
+    start, stop = month_bounds(month)
     # Tickets sit above billing: the month's jobs are read through the service points'
     # tickets relation (point, tier, ticket), one query, without importing the tickets app.
     jobs = (ServicePoint.objects

@@ -11,9 +11,9 @@ from .errors import DomainError
 from .scoping import require_role
 
 HOME_BY_ROLE = {
-    "agent": "customers:hotline",
+    "agent": "console:hotline",
     "manager": "tickets:list",
-    "engineer": "tickets:my_day",
+    "engineer": "console:my_day",
     "warehouse": "inventory:stock",
     "finance": "billing:finance",
     "admin": "tickets:list",

@@ -8,7 +8,7 @@ from .models import Deposit, NetworkPolicy, ServicePoint, User
 
 @admin.register(ServicePoint)
 class ServicePointAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "kind", "tier", "city", "active"]
+    list_display = ["code", "name", "kind", "tier", "province", "city", "active"]
     list_filter = ["kind", "tier", "active"]
     search_fields = ["code", "name", "city"]
 

@@ -8,9 +8,14 @@ class PortalCode(StrEnum):
 
     #: the ticket has no follow-up waiting for the customer's rating
     NOTHING_TO_RATE = "nothing_to_rate"
-    #: the booking's confirmation code is not the one sent to the phone
-    WRONG_CODE = "wrong_code"
-    #: the code's time ran out or too many wrong codes were tried: ask for a new one
-    CODE_EXPIRED = "code_expired"
-    #: the booking was already confirmed (it is a ticket now)
-    ALREADY_CONFIRMED = "already_confirmed"
+    #: the half-day asked for is not one the serving point offers
+    SLOT_NOT_OFFERED = "slot_not_offered"
+    TOO_MANY_PHOTOS = "too_many_photos"  # more fault photos than the policy allows
+    PHOTO_TOO_LARGE = "photo_too_large"  # a photo above the policy's size
+    NOT_AN_IMAGE = "not_an_image"  # a file whose bytes are not a JPEG, PNG or WebP image
+    INVALID_CODE = "invalid_code"  # the one-time code is wrong, expired, used or void
+    NO_PENDING_QUOTE = "no_pending_quote"  # no quote is waiting for the customer's answer
+    NOTHING_OUTSTANDING = "nothing_outstanding"  # nothing is owed on the ticket
+    PAYMENT_UNAVAILABLE = "payment_unavailable"  # the payment provider refused or is down
+    ALREADY_PAID = "already_paid"  # the payment order was paid by another transaction
+    AMOUNT_MISMATCH = "amount_mismatch"  # the provider's amount is not the order's

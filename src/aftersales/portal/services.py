@@ -1,198 +1,451 @@
-"""Writes of the customer self-service: booking a repair (two steps: a request, then the
-code sent to the phone) and rating a finished job.
+"""Writes of the customer self-service: booking a repair (on the page by a phone the
+browser confirmed; on the public API in two steps, the request then the code sent to the
+phone) and rating a finished job.
 
 The customer is not a staff user, so these run as the system (`actor=None`) with the
 archive's own validation rules (core.validation, as customers.services uses them)."""
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import date
+from io import BytesIO
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
-from aftersales.core.errors import Conflict, CoreCode, ValidationFailed
+from aftersales.billing.models import Quote
+from aftersales.billing.selectors import ticket_money
+from aftersales.billing.services import record_provider_payment
+from aftersales.catalog.models import ProductModel
+from aftersales.core import throttle
+from aftersales.core.errors import Conflict, CoreCode, NotFound, ValidationFailed
 from aftersales.core.validation import clean_phone, clean_required
 from aftersales.customers.models import Customer, Zone
 from aftersales.customers.selectors import find_by_phone
 from aftersales.customers.services import create_customer
 from aftersales.devices.selectors import find_device
-from aftersales.notifications.models import Outbox
-from aftersales.notifications.services import queue_notification
+from aftersales.network.models import ServicePoint
 from aftersales.tickets import services as tickets
 from aftersales.tickets.models import FollowUp, Ticket
-from aftersales.tickets.notifications import notify_ticket_opened
 
-from . import ratelimit, selectors
+from . import identity, payments, ratelimit, selectors, slots, zones
+from . import photos as photo_rules
 from .errors import PortalCode
-from .models import BookingRequest
+from .models import Booking, BookingPhoto, PaymentOrder, PortalPolicy, QuoteDecision, Slot
 
 WEB_BOOKING_NOTE = "Created by a web booking; confirm the fee zone and address."
-CODE_DIGITS = 6
 
 
-def _customer_for(*, name: str, phone: str) -> Customer:
-    """The archive's customer with this phone (oldest first), else a new person record."""
+def _customer_for(*, name: str, phone: str, address: str = "", zone: str = Zone.CITY,
+                  service_point_id: int | None = None) -> Customer:
+    """The archive's customer with this phone (oldest first), else a new person record
+    with the booking's address, fee zone and serving point."""
     found = find_by_phone(phone=phone)
     if found is not None:
         return found
+    point = (ServicePoint.objects.get(pk=service_point_id)
+             if service_point_id is not None else None)
     return create_customer(actor=None, name=name, kind=Customer.Kind.PERSON, phone=phone,
-                           zone=Zone.CITY, notes=WEB_BOOKING_NOTE)
+                           zone=zone or Zone.CITY, address=address[:200], service_point=point,
+                           notes=WEB_BOOKING_NOTE)
 
 
-def _code_hash(public_id: str, code: str) -> str:
-    return hashlib.sha256(f"{public_id}:{code}".encode()).hexdigest()
+def _address(*, required: bool, province: str, city: str, district: str, street: str
+             ) -> dict[str, str]:
+    """A visit booked on the portal needs the whole address; an address begun must be
+    finished; otherwise it is optional (send-in: for the return post)."""
+    parts = {"province": province, "city": city, "district": district, "street": street}
+    limits = {"province": 30, "city": 30, "district": 30, "street": 120}
+    if required or any((value or "").strip() for value in parts.values()):
+        return {key: clean_required(value, field=key, max_length=limits[key])
+                for key, value in parts.items()}
+    out = {}
+    for key, value in parts.items():
+        text = (value or "").strip()
+        if len(text) > limits[key]:
+            raise ValidationFailed(_("At most %(n)d characters.") % {"n": limits[key]},
+                                   field=key, code=CoreCode.TOO_LONG)
+        out[key] = text
+    return out
 
 
-def _clean_booking(*, name: str, phone: str, summary: str, mode: str,
-                   serial: str | None) -> dict:
-    values = {"name": clean_required(name, field="name", max_length=60),
-              "phone": clean_phone(phone),
-              "summary": clean_required(summary, field="summary", max_length=200),
-              "serial": (serial or "").strip()[:40], "mode": mode or "onsite"}
-    if values["mode"] not in Ticket.Mode.values:
-        raise ValidationFailed(_("Unknown value."), field="mode")
-    return values
+def _slot(*, required: bool, preferred_date: date | str | None, slot: str | None,
+          service_point_id: int | None) -> tuple[date | None, str]:
+    """The preferred half-day must be one the serving point offers (working day, hours)."""
+    if not preferred_date and not slot:
+        if required:
+            raise ValidationFailed(_("Choose a preferred date and half-day."), field="slot",
+                                   code=CoreCode.REQUIRED)
+        return None, ""
+    if isinstance(preferred_date, str):
+        try:
+            preferred_date = date.fromisoformat(preferred_date.strip())
+        except ValueError:
+            raise ValidationFailed(_("Choose a date from the list."), field="slot") from None
+    if preferred_date is None or slot not in Slot.values:
+        raise ValidationFailed(_("Choose a preferred date and half-day."), field="slot",
+                               code=CoreCode.REQUIRED)
+    policy = PortalPolicy.current()
+    offered = {(h.day, h.slot) for h in slots.offered(service_point_id=service_point_id,
+                                                      days=policy.booking_days_ahead)}
+    if (preferred_date, slot) not in offered:
+        raise ValidationFailed(_("This half-day cannot be booked; choose one from the list."),
+                               field="slot", code=PortalCode.SLOT_NOT_OFFERED)
+    return preferred_date, slot
 
 
-def _send_code(booking: BookingRequest) -> None:
-    """A fresh code for `booking`, sent to its phone through the outbox."""
-    code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
-    ttl = settings.BOOKING_CODE_TTL_SECONDS
-    booking.code_hash = _code_hash(booking.public_id, code)
-    booking.code_expires_at = timezone.now() + timedelta(seconds=ttl)
-    booking.attempts = 0
-    booking.save(update_fields=["code_hash", "code_expires_at", "attempts"])
-    queue_notification(
-        channel=Outbox.Channel.SMS, recipient=booking.phone, kind="booking_code",
-        body=_("Your repair booking code is %(code)s (valid %(minutes)d minutes). "
-               "Do not share it.") % {"code": code, "minutes": max(1, ttl // 60)})
+def _description(*, booking: Booking, serial_note: str) -> str:
+    lines = []
+    if booking.address:
+        lines.append(_("Visit address: %(address)s (fee zone: %(zone)s)") % {
+            "address": booking.address, "zone": Zone(booking.zone).label})
+    if booking.preferred_date:
+        lines.append(_("Preferred time: %(date)s %(slot)s") % {
+            "date": booking.preferred_date.isoformat(), "slot": Slot(booking.slot).label})
+    if booking.product_model_id:
+        lines.append(_("Model: %(model)s") % {"model": booking.product_model.name})
+    if serial_note:
+        lines.append(serial_note)
+    return "\n".join(lines)
 
 
 @transaction.atomic
-def _create_booking_request(*, values: dict, idempotency_key: str | None) -> BookingRequest:
-    try:
-        with transaction.atomic():
-            booking = BookingRequest.objects.create(
-                public_id=secrets.token_urlsafe(18), idempotency_key=idempotency_key,
-                code_hash="", code_expires_at=timezone.now(), **values)
-    except IntegrityError:
-        if idempotency_key is None:
-            raise
-        return BookingRequest.objects.get(idempotency_key=idempotency_key)
-    _send_code(booking)
-    return booking
+def book_repair(*, name: str, phone: str, summary: str, mode: str = "onsite",
+                serial: str | None = None, idempotency_key: str | None = None,
+                province: str = "", city: str = "", district: str = "", street: str = "",
+                preferred_date: date | str | None = None, slot: str | None = None,
+                model: str | None = None, photos: list | None = None,
+                visit_details_required: bool = False) -> Ticket:
+    """A web booking (portal page and POST /public/bookings): find or create the customer
+    by phone and open a web ticket with the address and its fee zone, the preferred
+    half-day, the unit (by serial, else by model; both optional) and the fault photos.
 
-
-def request_booking(*, name: str, phone: str, summary: str, mode: str = "onsite",
-                    serial: str | None = None, idempotency_key: str | None = None,
-                    client_ip: str = "") -> BookingRequest:
-    """POST /public/bookings: step one of an anonymous booking. Whatever the phone, serial
-    or customer, the answer is the same: a pending request and a code sent to the phone
-    (SMS limited per phone and per client address). Nothing enters the archive yet.
-
-    The SMS count is taken outside the write transaction on purpose, so a refused
-    request still counts; the write itself is one transaction."""
-    values = _clean_booking(name=name, phone=phone, summary=summary, mode=mode, serial=serial)
+    With `visit_details_required` (the portal page) an on-site visit needs the address and
+    a half-day; the API keeps them optional as API.md's booking had none. Whatever is
+    given is checked: a complete address, a half-day the serving point offers. A serial
+    that is not this customer's registered unit never refuses the booking (nor says whose
+    it is): it is only written down for the dispatcher."""
+    name = clean_required(name, field="name", max_length=60)
+    phone = clean_phone(phone)
+    summary = clean_required(summary, field="summary", max_length=200)
+    if mode not in Ticket.Mode.values:
+        raise ValidationFailed(_("Unknown value."), field="mode")
     key = (idempotency_key or "").strip() or None
     if key is not None:
-        if len(key) > 100:
-            raise ValidationFailed(_("At most %(n)d characters.") % {"n": 100},
-                                   field="idempotency_key")
-        existing = BookingRequest.objects.filter(idempotency_key=key).first()
+        existing = Ticket.objects.filter(idempotency_key=key).first()
         if existing is not None:
             return existing
-    ratelimit.check_sms(phone=values["phone"], client_ip=client_ip)
-    return _create_booking_request(values=values, idempotency_key=key)
+    strict = visit_details_required and mode == Ticket.Mode.ONSITE
+    address = _address(required=strict, province=province, city=city, district=district,
+                       street=street)
+    answer = zones.derive_zone(province=address["province"], city=address["city"],
+                               district=address["district"], places=selectors.service_places())
+    when, half = _slot(required=strict, preferred_date=preferred_date, slot=slot,
+                       service_point_id=answer.point_id)
+    product_model = None
+    if model and model.strip():
+        product_model = ProductModel.objects.filter(code=model.strip()).first()
+        if product_model is None:
+            raise ValidationFailed(_("Choose a model from the list."), field="model")
+    uploads = photo_rules.check_photos(photos or [], policy=PortalPolicy.current())
+    serial_text = (serial or "").strip()
+    device = find_device(serial=serial_text) if serial_text else None
+    if device is not None and device.customer.phone != phone:
+        device = None  # not said to the caller: the dispatcher reads the serial given
+    full_address = "".join(address.values())
+    customer = device.customer if device is not None else _customer_for(
+        name=name, phone=phone, address=full_address,
+        zone=answer.zone if full_address else Zone.CITY,
+        service_point_id=answer.point_id if full_address else None)
+    booking = Booking(province=address["province"], city=address["city"],
+                      district=address["district"], street=address["street"],
+                      zone=answer.zone if full_address else "",
+                      zone_reason=answer.reason if full_address else "",
+                      preferred_date=when, slot=half, product_model=product_model)
+    with translation.override(settings.LANGUAGE_CODE):  # staff read it in the house language
+        serial_note = (_("Serial given by the customer: %(serial)s") % {"serial": serial_text}
+                       if serial_text and device is None else "")
+        description = _description(booking=booking, serial_note=serial_note)
+    opening = dict(actor=None, customer=customer, channel=Ticket.Channel.WEB,
+                   priority=Ticket.Priority.NORMAL, mode=mode, summary=summary,
+                   contact_name=name, contact_phone=phone, idempotency_key=key)
+    try:
+        with transaction.atomic():
+            ticket = tickets.open_ticket(kind=Ticket.Kind.REPAIR, device=device,
+                                         description=description, **opening)
+    except Conflict as refusal:
+        # A customer blocked for debt (or a unit with an unpaid repair) still reaches the
+        # service desk, and the page says nothing of it: staff take it as a consultation.
+        with translation.override(settings.LANGUAGE_CODE):
+            description = "\n".join(filter(None, [description, _(
+                "Booked as a repair; intake refused it (%(reason)s): staff to contact the "
+                "customer.") % {"reason": refusal.message}]))
+        ticket = tickets.open_ticket(kind=Ticket.Kind.CONSULTATION, device=None,
+                                     description=description, **opening)
+    if not Booking.objects.filter(ticket=ticket).exists():
+        booking.ticket = ticket
+        booking.save()
+        for upload in uploads:
+            BookingPhoto.objects.create(booking=booking, image=upload.file, name=upload.name,
+                                        content_type=upload.content_type, size=upload.size)
+    return ticket
 
 
-def resend_booking_code(*, booking_id: str, client_ip: str = "") -> BookingRequest:
-    """A new code for a pending request (the old one stops working); SMS-limited."""
-    booking = selectors.pending_booking(booking_id=booking_id)
-    ratelimit.check_sms(phone=booking.phone, client_ip=client_ip)
-    with transaction.atomic():
-        locked = BookingRequest.objects.select_for_update().get(pk=booking.pk)
-        if locked.ticket_id is None:
-            _send_code(locked)
-    return locked
+# -- the public API's booking: a request, then the code sent to its phone ----------------
+
+BOOKING_SALT = "aftersales.portal.booking"
 
 
-def _wrong_code() -> ValidationFailed:
-    return ValidationFailed(_("The code is wrong."), field="code", code=PortalCode.WRONG_CODE)
+def _checked_booking(*, name: str, phone: str, summary: str, mode: str = "onsite",
+                     serial: str | None = None, model: str | None = None, province: str = "",
+                     city: str = "", district: str = "", street: str = "",
+                     preferred_date: date | str | None = None, slot: str | None = None
+                     ) -> dict:
+    """Step one's checks (book_repair's own, run again when the code is confirmed); the
+    cleaned values, ready to be carried in the signed booking id."""
+    values = {"name": clean_required(name, field="name", max_length=60),
+              "phone": clean_phone(phone, mobile_only=True),
+              "summary": clean_required(summary, field="summary", max_length=200),
+              "mode": mode or "onsite", "serial": (serial or "").strip()[:40],
+              "model": (model or "").strip()[:40]}
+    if values["mode"] not in Ticket.Mode.values:
+        raise ValidationFailed(_("Unknown value."), field="mode")
+    address = _address(required=False, province=province, city=city, district=district,
+                       street=street)
+    answer = zones.derive_zone(province=address["province"], city=address["city"],
+                               district=address["district"], places=selectors.service_places())
+    when, half = _slot(required=False, preferred_date=preferred_date, slot=slot,
+                       service_point_id=answer.point_id)
+    if values["model"] and not ProductModel.objects.filter(code=values["model"]).exists():
+        raise ValidationFailed(_("Choose a model from the list."), field="model")
+    return {**values, **address, "preferred_date": when.isoformat() if when else "",
+            "slot": half}
+
+
+def _booking_values(booking_id: str) -> dict:
+    try:
+        data = signing.Signer(salt=BOOKING_SALT).unsign_object((booking_id or "").strip())
+    except (signing.BadSignature, ValueError):
+        raise NotFound(_("No booking matches this link.")) from None
+    if not isinstance(data, dict) or not isinstance(data.get("v"), dict):
+        raise NotFound(_("No booking matches this link."))
+    return data["v"]
+
+
+def _booking_key(booking_id: str) -> str:
+    """The idempotency key of the ticket a booking id becomes (one ticket per id)."""
+    return "booking:" + hashlib.sha256(booking_id.strip().encode()).hexdigest()[:40]
+
+
+def booked_ticket(*, booking_id: str) -> Ticket | None:
+    """The ticket a confirmed booking became, else None (404 for an id never given)."""
+    _booking_values(booking_id)
+    return Ticket.objects.filter(idempotency_key=_booking_key(booking_id)).first()
+
+
+def _send_booking_code(*, booking_id: str, phone: str, client_ip: str) -> None:
+    ratelimit.check_sms(phone=phone, client_ip=client_ip)
+    identity.send_code(phone=phone, purpose="booking")
+
+
+def request_booking(*, idempotency_key: str | None = None, client_ip: str = "",
+                    **fields) -> str:
+    """POST /public/bookings, step one: whatever the phone, serial or customer, the answer
+    is the same: a booking id and a code sent to the phone (text messages limited per phone
+    and per client address). Nothing enters the archive yet: the id is the signed request
+    itself. The same Idempotency-Key with the same request answers the same id and sends
+    no second code while that code lives."""
+    values = _checked_booking(**fields)
+    key = (idempotency_key or "").strip() or None
+    if key is not None and len(key) > 100:
+        raise ValidationFailed(_("At most %(n)d characters.") % {"n": 100},
+                               field="idempotency_key")
+    booking_id = signing.Signer(salt=BOOKING_SALT).sign_object(
+        {"v": values, "n": key or secrets.token_urlsafe(12)}, compress=True)
+    window = PortalPolicy.current().code_valid_minutes * 60
+    mark = f"booking:sent:{_booking_key(booking_id)}"
+    if key is not None and throttle.peek(mark, window=window).count:
+        return booking_id
+    _send_booking_code(booking_id=booking_id, phone=values["phone"], client_ip=client_ip)
+    if key is not None:
+        throttle.hit(mark, window=window)
+    return booking_id
+
+
+def resend_booking_code(*, booking_id: str, client_ip: str = "") -> str:
+    """A new code for a pending booking (the previous one stops working); SMS-limited."""
+    values = _booking_values(booking_id)
+    if booked_ticket(booking_id=booking_id) is None:
+        _send_booking_code(booking_id=booking_id, phone=values["phone"], client_ip=client_ip)
+    return booking_id
 
 
 def confirm_booking(*, booking_id: str, code: str) -> Ticket:
-    """Step two: the code from the SMS. Right: the request becomes a web ticket in the
-    phone's customer archive (found or created), answered again on a repeat. Each wrong
-    try counts (BOOKING_CODE_ATTEMPTS, outside the refusal's rollback); an expired code
-    or too many tries answer 409 `code_expired` (ask for a new code)."""
-    booking = selectors.booking_request(booking_id=booking_id)
-    if booking.ticket_id is not None:
-        return booking.ticket
-    code = (code or "").strip()
-    if not code:
+    """Step two: the code from the SMS (portal.identity's booking code: expires, a few wrong
+    tries, used once). Right: book_repair makes the web ticket (a blocked customer's as a
+    consultation); the same id again answers the same ticket."""
+    values = _booking_values(booking_id)
+    done = booked_ticket(booking_id=booking_id)
+    if done is not None:
+        return done
+    if not (code or "").strip():
         raise ValidationFailed(_("This field is required."), field="code",
                                code=CoreCode.REQUIRED)
-    counted = (BookingRequest.objects
-               .filter(pk=booking.pk, ticket__isnull=True,
-                       attempts__lt=settings.BOOKING_CODE_ATTEMPTS,
-                       code_expires_at__gt=timezone.now())
-               .update(attempts=F("attempts") + 1))
-    if not counted:
-        booking.refresh_from_db()
-        if booking.ticket_id is not None:
-            return booking.ticket
-        raise Conflict(PortalCode.CODE_EXPIRED, _("This code has expired. Ask for a new one."),
-                       field="code")
-    if not secrets.compare_digest(booking.code_hash, _code_hash(booking.public_id, code)):
-        raise _wrong_code()
-    return _book_confirmed(booking_pk=booking.pk)
-
-
-@transaction.atomic
-def _book_confirmed(*, booking_pk: int) -> Ticket:
-    booking = BookingRequest.objects.select_for_update().get(pk=booking_pk)
-    if booking.ticket_id is not None:  # a concurrent confirmation won
-        return booking.ticket
-    device = find_device(serial=booking.serial) if booking.serial else None
-    if device is not None and device.customer.phone != booking.phone:
-        device = None  # not this phone's unit: staff see the serial, the caller nothing
-    customer = (device.customer if device is not None
-                else _customer_for(name=booking.name, phone=booking.phone))
-    description = ""
-    if booking.serial and device is None:
-        description = _("Serial given at booking: %(serial)s (not registered to this "
-                        "phone).") % {"serial": booking.serial}
-    opening = dict(actor=None, customer=customer, channel=Ticket.Channel.WEB,
-                   priority=Ticket.Priority.NORMAL, mode=booking.mode, summary=booking.summary,
-                   contact_name=booking.name, contact_phone=booking.phone,
-                   idempotency_key=f"booking:{booking.public_id}")
-    try:
-        ticket = tickets.open_ticket(kind=Ticket.Kind.REPAIR, device=device,
-                                     description=description, **opening)
-    except Conflict as refusal:
-        # A customer blocked for debt (or a unit with an unpaid repair) still reaches the
-        # service desk: the booking is taken as a consultation for staff to handle.
-        description = " ".join(filter(None, [description, _(
-            "Booked as a repair; intake refused it (%(reason)s): staff to contact the "
-            "customer.") % {"reason": refusal.message}]))
-        ticket = tickets.open_ticket(kind=Ticket.Kind.CONSULTATION, device=None,
-                                     description=description, **opening)
-    booking.ticket, booking.confirmed_at = ticket, timezone.now()
-    booking.save(update_fields=["ticket", "confirmed_at"])
-    notify_ticket_opened(ticket)  # idempotent: once however often intake tells it
-    return ticket
+    identity.confirm_code(phone=values["phone"], code=code, purpose="booking")
+    return book_repair(idempotency_key=_booking_key(booking_id), **{
+        **values, "serial": values["serial"] or None, "model": values["model"] or None,
+        "preferred_date": values["preferred_date"] or None, "slot": values["slot"] or None})
 
 
 @transaction.atomic
 def rate_ticket(*, number: str, phone: str, satisfaction: int, comment: str = "") -> Ticket:
     """The customer rates a finished job: recorded as the ticket's callback (回访)."""
-    ticket = selectors.track_by_number(number=number, phone=phone)
+    return rate_job(ticket=selectors.track_by_number(number=number, phone=phone),
+                    satisfaction=satisfaction, comment=comment)
+
+
+@transaction.atomic
+def rate_job(*, ticket: Ticket, satisfaction: int, comment: str = "") -> Ticket:
+    """The rating of a ticket the customer reached (secret link or number + phone)."""
     if not FollowUp.objects.filter(ticket=ticket, done_at__isnull=True).exists():
         raise Conflict(PortalCode.NOTHING_TO_RATE, _("This request cannot be rated now."))
     return tickets.callback(actor=None, ticket=ticket, satisfaction=satisfaction,
                             comment=(comment or "")[:1000])
+
+
+# -- the customer's decision on a quote ----------------------------------------------------
+
+MAX_SIGNATURE_CHARS = 400_000
+
+
+def _signature(value: str) -> str:
+    """A drawn signature: a PNG (base64 or a data: URL) with ink on it."""
+    text = (value or "").strip()
+    if text.startswith("data:image/png;base64,"):
+        text = text.split(",", 1)[1]
+    if not text:
+        raise ValidationFailed(_("Sign with your finger in the box first."), field="signature",
+                               code=CoreCode.REQUIRED)
+    if len(text) > MAX_SIGNATURE_CHARS:
+        raise ValidationFailed(_("The signature image is too large."), field="signature")
+    try:
+        raw = base64.b64decode(text, validate=True)
+        with Image.open(BytesIO(raw)) as image:
+            if image.format != "PNG":
+                raise ValueError("not a PNG")
+            alpha = image.convert("RGBA").getchannel("A")
+            inked = alpha.getbbox() is not None
+    except (binascii.Error, ValueError, OSError, UnidentifiedImageError):
+        raise ValidationFailed(_("The signature must be a PNG image."),
+                               field="signature") from None
+    if not inked:
+        raise ValidationFailed(_("Sign with your finger in the box first."), field="signature",
+                               code=CoreCode.REQUIRED)
+    return text
+
+
+@transaction.atomic
+def decide_quote(*, ticket: Ticket, approve: bool, via: str, signed_by: str = "",
+                 signature: str = "", reason: str = "", client_ip: str = "") -> QuoteDecision:
+    """The customer approves the waiting quote with a drawn signature, or rejects it with a
+    reason. The ticket moves exactly as the staff actions approve_quote / reject_quote move
+    it (the same services, run as the system), the customer named in the event; the
+    signature is kept with the decision."""
+    quote = Quote.objects.select_for_update().filter(
+        ticket=ticket, status=Quote.Status.PENDING).first()
+    if quote is None:
+        raise Conflict(PortalCode.NO_PENDING_QUOTE, _("No quote is waiting for your answer."))
+    if approve:
+        signed_by = clean_required(signed_by, field="signed_by", max_length=60)
+        signature = _signature(signature)
+        reason = ""
+    else:
+        reason = clean_required(reason, field="reason", max_length=300)
+        signature = ""
+    who = {"name": signed_by or ticket.contact_name or ticket.customer.name, "via": via,
+           "portal": True}
+    if approve:
+        tickets.approve_quote(actor=None, ticket=ticket, customer=who)
+    else:
+        tickets.reject_quote(actor=None, ticket=ticket, reason=reason, customer=who)
+    return QuoteDecision.objects.create(
+        ticket=ticket, quote=quote,
+        decision=QuoteDecision.Decision.APPROVED if approve else QuoteDecision.Decision.REJECTED,
+        signed_by=signed_by if approve else "", signature_png=signature, reason=reason,
+        total=quote.total, via=via[:20], client_ip=(client_ip or "")[:45])
+
+
+# -- complaints ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def file_complaint(*, ticket: Ticket, text: str, name: str = "") -> Ticket:
+    """The customer's complaint about a ticket becomes a complaint ticket with its complaint
+    report (顾客抱怨处理报告), handled by staff as any other."""
+    text = clean_required(text, field="text", max_length=1000)
+    summary = _("Complaint about %(number)s") % {"number": ticket.number}
+    return tickets.open_ticket(
+        actor=None, customer=ticket.customer, channel=Ticket.Channel.WEB,
+        kind=Ticket.Kind.COMPLAINT, priority=Ticket.Priority.HIGH, mode=Ticket.Mode.REMOTE,
+        summary=summary, device=ticket.device, description=text, order_ref=ticket.number,
+        contact_name=(name or ticket.contact_name)[:60],
+        contact_phone=ticket.contact_phone or ticket.customer.phone)
+
+
+# -- paying online ---------------------------------------------------------------------------
+
+
+def start_payment(*, ticket: Ticket, provider: payments.PaymentProvider) -> PaymentOrder:
+    """An order for what the ticket owes now, sent to the provider for its payment link.
+    The order row is committed before the provider is asked (no lock is held meanwhile)."""
+    outstanding = ticket_money(ticket=ticket)["outstanding"]
+    if outstanding <= 0:
+        raise Conflict(PortalCode.NOTHING_OUTSTANDING, _("Nothing is owed on this ticket."))
+    order = PaymentOrder.objects.create(
+        ticket=ticket, provider=provider.name, amount=outstanding,
+        out_trade_no=f"AS{ticket.pk}T{secrets.token_hex(6).upper()}")
+    try:
+        link = provider.create_order(
+            out_trade_no=order.out_trade_no, amount=order.amount,
+            description=_("Service request %(number)s") % {"number": ticket.number},
+            notify_url=f"{settings.PUBLIC_URL}/api/v1/public/payments/{provider.name}/notify")
+    except payments.ProviderError:
+        PaymentOrder.objects.filter(pk=order.pk).update(status=PaymentOrder.Status.FAILED)
+        raise Conflict(PortalCode.PAYMENT_UNAVAILABLE,
+                       _("Online payment is not available right now; please use another "
+                         "way to pay.")) from None
+    PaymentOrder.objects.filter(pk=order.pk).update(pay_url=link[:300])
+    order.pay_url = link[:300]
+    return order
+
+
+@transaction.atomic
+def book_notified_payment(*, provider_name: str, notice: payments.PaidNotice) -> PaymentOrder:
+    """A verified provider notification: the order is locked, then paid once. The same
+    notification again (providers repeat them) returns the order and books nothing."""
+    order = (PaymentOrder.objects.select_for_update()
+             .filter(out_trade_no=notice.out_trade_no, provider=provider_name).first())
+    if order is None:
+        raise NotFound(_("No such payment order."))
+    if order.status == PaymentOrder.Status.PAID:
+        if order.transaction_id != notice.transaction_id:
+            raise Conflict(PortalCode.ALREADY_PAID, _("This order was paid by another transaction."))
+        return order
+    if not notice.succeeded:
+        return order
+    if notice.amount != order.amount:
+        raise Conflict(PortalCode.AMOUNT_MISMATCH, _("The amount paid is not the order's amount."))
+    entry = record_provider_payment(ticket=order.ticket, amount=notice.amount,
+                                    method=payments.METHODS[provider_name],
+                                    reference=f"{provider_name} {notice.transaction_id}")
+    order.status, order.transaction_id = PaymentOrder.Status.PAID, notice.transaction_id
+    order.ledger_entry, order.paid_at = entry, timezone.now()
+    order.save(update_fields=["status", "transaction_id", "ledger_entry", "paid_at"])
+    return order

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from . import sla
 from .models import BusinessDay, CalendarYear, SLATarget, Ticket, TicketPause, WorkingWindow
+from .workflow import FINAL
 
 log = logging.getLogger(__name__)
 
 TARGETS = ("respond", "onsite", "resolve", "escalate")
-FINAL = (Ticket.Status.RESOLVED, Ticket.Status.CLOSED, Ticket.Status.CANCELLED)
 _warned_years: set[int] = set()
 
 
@@ -91,11 +91,12 @@ SLA_FIELDS = [f"{name}_{suffix}" for name in TARGETS for suffix in ("due", "met_
     "sla_next_due", "sla_breached"]
 
 
-def refresh(ticket: Ticket, *, now: datetime) -> list[str]:
-    """Recompute the stored due times of the targets not met yet; returns the fields set."""
+def refresh(ticket: Ticket, *, now: datetime, new: bool = False) -> list[str]:
+    """Recompute the stored due times of the targets not met yet; returns the fields set.
+    `new`: the ticket was just opened, so it has no pauses to read."""
     rows = targets_for(ticket)
-    pauses = [sla.Pause(start=p.started_at, end=p.ended_at)
-              for p in TicketPause.objects.filter(ticket=ticket)]
+    pauses = [] if new else [sla.Pause(start=p.started_at, end=p.ended_at)
+                             for p in TicketPause.objects.filter(ticket=ticket)]
     start_year = ticket.created_at.year
     calendar = load_calendar(years=range(start_year - 1, max(start_year, now.year) + 2))
     hours = working_hours(service_point_id=ticket.service_point_id)
@@ -120,10 +121,8 @@ def refresh(ticket: Ticket, *, now: datetime) -> list[str]:
                 warn_unknown(calendar, start, due)
         if due is None:
             continue
-        if met[name] is not None:
-            breached = breached or met[name] > due
-        elif final:
-            breached = breached or stopped_at > due
+        if met[name] is not None or final:
+            breached = breached or sla.is_breached(due=due, met_at=met[name], now=stopped_at)
         else:
             next_due = due if next_due is None else min(next_due, due)
     ticket.sla_next_due = None if final else next_due

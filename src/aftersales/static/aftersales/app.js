@@ -62,6 +62,12 @@
     var back = e.target.closest && e.target.closest("[data-back]");
     if (back && window.history.length > 1) { window.history.back(); e.preventDefault(); }
   });
+  // A styled file picker: the chosen names are written next to it.
+  document.addEventListener("change", function (e) {
+    var input = e.target, out = input.dataset && input.dataset.names && document.getElementById(input.dataset.names);
+    if (!out) return;
+    out.textContent = Array.prototype.map.call(input.files, function (f) { return f.name; }).join(", ");
+  });
 
   function pads() { document.querySelectorAll("canvas.signature").forEach(initPad); }
   document.addEventListener("DOMContentLoaded", pads);

@@ -1,0 +1,155 @@
+"""Answering and dispatching a ticket and the engineer's trips: respond, assign, schedule,
+allow another visit, check in and out."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.core.errors import Conflict, ValidationFailed
+from aftersales.network.models import User
+
+from .. import actions, notifications
+from ..errors import TicketError as E
+from ..models import FollowUp, Ticket, TicketPolicy, Visit
+from .flow import begin, finish
+
+S, R = Ticket.Status, User.Role
+
+
+@transaction.atomic
+def respond(*, actor: User | None, ticket: Ticket, note: str = "",
+            version: int | None = None) -> Ticket:
+    ticket, before = begin(actor=actor, ticket=ticket, action="respond", version=version)
+    now = timezone.now()
+    ticket.responded_at = now
+    return finish(actor=actor, ticket=ticket, action="respond", from_status=before, now=now,
+                  fields={"responded_at"}, data={"note": note or ""})
+
+
+@transaction.atomic
+def assign(*, actor: User | None, ticket: Ticket, engineer: User,
+           version: int | None = None) -> Ticket:
+    """Dispatch to an engineer. Handing a job from one engineer to another is a manager's."""
+    ticket, before = begin(actor=actor, ticket=ticket, action="assign", version=version)
+    if engineer.role != R.ENGINEER or not engineer.is_active:
+        raise ValidationFailed(_("Choose an active engineer."), field="engineer")
+    if (ticket.service_point_id is not None and engineer.service_point_id is not None
+            and engineer.service_point_id != ticket.service_point_id):
+        raise ValidationFailed(_("The engineer works at another service point."),
+                               field="engineer")
+    if ticket.engineer_id == engineer.pk:
+        raise Conflict(E.ALREADY_ASSIGNED, _("The job is already this engineer's."))
+    previous = ticket.engineer_id
+    ticket.engineer = engineer
+    fields = {"engineer"}
+    if ticket.status in (S.NEW, S.RESPONDED):
+        ticket.status = S.ASSIGNED
+    elif ticket.status == S.ON_HOLD and ticket.status_before_hold in (S.NEW, S.RESPONDED):
+        ticket.status_before_hold = S.ASSIGNED
+        fields.add("status_before_hold")
+    Visit.objects.filter(ticket=ticket, arrived_at__isnull=True).update(engineer=engineer)
+    return finish(actor=actor, ticket=ticket, action="assign", from_status=before,
+                  now=timezone.now(), fields=fields,
+                  data={"engineer": engineer.pk, "previous": previous})
+
+
+def _planned_visit(ticket: Ticket) -> Visit | None:
+    return (Visit.objects.filter(ticket=ticket, arrived_at__isnull=True)
+            .order_by("-trip_no").first())
+
+
+@transaction.atomic
+def schedule_visit(*, actor: User | None, ticket: Ticket, at, version: int | None = None
+                   ) -> Ticket:
+    """The appointment agreed with the customer (a planned visit; check-in starts it)."""
+    ticket, before = begin(actor=actor, ticket=ticket, action="schedule_visit",
+                           version=version)
+    now = timezone.now()
+    if at is None or at.tzinfo is None:
+        raise ValidationFailed(_("Give the time with its offset."), field="at")
+    if at < now:
+        raise ValidationFailed(_("The appointment is in the past."), field="at")
+    visit = _planned_visit(ticket)
+    if visit is None:
+        visit = Visit.objects.create(ticket=ticket, trip_no=actions.next_trip_no(ticket),
+                                     scheduled_at=at,
+                                     engineer=ticket.engineer)
+    else:
+        visit.scheduled_at = at
+        visit.save(update_fields=["scheduled_at"])
+    notifications.notify_appointment(ticket, visit)
+    return finish(actor=actor, ticket=ticket, action="schedule_visit", from_status=before,
+                  now=now, fields=set(), data={"at": at.isoformat(), "trip_no": visit.trip_no})
+
+
+@transaction.atomic
+def approve_visit(*, actor: User | None, ticket: Ticket, version: int | None = None) -> Ticket:
+    """A manager allows one more visit beyond the policy's limit."""
+    ticket, before = begin(actor=actor, ticket=ticket, action="approve_visit",
+                           version=version)
+    ticket.extra_visits_allowed += 1
+    return finish(actor=actor, ticket=ticket, action="approve_visit", from_status=before,
+                  now=timezone.now(), fields={"extra_visits_allowed"},
+                  data={"extra_visits_allowed": ticket.extra_visits_allowed})
+
+
+@transaction.atomic
+def arrive(*, actor: User | None, ticket: Ticket, version: int | None = None) -> Ticket:
+    """Check-in on site: starts a visit (the planned one, else a new trip)."""
+    ticket, before = begin(actor=actor, ticket=ticket, action="arrive", version=version)
+    visit = _planned_visit(ticket)
+    trip_no = visit.trip_no if visit else actions.next_trip_no(ticket)
+    now = timezone.now()
+    engineer = actor if actor is not None and actor.role == R.ENGINEER else ticket.engineer
+    if visit is None:
+        visit = Visit.objects.create(ticket=ticket, trip_no=trip_no, engineer=engineer,
+                                     arrived_at=now)
+    else:
+        visit.arrived_at, visit.engineer = now, engineer
+        visit.save(update_fields=["arrived_at", "engineer"])
+    fields = set()
+    if ticket.onsite_started_at is None:
+        ticket.onsite_started_at = now
+        fields.add("onsite_started_at")
+    return finish(actor=actor, ticket=ticket, action="arrive", from_status=before, now=now,
+                  fields=fields, data={"trip_no": trip_no})
+
+
+def _open_visit(ticket: Ticket) -> Visit | None:
+    return (Visit.objects.select_for_update()
+            .filter(ticket=ticket, arrived_at__isnull=False, departed_at__isnull=True)
+            .order_by("-trip_no").first())
+
+
+@transaction.atomic
+def depart(*, actor: User | None, ticket: Ticket, outcome: str, note: str = "",
+           version: int | None = None) -> Ticket:
+    """Check-out. `revisit` means another trip for the same fault (the fees count trips)."""
+    ticket, before = begin(actor=actor, ticket=ticket, action="depart", version=version)
+    if outcome not in (Visit.Outcome.FIXED, Visit.Outcome.REVISIT):
+        raise ValidationFailed(_("The outcome is fixed or revisit."), field="outcome")
+    visit = _open_visit(ticket)  # the guard saw one; the lock keeps it
+    now = timezone.now()
+    visit.departed_at, visit.outcome, visit.note = now, outcome, (note or "")[:200]
+    visit.save(update_fields=["departed_at", "outcome", "note"])
+    if ticket.status == S.ON_SITE:
+        ticket.status = S.IN_REPAIR if outcome == Visit.Outcome.FIXED else S.ASSIGNED
+    trips = Visit.objects.filter(ticket=ticket, arrived_at__isnull=False).count()
+    return finish(actor=actor, ticket=ticket, action="depart", from_status=before, now=now,
+                  fields=set(), data={"trip_no": visit.trip_no, "outcome": outcome,
+                                      "trips": trips})
+
+
+def settle_resolution(ticket: Ticket, now) -> set[str]:
+    """Work ends: open visits close, the callback task is created."""
+    Visit.objects.filter(ticket=ticket, arrived_at__isnull=False,
+                         departed_at__isnull=True).update(departed_at=now,
+                                                          outcome=Visit.Outcome.FIXED)
+    Visit.objects.filter(ticket=ticket, arrived_at__isnull=True).delete()
+    ticket.resolved_at = now
+    FollowUp.objects.create(ticket=ticket, due_at=now + timedelta(
+        hours=TicketPolicy.current().callback_after_hours))
+    return {"resolved_at"}
