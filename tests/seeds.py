@@ -10,7 +10,8 @@ again instead.
 
 _SEEDERS: list = []
 OUR_APPS = {"core", "network", "customers", "catalog", "devices", "contracts", "inventory",
-            "tickets", "billing", "portal", "reports", "notifications"}
+            "tickets", "billing", "portal", "reports", "notifications", "campaigns",
+            "imports"}
 
 
 def _seeders() -> list:

@@ -36,7 +36,7 @@ LAYERS = [
     {"contracts"},
     {"billing", "inventory", "notifications", "telephony"},
     {"tickets"},
-    {"campaigns", "reports", "portal", "console"},
+    {"campaigns", "reports", "portal", "console", "imports"},  # imports: Excel into the lower apps
     {"demo"},  # the demo data set and the run commands: builds on everything
 ]
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}

@@ -3,6 +3,8 @@ from ninja import Schema, Status
 from pydantic import Field
 
 from aftersales.billing.api import router as billing_router
+from aftersales.billing.api.field import router as field_money_router
+from aftersales.campaigns.api import router as campaigns_router
 from aftersales.catalog.api import router as catalog_router
 from aftersales.contracts.api import router as contracts_router
 from aftersales.core.api import (
@@ -16,6 +18,7 @@ from aftersales.core.api import (
 )
 from aftersales.customers.api import router as customers_router
 from aftersales.devices.api import router as devices_router
+from aftersales.imports.api import router as imports_router
 from aftersales.inventory.api import router as inventory_router
 from aftersales.network.api import router as network_router
 from aftersales.notifications.api import router as alerts_router
@@ -79,8 +82,9 @@ def delete_token(request):
 
 for router in (network_router, customers_router, catalog_router, devices_router,
                contracts_router, tickets_router, billing_router, inventory_router,
-               reports_router):
+               reports_router, campaigns_router, imports_router):
     api.add_router("", router)
+api.add_router("", field_money_router)
 api.add_router("", alerts_router)
 api.add_router("", telephony_router)
 api.add_router("", providers_router)

@@ -15,4 +15,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aftersales.settings")
 
 app = Celery("aftersales")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(lambda: ["aftersales.tickets", "aftersales.notifications"])
+app.autodiscover_tasks(lambda: ["aftersales.tickets", "aftersales.notifications",
+                               "aftersales.campaigns", "aftersales.imports",
+                               "aftersales.reports"])

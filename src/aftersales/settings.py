@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "aftersales.reports",
     "aftersales.notifications",
     "aftersales.telephony",
+    "aftersales.campaigns",
+    "aftersales.imports",
     "aftersales.demo",
     "aftersales.console",
 ]
@@ -205,6 +207,12 @@ SWEEP_INTERVAL_SECONDS = env.int("AFTERSALES_SWEEP_INTERVAL_SECONDS", default=60
 CELERY_BEAT_SCHEDULE = {
     "sweeps": {"task": "aftersales.tickets.tasks.run_sweeps_task",
                "schedule": float(SWEEP_INTERVAL_SECONDS)},
+    # leads, preventive visits, campaign progress, the yearly survey (idempotent)
+    "followup": {"task": "aftersales.campaigns.tasks.run_followup_sweeps_task",
+                 "schedule": float(SWEEP_INTERVAL_SECONDS)},
+    # the monthly fault analysis to R&D and production (sent once per month)
+    "reports": {"task": "aftersales.reports.tasks.run_report_sweeps_task",
+                "schedule": 3600.0},
 }
 EMBEDDED_SCHEDULER = env.bool("AFTERSALES_EMBEDDED_SCHEDULER", default=not BROKER_URL)
 

@@ -12,6 +12,10 @@ urlpatterns = [
     path("tickets/", include("aftersales.tickets.urls")),
     path("warehouse/", include("aftersales.inventory.urls")),
     path("finance/", include("aftersales.billing.urls")),
+    path("reports/", include("aftersales.reports.urls")),
+    path("imports/", include("aftersales.imports.urls")),
+    path("followup/", include("aftersales.campaigns.urls")),
+    path("survey/", include("aftersales.campaigns.survey_urls")),
     path("telephony/", include("aftersales.telephony.urls")),
     path("", include("aftersales.core.urls")),
 ]

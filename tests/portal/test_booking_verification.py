@@ -5,6 +5,7 @@ import re
 
 import pytest
 import time_machine
+from django.test import Client
 
 from aftersales.customers.models import Customer
 from aftersales.notifications.models import Outbox
@@ -210,3 +211,18 @@ def test_a_half_day_not_offered_is_refused_before_any_code(anon_api):
     response = _book(anon_api, preferred_date="2000-01-03", slot="am")
     assert (response.status_code, response.json()["error"]["field"]) == (422, "slot")
     assert Outbox.objects.count() == 0
+
+
+def test_the_portal_pages_code_counts_against_the_same_sms_limit(anon_api, settings):
+    settings.SMS_RATE_PER_PHONE = 2
+    settings.PUBLIC_RATE_LIMIT_PER_IP = 100
+    web = Client()
+    with time_machine.travel("2026-11-23 10:00:00 +0800", tick=False):
+        pages = [web.post("/portal/login/", {"phone": "137 0000 0007"},
+                          REMOTE_ADDR=f"10.4.0.{n}") for n in range(2)]
+        api = _book(anon_api)
+        third_page = web.post("/portal/login/", {"phone": "13700000007"},
+                              REMOTE_ADDR="10.4.0.9")
+    assert [p.status_code for p in pages] == [200, 200]
+    assert (api.status_code, third_page.status_code) == (429, 429)
+    assert Outbox.objects.filter(recipient="13700000007").count() == 2

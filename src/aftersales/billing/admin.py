@@ -123,3 +123,5 @@ class SubsidyStatementAdmin(ReadOnlyAdmin):
     list_display = ["month", "service_point", "tier", "per_job", "jobs", "amount"]
     list_select_related = ["service_point"]
     list_filter = ["month", "tier"]
+
+from . import field_admin  # noqa: E402,F401  (money in the field)

@@ -271,6 +271,7 @@ class LedgerEntry(models.Model):
         CHARGE = "charge", _("Charge")
         ADJUSTMENT = "adjustment", _("Charge adjustment")
         PAYMENT = "payment", _("Payment")
+        REFUND = "refund", _("Refund")
 
     charge = models.ForeignKey(Charge, on_delete=models.PROTECT, related_name="entries")
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT,
@@ -280,6 +281,8 @@ class LedgerEntry(models.Model):
     method = models.CharField(_("payment method"), max_length=20,
                               choices=PaymentMethod.choices, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    reference = models.CharField(_("reference"), max_length=60, blank=True,
+                                 help_text=_("e.g. the bank or WeChat transaction of a refund"))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     created_by = models.ForeignKey("network.User", on_delete=models.PROTECT, null=True,
                                    related_name="+")
@@ -294,7 +297,8 @@ class LedgerEntry(models.Model):
             models.CheckConstraint(
                 condition=(Q(kind="charge", amount__gt=0, method="")
                            | Q(kind="adjustment", method="")
-                           | (Q(kind="payment", amount__lt=0) & ~Q(method=""))),
+                           | (Q(kind="payment", amount__lt=0) & ~Q(method=""))
+                           | (Q(kind="refund", amount__gt=0) & ~Q(method=""))),
                 name="ledger_kind_sign_method"),
         ]
 
@@ -367,3 +371,16 @@ class SubsidyLine(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id} {self.amount}"
+
+
+# Money in the field (cash hand-over, liabilities, claims, disputes, invoices, refunds)
+from .field_models import (  # noqa: E402,F401  (models of this app kept in a module of their own)
+    CashHandover,
+    Claim,
+    FeeDispute,
+    FieldMoneyPolicy,
+    HandedOverPayment,
+    InvoiceRequest,
+    Refund,
+    StaffLiability,
+)

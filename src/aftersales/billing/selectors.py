@@ -30,6 +30,7 @@ from . import fees, terms
 from .models import (
     BillingPolicy,
     Charge,
+    Claim,
     LedgerEntry,
     Quote,
     SubsidyStatement,
@@ -38,6 +39,8 @@ from .models import (
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 CHARGED_KINDS = (LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.ADJUSTMENT)
+#: What the customer paid, net of what was paid back (payments negative, refunds positive).
+PAID_KINDS = (LedgerEntry.Kind.PAYMENT, LedgerEntry.Kind.REFUND)
 # A debt belongs to the customer's service point (a contract sold has no ticket).
 POINT_PATH = "customer__service_point"
 
@@ -90,8 +93,14 @@ def covering_contract(*, device_id: int | None, on: date) -> Contract | None:
     return contracts[0] if contracts else None
 
 
+def at_our_cost(*, ticket) -> bool:
+    """A manager approved a claim on the ticket: the job is free for the customer."""
+    return Claim.objects.filter(ticket_id=ticket.pk, status=Claim.Status.APPROVED).exists()
+
+
 def coverage_for(*, ticket, on: date | None = None) -> fees.Coverage:
-    """What pays for the ticket's work: the warranty decision taken at diagnosis, else an
+    """What pays for the ticket's work: an approved claim (the job is at our cost), the
+    warranty decision taken at diagnosis, else an
     active contract on the unit. A contract that does not cover visits (per-visit) pays
     the work while the customer pays the trips.
 
@@ -99,6 +108,8 @@ def coverage_for(*, ticket, on: date | None = None) -> fees.Coverage:
     contracts (the warranty engine already weighed them: misuse voids them too); only a
     per-visit contract, which the warranty engine does not know, can still pay the work.
     """
+    if at_our_cost(ticket=ticket):
+        return fees.Coverage(True, reason="claim", covers_visits=True)  # at our cost
     on = on or timezone.localdate()
     contract = covering_contract(device_id=ticket.device_id, on=on)
     if ticket.warranty_covered:
@@ -152,11 +163,12 @@ def _as_money(cents_expr):
 
 
 def _charge_sums(qs: QuerySet[Charge]) -> QuerySet[Charge]:
-    """charged (charges and adjustments), paid (payments, positive) and outstanding."""
+    """charged (charges and adjustments), paid (payments less refunds, positive) and
+    outstanding."""
     charged = Coalesce(Sum(cents("entries__amount"), filter=Q(entries__kind__in=CHARGED_KINDS)),
                        Value(0), output_field=BigIntegerField())
     paid = Coalesce(Sum(cents("entries__amount"),
-                        filter=Q(entries__kind=LedgerEntry.Kind.PAYMENT)), Value(0),
+                        filter=Q(entries__kind__in=PAID_KINDS)), Value(0),
                     output_field=BigIntegerField())
     owed = Coalesce(Sum(cents("entries__amount")), Value(0), output_field=BigIntegerField())
     return qs.annotate(outstanding_cents=owed, charged=_as_money(charged),

@@ -25,7 +25,7 @@ from aftersales.core.scoping import require_role
 from aftersales.customers.models import Customer
 from aftersales.network.models import ServicePoint, User
 
-from . import debts, fees, selectors, terms
+from . import debts, fees, liability, selectors, terms
 from .errors import BillingCode
 from .models import (
     BillingPolicy,
@@ -295,6 +295,9 @@ def post_charges(*, actor: User, ticket) -> Charge | None:
     """On resolve the charges fall due: the approved quote's lines, or (no quote, or it
     was rejected) the trips alone. Up to the on-the-spot limit the same day, above it
     within the credit days. None when nothing is owed."""
+    if selectors.at_our_cost(ticket=ticket):  # an approved claim: nothing is charged
+        return _book(actor=actor, ticket=ticket, quote=None,
+                     lines=list(_price(ticket=ticket).lines))
     quote = selectors.current_quote(ticket=ticket)
     if quote is not None and quote.status == Quote.Status.APPROVED:
         return _book(actor=actor, ticket=ticket, quote=quote,
@@ -400,6 +403,7 @@ def _book_payment(*, actor: User | None, ticket, contract, amount: Decimal,
     entry = LedgerEntry.objects.create(charge=charge, customer_id=charge.customer_id,
                                        kind=LedgerEntry.Kind.PAYMENT, amount=-amount,
                                        method=method, note=note[:200], created_by=actor)
+    liability.clear_paid_liabilities(actor=actor, charge=charge)
     _update_block(actor=actor, customer_id=charge.customer_id)
     if record is not None:
         settle(record, result_id=entry.pk)

@@ -6,4 +6,5 @@ app_name = "billing"
 urlpatterns = [
     path("", views.finance, name="finance"),
     path("payments/", views.payment, name="payment"),
+    path("cash/handovers/", views.handover, name="handover"),
 ]

@@ -14,7 +14,7 @@ from aftersales.network.models import NetworkPolicy
 from aftersales.network.selectors import credit_limit, service_point_list
 from aftersales.tickets.selectors import ticket_list
 
-from . import selectors, services
+from . import cash, field_selectors, selectors, services
 from .models import PaymentMethod
 from .selectors import FINANCE_READERS
 
@@ -37,6 +37,8 @@ def finance_context(request, *, errors=None, values=None) -> dict:
         "methods": PaymentMethod.choices,
         "points": [{"point": p, "deposit": p.deposit_total,
                     "credit": credit_limit(deposit=p.deposit_total, policy=policy)} for p in points],
+        "cash": field_selectors.cash_rows(actor=actor),
+        "cash_balances": field_selectors.cash_balances(actor=actor),
         "errors": errors or {}, "values": values or {},
     }
 
@@ -66,4 +68,35 @@ def payment(request):
         return render(request, "billing/finance.html",
                       finance_context(request, errors=errors_of(exc), values=values), status=422)
     messages.success(request, _("Payment recorded."))
+    return redirect("billing:finance")
+
+
+def _ids(raw: list[str]) -> list[int]:
+    try:
+        return [int(value) for value in raw]
+    except ValueError:
+        raise ValidationFailed(_("Payments are given by their ids."), field="payments") from None
+
+
+@staff_view
+@require_POST
+def handover(request):
+    """Finance receives an engineer's cash: the ticked payments, the amount counted."""
+    values = {"engineer": request.POST.get("engineer", "").strip(),
+              "total": request.POST.get("total", "").strip(),
+              "payments": request.POST.getlist("payments")}
+    try:
+        engineer = field_selectors.engineer_holding(actor=request.user,
+                                                    engineer_id=values["engineer"])
+        if not values["total"]:
+            raise ValidationFailed(_("This field is required."), field="total")
+        done = cash.hand_over_cash(actor=request.user, engineer=engineer,
+                                   payments=_ids(values["payments"]), total=values["total"])
+    except DomainError as exc:
+        errors = {"handover_" + key: text for key, text in errors_of(exc).items()}
+        return render(request, "billing/finance.html",
+                      finance_context(request, errors=errors, values={"handover": values}),
+                      status=422)
+    messages.success(request, _("Cash hand-over %(number)s recorded: %(total)s.")
+                     % {"number": done.number, "total": f"{done.total:.2f}"})
     return redirect("billing:finance")

@@ -132,3 +132,26 @@ class KnowledgeArticle(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SalesRecord(models.Model):
+    """Units of a model sold in a month (imported from the sales department's sheet): the
+    installed base that the repair rate is measured against."""
+
+    model = models.ForeignKey(ProductModel, on_delete=models.PROTECT, related_name="sales",
+                              verbose_name=_("model"))
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    units = models.PositiveIntegerField(_("units sold"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sales record")
+        verbose_name_plural = _("sales records")
+        ordering = ["model", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "month"], name="sales_record_once"),
+            models.CheckConstraint(condition=Q(month__day=1), name="sales_record_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.model_id} {self.month:%Y-%m}: {self.units}"

@@ -11,7 +11,7 @@ from aftersales.core.validation import clean_required
 from aftersales.network.models import ServicePoint, User
 
 from .errors import CatalogCode
-from .models import FaultCode, KnowledgeArticle, Part, ProductModel
+from .models import FaultCode, KnowledgeArticle, Part, ProductModel, SalesRecord
 
 
 def _require_hq(actor: User, *roles: str) -> None:
@@ -107,3 +107,19 @@ def create_knowledge_article(*, actor: User, title: str, answer: str, kind: str 
         kind=kind, title=clean_required(title, field="title", max_length=200),
         symptoms=(symptoms or "").strip(), answer=clean_required(answer, field="answer"),
         model=model, fault_code=fault_code, active=active)
+
+
+@transaction.atomic
+def record_sales(*, actor: User, model: ProductModel, month, units: int) -> SalesRecord:
+    """Units of `model` sold in `month` (any day of it); a second record for the same
+    month replaces the figure (the sales sheet is corrected, history keeps the old one)."""
+    _require_hq(actor, User.Role.MANAGER)
+    if not isinstance(units, int) or isinstance(units, bool) or units < 0:
+        raise ValidationFailed(_("A whole number, zero or more."), field="units")
+    first = month.replace(day=1)
+    record, created = SalesRecord.objects.select_for_update().get_or_create(
+        model=model, month=first, defaults={"units": units})
+    if not created and record.units != units:
+        record.units = units
+        record.save(update_fields=["units"])
+    return record

@@ -12,7 +12,10 @@ from .scoping import require_role
 
 HOME_BY_ROLE = {
     "agent": "console:hotline",
-    "manager": "tickets:list",
+    "manager": "reports:dashboard",
+    "sales": "campaigns:leads",
+    "rnd": "reports:page",
+    "production": "reports:page",
     "engineer": "console:my_day",
     "warehouse": "inventory:stock",
     "finance": "billing:finance",

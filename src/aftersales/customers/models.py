@@ -27,6 +27,9 @@ class Customer(models.Model):
     service_point = models.ForeignKey("network.ServicePoint", on_delete=models.PROTECT,
                                       null=True, blank=True, related_name="customers",
                                       verbose_name=_("service point"))
+    account_owner = models.ForeignKey("network.User", on_delete=models.PROTECT, null=True,
+                                      blank=True, related_name="accounts",
+                                      verbose_name=_("account owner (sales)"))
     blocked = models.BooleanField(_("blocked"), default=False)
     blocked_reason = models.CharField(_("blocked reason"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)

@@ -81,3 +81,21 @@ def add_contact(*, actor: User | None, customer: Customer, name: str, phone: str
     phone = clean_phone(phone, field=f"{field_prefix}phone")
     return Contact.objects.create(customer=customer, name=name, phone=phone, title=title,
                                   is_primary=is_primary)
+
+
+OWNER_SETTERS = (User.Role.ADMIN, User.Role.MANAGER)
+
+
+@transaction.atomic
+def set_account_owner(*, actor: User, customer: Customer, owner: User | None) -> Customer:
+    """The customer's account owner in sales (PRODUCT.md "The organisation around the
+    service"); `owner=None` clears it. Only a sales staff member can own an account."""
+    require_role(actor, *OWNER_SETTERS)
+    check_point(actor=actor, service_point_id=customer.service_point_id)
+    if owner is not None and (owner.role != User.Role.SALES or not owner.is_active):
+        raise ValidationFailed(_("The account owner must be an active sales staff member."),
+                               field="account_owner")
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    locked.account_owner = owner
+    locked.save(update_fields=["account_owner"])
+    return locked

@@ -14,6 +14,7 @@ from stdnum import luhn
 from stdnum.cn import uscc
 
 from aftersales.billing import services as billing
+from aftersales.campaigns.demo import load_history_demo
 from aftersales.catalog import services as catalog
 from aftersales.catalog.knowledge_demo import load_knowledge_demo
 from aftersales.contracts import services as contracts
@@ -240,4 +241,5 @@ def load_demo(*, customers: int = 200, devices: int = 1000, seed: int = 20261123
                "knowledge_articles": load_knowledge_demo(actor=root)}
     summary.update(load_inventory_demo(actor=root, seed=seed))
     summary.update(load_tickets_demo(actor=staff["manager"], seed=seed))
+    summary.update(load_history_demo(actor=root, seed=seed))  # issue 15: the year behind
     return summary

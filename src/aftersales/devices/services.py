@@ -2,6 +2,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from aftersales.catalog.models import ProductModel
 from aftersales.core.errors import Conflict, ValidationFailed
@@ -58,3 +59,68 @@ def record_repair(*, device: Device, repaired_on: date, fault_code: str = "",
     return RepairRecord.objects.create(device=device, repaired_on=repaired_on,
                                        fault_code=fault_code or "", part_sku=part_sku or "",
                                        reference=reference or "")
+
+
+def clean_unit(*, serial: str, imei: str | None = None, purchase_date: date | None = None,
+               manufactured_on: date | None = None) -> dict:
+    """The checks of `register_device` on one unit's own fields (no database): the cleaned
+    serial and IMEI, or ValidationFailed naming the field. Used by the bulk import."""
+    serial = clean_required(serial, field="serial", max_length=40).upper()
+    imei = clean_imei(imei) if imei else None
+    if purchase_date and manufactured_on and purchase_date < manufactured_on:
+        raise ValidationFailed(_("The purchase date is before the manufacture date."),
+                               field="purchase_date")
+    return {"serial": serial, "imei": imei}
+
+
+def existing_identifiers(*, serials: list[str], imeis: list[str]) -> tuple[set, set]:
+    """Which of these serials and IMEIs are already registered (chunked queries)."""
+    found_serials, found_imeis = set(), set()
+    for start in range(0, len(serials), 500):
+        found_serials |= set(Device.objects.filter(serial__in=serials[start:start + 500])
+                             .values_list("serial", flat=True))
+    for start in range(0, len(imeis), 500):
+        found_imeis |= set(Device.objects.filter(imei__in=imeis[start:start + 500])
+                           .values_list("imei", flat=True))
+    return found_serials, found_imeis
+
+
+@transaction.atomic
+def register_devices(*, actor: User, units: list[dict]) -> int:
+    """Many units at once (the Excel import): each dict has register_device's arguments.
+    Every unit is checked as register_device checks it; one bad unit refuses them all
+    (ValidationFailed/Conflict naming `units.<index>.<field>`). Returns how many."""
+    require_role(actor, *EDITORS)
+    rows, seen_serials, seen_imeis = [], set(), set()
+    for index, unit in enumerate(units):
+        try:
+            cleaned = clean_unit(serial=unit["serial"], imei=unit.get("imei"),
+                                 purchase_date=unit.get("purchase_date"),
+                                 manufactured_on=unit.get("manufactured_on"))
+        except ValidationFailed as exc:
+            raise ValidationFailed(exc.message, field=f"units.{index}.{exc.field}") from None
+        if cleaned["serial"] in seen_serials or (cleaned["imei"]
+                                                 and cleaned["imei"] in seen_imeis):
+            raise Conflict(DeviceCode.DUPLICATE_SERIAL, _("A device with this serial or IMEI exists."),
+                           field=f"units.{index}.serial")
+        seen_serials.add(cleaned["serial"])
+        if cleaned["imei"]:
+            seen_imeis.add(cleaned["imei"])
+        rows.append(Device(
+            serial=cleaned["serial"], imei=cleaned["imei"], model=unit["model"],
+            customer=unit["customer"], purchase_date=unit.get("purchase_date"),
+            invoice_no=unit.get("invoice_no") or "",
+            warranty_card_no=unit.get("warranty_card_no") or "",
+            manufactured_on=unit.get("manufactured_on"), dealer=unit.get("dealer") or ""))
+    taken_serials, taken_imeis = existing_identifiers(serials=sorted(seen_serials),
+                                                      imeis=sorted(seen_imeis))
+    if taken_serials or taken_imeis:
+        raise Conflict(DeviceCode.DUPLICATE_SERIAL, _("A device with this serial or IMEI exists."),
+                       field="units")
+    try:
+        with transaction.atomic():
+            bulk_create_with_history(rows, Device, batch_size=500)
+    except IntegrityError:
+        raise Conflict(DeviceCode.DUPLICATE_SERIAL, _("A device with this serial or IMEI exists."),
+                       field="units") from None
+    return len(rows)

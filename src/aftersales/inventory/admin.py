@@ -97,3 +97,5 @@ class FaultyPartReturnAdmin(SimpleHistoryAdmin):
     list_filter = ["status"]
     list_select_related = ["ticket", "part", "fault_code", "from_warehouse", "to_warehouse"]
     readonly_fields = ["status", "issue_move"]
+
+from . import field_admin  # noqa: E402,F401  (the loaner pool, suppliers, purchasing)

@@ -304,3 +304,17 @@ class FaultyPartReturn(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id} {self.part_id} x{self.qty}"
+
+
+# The loaner pool, suppliers, purchase orders and supplier claims
+from .field_models import (  # noqa: E402,F401  (models of this app kept in a module of their own)
+    Inspection,
+    InspectionLine,
+    Loan,
+    Loaner,
+    LoanerPolicy,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Supplier,
+    SupplierClaim,
+)

@@ -87,6 +87,9 @@ class User(AbstractUser):
         ENGINEER = "engineer", _("Engineer")
         WAREHOUSE = "warehouse", _("Warehouse keeper")
         FINANCE = "finance", _("Finance")
+        SALES = "sales", _("Sales")
+        RND = "rnd", _("R&D")
+        PRODUCTION = "production", _("Production")
 
     name = models.CharField(_("name"), max_length=60, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)

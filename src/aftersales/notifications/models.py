@@ -55,6 +55,9 @@ class Outbox(models.Model):
     delivery_status = models.CharField(_("delivery"), max_length=12,
                                        choices=Delivery.choices, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # an e-mail may carry one file (e.g. the monthly fault analysis as Excel)
+    attachment_name = models.CharField(_("attachment"), max_length=120, blank=True)
+    attachment = models.BinaryField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("outgoing message")
@@ -84,10 +87,13 @@ class Alert(models.Model):
         PHONE_ESCALATION = "phone_escalation", _("Phone support unsolved (escalated)")
         BACKUP_DEVICE = "backup_device", _("Backup device due")
         CALLBACK_DUE = "callback_due", _("Callback due")
+        CASH_OVERDUE = "cash_overdue", _("Cash not handed over")
+        LOANER_OVERDUE = "loaner_overdue", _("Loaner overdue")
 
     class Role(models.TextChoices):
         MANAGER = "manager", _("Service manager")
         AGENT = "agent", _("Hotline agent")
+        FINANCE = "finance", _("Finance")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.PROTECT,

@@ -34,7 +34,8 @@ def _enqueue(outbox_id: int) -> None:
 @transaction.atomic
 def queue_notification(*, channel: str, recipient: str, body: str, subject: str = "",
                        ticket=None, kind: str = "", dedupe_key: str | None = None,
-                       params: dict | None = None) -> Outbox:
+                       params: dict | None = None,
+                       attachment: tuple[str, bytes] | None = None) -> Outbox:
     """Write the message in the caller's transaction; send it after commit.
 
     `params` fill the provider's approved template for `kind` (SMS and WeChat providers
@@ -56,7 +57,10 @@ def queue_notification(*, channel: str, recipient: str, body: str, subject: str 
             row = Outbox.objects.create(channel=channel, recipient=recipient[:254],
                                         subject=(subject or "")[:200], body=body, kind=kind,
                                         ticket=ticket, dedupe_key=dedupe_key or None,
-                                        params={k: str(v) for k, v in (params or {}).items()})
+                                        params={k: str(v) for k, v in (params or {}).items()},
+                                        attachment_name=attachment[0][:120] if attachment
+                                        else "",
+                                        attachment=attachment[1] if attachment else None)
     except IntegrityError:
         if not dedupe_key:
             raise
@@ -79,8 +83,10 @@ def send_outbox(*, outbox_id: int) -> Outbox | None:
         return row
     backend = backend_for(row.channel)
     try:
+        extra = ({"attachment": (row.attachment_name, bytes(row.attachment))}
+                 if row.channel == "email" and row.attachment_name else {})
         message_id = backend.send(recipient=row.recipient, subject=row.subject,
-                                  body=row.body, kind=row.kind, params=row.params)
+                                  body=row.body, kind=row.kind, params=row.params, **extra)
     except Exception as exc:  # SendFailed, or whatever a provider's client raises
         if not isinstance(exc, (SendFailed, OSError)):
             log.exception("Backend for %s raised unexpectedly", row.channel)

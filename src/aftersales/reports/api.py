@@ -1,17 +1,25 @@
+"""API.md "Reports" and "Additions": every report as JSON and, with `?format=xlsx`, as an
+Excel workbook with Chinese headers and the same figures. Filters: the period (from, to),
+a model code and a service point (id)."""
 from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from aftersales.core.api import ERRORS, XLSX_RESPONSE
 
 from . import selectors
-from .excel import workbook_response
+from .faults import fault_table, sla_table
+from .tables import Period, Table
 
 router = Router(tags=["reports"])
+Format = Literal["json", "xlsx"]
+
+
+def _answer(table: Table, fmt: str, filename: str):
+    return table.as_xlsx(filename) if fmt == "xlsx" else table.as_json()
 
 
 class FaultRow(Schema):
@@ -21,7 +29,8 @@ class FaultRow(Schema):
     fault_name: str
     component: str
     repairs: int
-    units_sold: int
+    units_sold: int = Field(description="imported sales records up to the month's end, "
+                                        "else units registered as bought by then")
     repair_rate: Decimal = Field(description="repairs / units sold, four decimals")
 
 
@@ -40,38 +49,122 @@ class SlaReport(Schema):
 
 class FaultQuery(Schema):
     month: str = Field(description="YYYY-MM")
-    format: Literal["json", "xlsx"] = "json"
+    format: Format = "json"
 
 
-class SlaQuery(Schema):
-    from_: date = Field(alias="from")
-    to: date
-    format: Literal["json", "xlsx"] = "json"
+class PeriodQuery(Schema):
+    from_: date = Field(alias="from", description="first business date (inclusive)")
+    to: date = Field(description="last business date (inclusive)")
+    model: str | None = Field(None, description="a model code")
+    service_point: int | None = Field(None, description="a service point id")
+    format: Format = "json"
+
+    def period(self, actor) -> Period:
+        return selectors.period(actor=actor, since=self.from_, until=self.to,
+                                model=self.model, service_point=self.service_point)
+
+
+class KpiQuery(PeriodQuery):
+    group: Literal["engineer", "service_point"] = "engineer"
+
+
+class BudgetQuery(Schema):
+    year: int = Field(ge=2000, le=2100)
+    model: str | None = None
+    format: Format = "json"
+
+
+class KpiRow(Schema):
+    key: str = Field(description="the engineer's username or the service point's code")
+    name: str
+    tickets: int
+    first_response_minutes_median: Decimal | None
+    resolve_hours_median: Decimal | None
+    first_time_fix_rate: Decimal = Field(description="resolved with at most one visit / "
+                                                     "resolved, four decimals")
+    repeat_repairs: int = Field(description="repairs of a unit repaired in the 90 days before")
+    satisfaction_avg: Decimal | None
+
+
+class KpiReport(Schema):
+    rows: list[KpiRow]
+
+
+class BudgetRow(Schema):
+    model: str
+    model_name: str
+    units_sold: int
+    factory_price: Decimal | None
+    budget: Decimal = Field(description="units sold × factory price × budget rate")
+    parts_cost: Decimal
+    subsidies: Decimal
+    spend: Decimal
+    remaining: Decimal
+    spend_rate: Decimal
+
+
+class BudgetReport(Schema):
+    year: int
+    budget_rate: Decimal = Field(description="share of the factory price (rule row)")
+    budget: Decimal
+    spend: Decimal
+    rows: list[BudgetRow]
+
+
+class TableReport(Schema):
+    rows: list[dict]
+    total: Decimal | None = None
 
 
 @router.get("/reports/fault-analysis", response={200: FaultAnalysis, **ERRORS},
             openapi_extra=XLSX_RESPONSE)
 def fault_analysis(request, query: Query[FaultQuery]):
     rows = selectors.fault_analysis(actor=request.auth, month=query.month)
-    if query.format == "xlsx":
-        return workbook_response(
-            title=_("Fault analysis"), filename=f"fault-analysis-{query.month}.xlsx",
-            headers=[_("Model"), _("Model name"), _("Fault code"), _("Fault"), _("Component"),
-                     _("Repairs"), _("Units sold"), _("Repair rate")],
-            rows=[[r["model"], r["model_name"], r["fault_code"], r["fault_name"],
-                   r["component"], r["repairs"], r["units_sold"], r["repair_rate"]]
-                  for r in rows])
-    return {"month": query.month, "rows": rows}
+    return _answer(fault_table(rows, query.month), query.format,
+                   f"fault-analysis-{query.month}.xlsx")
 
 
 @router.get("/reports/sla", response={200: SlaReport, **ERRORS}, openapi_extra=XLSX_RESPONSE)
-def sla_report(request, query: Query[SlaQuery]):
+def sla_report(request, query: Query[PeriodQuery]):
     totals = selectors.sla_compliance(actor=request.auth, since=query.from_, until=query.to)
     if query.format == "xlsx":
-        keys = list(SlaReport.model_fields)
-        return workbook_response(
-            title=_("SLA compliance"), filename=f"sla-{query.from_}-{query.to}.xlsx",
-            headers=[_("Tickets"), _("Responded in time"), _("On site in time"),
-                     _("Resolved in time"), _("Breached")],
-            rows=[[totals[k] for k in keys]])
+        return sla_table(totals).as_xlsx(f"sla-{query.from_}-{query.to}.xlsx")
     return totals
+
+
+@router.get("/reports/kpis", response={200: KpiReport, **ERRORS}, openapi_extra=XLSX_RESPONSE)
+def kpi_report(request, query: Query[KpiQuery]):
+    """Engineer or service-point KPIs over the tickets received in the period."""
+    table = selectors.kpis(actor=request.auth, period=query.period(request.auth),
+                           group=query.group)
+    return _answer(table, query.format, f"kpis-{query.group}-{query.from_}-{query.to}.xlsx")
+
+
+@router.get("/reports/budget", response={200: BudgetReport, **ERRORS},
+            openapi_extra=XLSX_RESPONSE)
+def budget_report(request, query: Query[BudgetQuery]):
+    """The service budget (2–4 % of the factory price of the units sold) against spend."""
+    table = selectors.budget(actor=request.auth, year=query.year, model=query.model)
+    return _answer(table, query.format, f"budget-{query.year}.xlsx")
+
+
+def _table_route(name: str, summary: str):
+    @router.get(f"/reports/{name}", response={200: TableReport, **ERRORS}, summary=summary,
+                operation_id=f"report_{name.replace('-', '_')}", openapi_extra=XLSX_RESPONSE)
+    def report(request, query: Query[PeriodQuery]):
+        table = selectors.TABLES[name](actor=request.auth, period=query.period(request.auth))
+        return _answer(table, query.format, f"{name}-{query.from_}-{query.to}.xlsx")
+    report.__name__ = f"report_{name.replace('-', '_')}"  # the operation id
+    return report
+
+
+for _name, _summary in (
+        ("volumes", "Tickets per ISO week by channel and kind"),
+        ("parts", "Parts used on tickets (issues less returns) at cost"),
+        ("returned-units", "Returned units by model: refurbished, factory repair, scrapped"),
+        ("complaints", "Complaints per month and cause"),
+        ("satisfaction", "Ticket ratings and survey answers per month"),
+        ("revenue", "Charged and received per month"),
+        ("debts", "Outstanding money by age on the period's last day"),
+        ("subsidies", "Monthly subsidy statements of the service points")):
+    _table_route(_name, _summary)

@@ -1,33 +1,53 @@
 """Report queries: one aggregate query each, scoped by the actor's service point."""
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 
+from aftersales.catalog.models import ProductModel, SalesRecord
 from aftersales.core.dates import local_days_bounds, month_bounds, next_month, parse_month
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.scoping import require_role, scope
 from aftersales.devices.models import Device
-from aftersales.network.models import User
+from aftersales.network.models import ServicePoint, User
 from aftersales.tickets.models import Ticket
 
+from . import kpis as kpi_queries
+from . import money, operations
 from .rates import rate
+from .tables import Period, Table
 
-READERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.FINANCE)
+READERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.FINANCE, User.Role.RND,
+           User.Role.PRODUCTION)
 REPAIR_KINDS = ("repair", "return", "exchange")
+
+
+def month_range(month: str) -> tuple[date, date]:
+    """'2026-11' -> (1 Nov, 30 Nov); 422 on `month` otherwise."""
+    try:
+        first = parse_month(month)
+    except ValueError:
+        raise ValidationFailed(_("The month is written YYYY-MM."), field="month") from None
+    return first, next_month(first) - timedelta(days=1)
 
 
 def fault_analysis(*, actor: User, month: str) -> list[dict]:
     """Repairs resolved in the month by model and fault code, with the repair rate against
     the units sold of that model up to the month's end (the installed base)."""
     require_role(actor, *READERS)
-    try:
-        first = parse_month(month)
-    except ValueError:
-        raise ValidationFailed(_("The month is written YYYY-MM."), field="month") from None
+    first, last = month_range(month)
+    return fault_rows(first=first, last=last,
+                      tickets=scope(Ticket.objects, actor=actor),
+                      devices=scope(Device.objects, actor=actor,
+                                    path="customer__service_point"))
+
+
+def fault_rows(*, first: date, last: date, tickets, devices) -> list[dict]:
+    """The fault analysis over the given ticket and device querysets (already scoped).
+    Units sold: the imported sales records up to the month's end where a model has them,
+    else the registered units bought by then."""
     since, until = month_bounds(first)
-    last = next_month(first) - timedelta(days=1)
-    tickets = scope(Ticket.objects, actor=actor).filter(
+    tickets = tickets.filter(
         kind__in=REPAIR_KINDS, resolved_at__gte=since, resolved_at__lt=until,
         device__isnull=False, fault_code__isnull=False)
     counted = (tickets.values(model=F("device__model__code"), model_name=F("device__model__name"),
@@ -35,9 +55,12 @@ def fault_analysis(*, actor: User, month: str) -> list[dict]:
                               component=F("fault_code__component"))
                .annotate(repairs=Count("id")).order_by("model", "fault"))
     rows = list(counted)
-    sold = dict(scope(Device.objects, actor=actor, path="customer__service_point")
-                .filter(model__code__in={r["model"] for r in rows}, purchase_date__lte=last)
+    codes = {r["model"] for r in rows}
+    sold = dict(devices.filter(model__code__in=codes, purchase_date__lte=last)
                 .values_list("model__code").annotate(n=Count("id")))
+    recorded = dict(SalesRecord.objects.filter(model__code__in=codes, month__lte=last)
+                    .values_list("model__code").annotate(n=Sum("units")))
+    sold.update(recorded)
     return [{"model": r["model"], "model_name": r["model_name"], "fault_code": r["fault"],
              "fault_name": r["fault_name"], "component": r["component"],
              "repairs": r["repairs"], "units_sold": sold.get(r["model"], 0),
@@ -62,3 +85,46 @@ def sla_compliance(*, actor: User, since: date, until: date) -> dict:
         breached=Count("id", filter=Q(sla_breached=True)),
     )
     return totals
+
+
+# -- the reports of issue 15: KPIs, volumes, parts, returned units, money, budget ----------
+
+def period(*, actor: User, since: date, until: date, model: str | None = None,
+           service_point: int | None = None) -> Period:
+    """The filters of a report, checked (readers only; a known model and point)."""
+    require_role(actor, *READERS)
+    if until < since:
+        raise ValidationFailed(_("The end date is before the start date."), field="to")
+    if (until - since).days > 3660:
+        raise ValidationFailed(_("At most ten years at once."), field="from")
+    if model and not ProductModel.objects.filter(code=model).exists():
+        raise ValidationFailed(_("Unknown model."), field="model")
+    if service_point is not None:
+        if not ServicePoint.objects.filter(pk=service_point).exists() or (
+                actor.service_point_id not in (None, service_point)):
+            raise ValidationFailed(_("Unknown service point."), field="service_point")
+    return Period(since=since, until=until, model=model or None, service_point=service_point)
+
+
+def kpis(*, actor: User, period: Period, group: str) -> Table:
+    require_role(actor, *READERS)
+    return kpi_queries.kpis(actor=actor, period=period, group=group)
+
+
+def budget(*, actor: User, year: int, model: str | None = None) -> Table:
+    require_role(actor, *READERS)
+    if model and not ProductModel.objects.filter(code=model).exists():
+        raise ValidationFailed(_("Unknown model."), field="model")
+    return money.budget(actor=actor, year=year, model=model)
+
+
+TABLES = {
+    "volumes": operations.weekly_volumes,
+    "parts": operations.parts_consumption,
+    "returned-units": operations.returned_units,
+    "complaints": operations.complaints,
+    "satisfaction": operations.satisfaction,
+    "revenue": money.revenue,
+    "debts": money.debts_by_age,
+    "subsidies": money.subsidies,
+}

@@ -32,6 +32,7 @@ from aftersales.notifications.services import raise_alert, retry_pending_notific
 from aftersales.notifications.webhooks import retry_due_webhooks
 
 from . import events, services
+from .field_sweeps import FIELD_SWEEPS
 from .inbound_mail import fetch_mail
 from .models import FollowUp, Ticket
 from .notifications import notify_staff, supervisors_of
@@ -184,6 +185,7 @@ SWEEPS = {
     "callbacks_due": sweep_callbacks_due,
     "expired_tokens": sweep_expired_tokens,  # API tokens past their expiry
     "rate_counters": sweep_expired_counters,  # ended windows of the shared counters
+    **FIELD_SWEEPS,  # cash not handed over, loaners overdue, fees not collected
 }
 
 

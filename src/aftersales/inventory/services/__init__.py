@@ -15,6 +15,14 @@ from .common import (
     resolve_part,
     resolve_warehouse,
 )
+from .loaners import add_loaner, lend_loaner, return_loaner, set_loaner_status
+from .purchasing import (
+    claim_from_supplier,
+    create_purchase_order,
+    create_supplier,
+    decide_supplier_claim,
+    inspect_delivery,
+)
 from .requisitions import (
     approve_requisition,
     create_requisition,
@@ -47,6 +55,15 @@ from .ticket_parts import (
 )
 
 __all__ = [
+    "add_loaner",
+    "claim_from_supplier",
+    "create_purchase_order",
+    "create_supplier",
+    "decide_supplier_claim",
+    "inspect_delivery",
+    "lend_loaner",
+    "return_loaner",
+    "set_loaner_status",
     "FAULTY_PART_KINDS",
     "ISSUERS",
     "KEEPERS",

@@ -6,9 +6,10 @@ real providers are `aliyun.AliyunSmsBackend`, `tencent.TencentSmsBackend` and
 from __future__ import annotations
 
 import logging
+import mimetypes
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
 
 log = logging.getLogger("aftersales.notifications")
@@ -60,10 +61,16 @@ class LoggingWeChatBackend(MessageBackend):
 class EmailBackend(MessageBackend):
     provider = "email"
 
-    def send(self, *, recipient, subject, body, kind="", params=None) -> str:
+    def send(self, *, recipient, subject, body, kind="", params=None,
+             attachment: tuple[str, bytes] | None = None) -> str:
+        """`attachment` (name, content): one file on the e-mail (e.g. a report's Excel)."""
         try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient],
-                      fail_silently=False)
+            message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+            if attachment is not None:
+                name, content = attachment
+                message.attach(name, content, mimetypes.guess_type(name)[0]
+                               or "application/octet-stream")
+            message.send(fail_silently=False)
         except Exception as exc:  # SMTP errors, refused recipients, timeouts
             raise SendFailed(str(exc)) from exc
         return ""

@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand
 from django.core.wsgi import get_wsgi_application
 from gunicorn.app.base import BaseApplication
 
+from aftersales.demo.scheduling import start_scheduler
 from aftersales.notifications.dispatch import start_background_sender
-from aftersales.tickets.sweeps import start_embedded_scheduler
 
 
 def default_workers() -> int:
@@ -70,9 +70,10 @@ class Command(BaseCommand):
                 return application
 
         if settings.EMBEDDED_SCHEDULER:
-            # Embedded mode (no broker): the sweeps run in a thread of this process.
-            start_embedded_scheduler(interval=settings.SWEEP_INTERVAL_SECONDS,
-                                     mail_interval=settings.MAIL_FETCH_INTERVAL_SECONDS)
+            # Embedded mode (no broker): every sweep (tickets', the follow-up's, the
+            # reports') runs in a thread of this process (aftersales/demo/scheduling.py).
+            start_scheduler(interval=settings.SWEEP_INTERVAL_SECONDS,
+                            mail_interval=settings.MAIL_FETCH_INTERVAL_SECONDS)
         self.stdout.write(f"Serving Aftersales on http://{bind}/ "
                           f"({workers} workers × {threads} threads)")
         Server().run()

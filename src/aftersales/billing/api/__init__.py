@@ -13,9 +13,9 @@ from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.scoping import require_role
 from aftersales.tickets.selectors import access_ticket
 
-from . import fees, selectors, services, terms
-from .models import PaymentMethod
-from .selectors import FINANCE_READERS
+from .. import fees, selectors, services, terms
+from ..models import PaymentMethod
+from ..selectors import FINANCE_READERS
 
 router = Router(tags=["billing"])
 
