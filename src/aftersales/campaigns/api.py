@@ -223,7 +223,7 @@ def complete_unit(request, campaign_id: int, unit_id: int):
     return campaign_services.complete_campaign_unit(actor=request.auth, unit=unit)
 
 
-class VisitOut(Schema):
+class MaintenanceVisitOut(Schema):
     id: int
     contract: str = Field(alias="contract.number")
     device: str | None = None
@@ -240,7 +240,7 @@ class VisitOut(Schema):
 
 
 class VisitList(Schema):
-    items: list[VisitOut]
+    items: list[MaintenanceVisitOut]
     next: str | None
 
 

@@ -25,7 +25,7 @@ class StageOut(Schema):
     status: str
 
 
-class CustodyOut(Schema):
+class PublicCustodyOut(Schema):
     label: str
     state: str
     location: str
@@ -42,7 +42,7 @@ class PublicTicketOut(Schema):
     stages: list[StageOut]
     engineer: str | None = Field(None, description="the engineer's name only")
     appointment: datetime | None
-    custody: CustodyOut | None
+    custody: PublicCustodyOut | None
     resolved_at: datetime | None
 
 
@@ -166,7 +166,7 @@ class ServiceItemOut(Schema):
     charging: str
 
 
-class ServicePointOut(Schema):
+class PublicServicePointOut(Schema):
     code: str
     name: str
     kind: str
@@ -188,7 +188,7 @@ class ServiceInfoOut(Schema):
     targets: TargetsOut
     warranty: WarrantyInfoOut
     items: list[ServiceItemOut]
-    service_points: list[ServicePointOut]
+    service_points: list[PublicServicePointOut]
 
 
 @public_router.get("/tickets/by-secret/{secret}", response={200: PublicTicketOut, **ERRORS})
