@@ -210,6 +210,7 @@ class Visit(models.Model):
         NONE = "", _("Open")
         FIXED = "fixed", _("Fixed")
         REVISIT = "revisit", _("Another trip needed")
+        CUSTOMER_ABSENT = "customer_absent", _("Customer not there")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="visits")
     engineer = models.ForeignKey("network.User", on_delete=models.PROTECT, null=True,
@@ -218,9 +219,19 @@ class Visit(models.Model):
     scheduled_at = models.DateTimeField(_("appointment"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     departed_at = models.DateTimeField(_("checked out"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices,
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices,
                                blank=True, default="")
     note = models.CharField(_("note"), max_length=200, blank=True)
+    minutes_late = models.IntegerField(
+        _("minutes late"), null=True, blank=True,
+        help_text=_("Arrival compared with the appointment (negative: early)."))
+    late_notice_at = models.DateTimeField(_("customer told of the delay at"), null=True,
+                                          blank=True)
+    misdiagnosis = models.BooleanField(
+        _("caused by our misdiagnosis"), default=False,
+        help_text=_("A trip caused by our own misdiagnosis is not charged."))
+    misdiagnosis_by = models.ForeignKey("network.User", on_delete=models.PROTECT, null=True,
+                                        blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("visit")
