@@ -62,7 +62,7 @@ def test_diagnose_keeps_the_warranty_decision(on_site, hotline_api):
     assert (body["status"], body["fault_code"], body["findings"]) == (
         "diagnosed", "F-SCR", "屏幕排线断裂")
     assert (body["warranty_covered"], body["warranty_basis"]) == (False, "none")
-    assert body["warranty_reasons"] == ["no_proof"]
+    assert body["warranty_reasons"] == ["no_proof", "needs_invoice_and_card"]
     assert body["events"][-1]["data"]["covered"] is False
 
 

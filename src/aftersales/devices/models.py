@@ -71,6 +71,10 @@ class WarrantyPolicy(OneRowPolicy):
                                                             default=90)
     own_reason_return_days = models.PositiveSmallIntegerField(
         _("own-reason return period (days)"), default=7)
+    exchange_restarts_periods = models.BooleanField(
+        _("an exchange restarts the 三包 periods"), default=True,
+        help_text=_("After an exchange the new unit's periods start again on the exchange "
+                    "date (else they run on from the original purchase)."))
     history = HistoricalRecords()
 
     class Meta:

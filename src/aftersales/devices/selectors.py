@@ -56,14 +56,16 @@ def policy_for(device: Device, rules: RuleValues | None = None) -> warranty.Poli
         repeat_fault_repairs=rules.repeat_fault_repairs,
         repeat_fault_window_days=rules.repeat_fault_window_days,
         repair_warranty_days=rules.repair_warranty_days,
-        own_reason_return_days=rules.own_reason_return_days)
+        own_reason_return_days=rules.own_reason_return_days,
+        exchange_restarts_periods=rules.exchange_restarts_periods)
 
 
 def unit_of(device: Device) -> warranty.Unit:
     return warranty.Unit(serial=device.serial, model_code=device.model.code,
                          purchase_date=device.purchase_date,
                          manufactured_on=device.manufactured_on,
-                         serial_date_pattern=device.model.serial_date_pattern or None)
+                         serial_date_pattern=device.model.serial_date_pattern or None,
+                         imei=device.imei or None, dealer=device.dealer or None)
 
 
 def covers_of(device: Device) -> list[warranty.ContractCover]:
