@@ -288,7 +288,7 @@ def test_two_sweeps_at_once_raise_one_alert():
 
     # given (transactional: the two runs have their own connections)
     SLATarget.objects.get_or_create(name="respond", priority="", mode="", kind="",
-                                    defaults={"amount": 10, "unit": "clock",
+                                    channel="", defaults={"amount": 10, "unit": "clock",
                                               "starts_on": "opened"})
     point = ServicePointFactory(code="SWT")
     UserFactory(username="swt_boss", role="manager", service_point=point,

@@ -80,7 +80,7 @@ def test_a_sweep_sent_over_redis_runs_in_the_worker(redis_worker):
     # given: the 10-minute first-response target (re-seeded: an earlier transactional test
     # may have flushed the migration's rows), a ticket nobody answered, opened an hour
     # ago, and its point's manager with an e-mail address
-    SLATarget.objects.get_or_create(name="respond", priority="", mode="", kind="",
+    SLATarget.objects.get_or_create(name="respond", priority="", mode="", kind="", channel="",
                                     defaults={"amount": 10, "unit": "clock",
                                               "starts_on": "opened"})
     point = ServicePointFactory(code="RD1")

@@ -94,6 +94,10 @@ class Ticket(models.Model):
 
     # stage times (the event table has all of them; these are the ones queries need)
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    contacted_at = models.DateTimeField(_("engineer contacted the customer"), null=True,
+                                        blank=True)
+    replied_at = models.DateTimeField(_("engineer's first reply"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("problem answered"), null=True, blank=True)
     onsite_started_at = models.DateTimeField(_("on-site support started"), null=True,
                                              blank=True)
     repair_started_at = models.DateTimeField(_("repair started"), null=True, blank=True)
@@ -120,6 +124,12 @@ class Ticket(models.Model):
     resolve_met_at = models.DateTimeField(null=True, blank=True)
     escalate_due = models.DateTimeField(_("escalate by"), null=True, blank=True)
     escalate_met_at = models.DateTimeField(null=True, blank=True)
+    contact_due = models.DateTimeField(_("engineer's call-back by"), null=True, blank=True)
+    contact_met_at = models.DateTimeField(null=True, blank=True)
+    reply_due = models.DateTimeField(_("engineer's first reply by"), null=True, blank=True)
+    reply_met_at = models.DateTimeField(null=True, blank=True)
+    answer_due = models.DateTimeField(_("severe problem answered by"), null=True, blank=True)
+    answer_met_at = models.DateTimeField(null=True, blank=True)
     # the earliest due of a target not met yet: "breaching in the next hour" is one range scan
     sla_next_due = models.DateTimeField(null=True, blank=True)
     # set once any target was met late (sticky)
@@ -423,13 +433,18 @@ class WorkingWindow(models.Model):
 
 
 class SLATarget(models.Model):
-    """One SLA promise. Blank priority/mode/kind match any; the most specific row wins."""
+    """One SLA promise. Blank priority/mode/kind/channel match any; the most specific row
+    wins. The figures the customer is promised (the call-back in the hotline script, the
+    SMS and the portal) are read from these rows."""
 
     class Name(models.TextChoices):
         RESPOND = "respond", _("First response")
         ONSITE = "onsite", _("On site")
         RESOLVE = "resolve", _("Resolution")
         ESCALATE = "escalate", _("Phone support escalation")
+        CONTACT = "contact", _("Engineer's promised call-back")
+        REPLY = "reply", _("Engineer's first reply")
+        ANSWER = "answer", _("Severe problem answered")
 
     class Unit(models.TextChoices):
         CLOCK = "clock", _("Clock minutes")
@@ -447,6 +462,8 @@ class SLATarget(models.Model):
     mode = models.CharField(_("mode"), max_length=10, blank=True, choices=Ticket.Mode.choices)
     kind = models.CharField(_("ticket kind"), max_length=20, blank=True,
                             choices=Ticket.Kind.choices)
+    channel = models.CharField(_("channel"), max_length=10, blank=True,
+                               choices=Ticket.Channel.choices)
     amount = models.PositiveIntegerField(_("amount"))
     unit = models.CharField(_("unit"), max_length=15, choices=Unit.choices)
     starts_on = models.CharField(_("clock starts"), max_length=15, choices=Start.choices,
@@ -457,15 +474,16 @@ class SLATarget(models.Model):
     class Meta:
         verbose_name = _("SLA target")
         verbose_name_plural = _("SLA targets")
-        ordering = ["name", "priority", "mode", "kind"]
+        ordering = ["name", "priority", "mode", "kind", "channel"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="sla_target_positive"),
-            models.UniqueConstraint(fields=["name", "priority", "mode", "kind"],
-                                    name="sla_target_unique"),
+            models.UniqueConstraint(fields=["name", "priority", "mode", "kind", "channel"],
+                                    name="sla_target_unique_by_channel"),
         ]
 
     def __str__(self):
-        return f"{self.name} {self.priority or '*'}/{self.mode or '*'}/{self.kind or '*'}"
+        return (f"{self.name} {self.priority or '*'}/{self.mode or '*'}/{self.kind or '*'}/"
+                f"{self.channel or '*'}")
 
 
 class TicketPolicy(OneRowPolicy):
