@@ -68,6 +68,7 @@ class Alert(models.Model):
         PHONE_ESCALATION = "phone_escalation", _("Phone support unsolved (escalated)")
         BACKUP_DEVICE = "backup_device", _("Backup device due")
         CALLBACK_DUE = "callback_due", _("Callback due")
+        CLOCK_OVERDUE = "clock_overdue", _("Promised time missed")
 
     class Role(models.TextChoices):
         MANAGER = "manager", _("Service manager")

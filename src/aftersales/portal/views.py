@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.views import errors_of
+from aftersales.tickets.selectors import promised_callback_minutes
 
 from . import ratelimit, selectors, services
 
@@ -129,6 +130,7 @@ def book(request):
             context["errors"] = errors_of(exc)
         else:
             context["number"] = ticket.number
+            context["promised_minutes"] = promised_callback_minutes(channel=ticket.channel)
     if not context["number"]:
         import uuid
 

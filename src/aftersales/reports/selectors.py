@@ -67,6 +67,7 @@ def sla_compliance(*, actor: User, since: date, until: date) -> dict:
                                             onsite_met_at__lte=F("onsite_due"))),
         resolved_in_time=Count("id", filter=Q(resolve_met_at__isnull=False,
                                               resolve_met_at__lte=F("resolve_due"))),
-        breached=Count("id", filter=Q(sla_breached=True)),
+        # breached as soon as a clock passed unmet, not only once it is met or closed
+        breached=Count("id", filter=Q(sla_breached=True) | Q(sla_next_due__lt=timezone.now())),
     )
     return totals

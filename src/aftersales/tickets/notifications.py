@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from aftersales.network.models import User
 from aftersales.notifications.services import queue_notification
 
+from . import clocks
 from .models import Ticket
 
 STAGES = ("received", "repaired", "shipped_back")
@@ -46,12 +47,18 @@ def _tell_customer(ticket: Ticket, *, kind: str, key: str, subject: str, body: s
 
 
 def notify_ticket_opened(ticket: Ticket) -> list:
-    """On intake: the request is received and an engineer will call within 5 minutes."""
+    """On intake: the request is received and an engineer will call within the configured
+    call-back time (the SLA "contact" row for the ticket's channel)."""
+    minutes = clocks.promised_minutes(channel=ticket.channel)
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Service request %(number)s received") % {"number": ticket.number}
-        body = _("Your service request %(number)s is received. An engineer will call you "
-                 "within 5 minutes. Track it here: %(link)s") % {
-            "number": ticket.number, "link": tracking_link(ticket)}
+        values = {"number": ticket.number, "link": tracking_link(ticket), "minutes": minutes}
+        if minutes is None:
+            body = _("Your service request %(number)s is received. An engineer will call "
+                     "you. Track it here: %(link)s") % values
+        else:
+            body = _("Your service request %(number)s is received. An engineer will call "
+                     "you within %(minutes)d minutes. Track it here: %(link)s") % values
     return _tell_customer(ticket, kind="ticket_opened", key="", subject=subject, body=body)
 
 

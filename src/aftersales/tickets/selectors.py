@@ -7,6 +7,7 @@ from django.utils import timezone
 from aftersales.core.scoping import get_scoped, scope
 from aftersales.network.models import User
 
+from . import clocks
 from .models import FollowUp, ProductFeedback, Ticket, TicketEvent, Visit
 from .workflow import OPEN
 
@@ -107,3 +108,10 @@ def feedback_list(*, actor: User) -> QuerySet[ProductFeedback]:
     if point_id is not None:
         qs = qs.filter(ticket__service_point_id=point_id)
     return qs.order_by("-id")
+
+
+def promised_callback_minutes(*, channel: str = "") -> int | None:
+    """The engineer's call-back a customer is promised at intake for a request by
+    `channel`, in minutes, as configured (the SLA "contact" row); the hotline script, the
+    SMS and the portal quote it."""
+    return clocks.promised_minutes(channel=channel)

@@ -204,7 +204,9 @@ def opened(request, ticket_id: int):
     from . import selectors
 
     ticket = selectors.access_ticket(actor=request.user, ticket_id=ticket_id)
-    return render(request, "tickets/opened.html", {"ticket": ticket})
+    return render(request, "tickets/opened.html", {
+        "ticket": ticket,
+        "promised_minutes": selectors.promised_callback_minutes(channel=ticket.channel)})
 
 
 # -- the ticket page -------------------------------------------------------------------------
