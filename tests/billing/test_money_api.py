@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
-from aftersales.billing.models import LedgerEntry
+from aftersales.billing.models import LabourRate, LedgerEntry
 from aftersales.customers.models import Customer
-from tests.factories import CustomerFactory, DeviceFactory, FaultCodeFactory
+from tests.factories import CustomerFactory, DeviceFactory, FaultCodeFactory, PartFactory
 
 from .conftest import act, error_of
 
@@ -24,6 +24,16 @@ def frozen(api_urls):
 @pytest.fixture(autouse=True)
 def fault(db):
     return FaultCodeFactory(code="F-SCR", name="屏幕故障")
+
+
+# Prices as published: the engineer quotes catalogue parts and labour rates.
+SCREEN = {"kind": "part", "sku": "SCR-300", "qty": 1}
+
+
+@pytest.fixture(autouse=True)
+def price_list(db):
+    PartFactory(sku="SCR-300", name="屏幕", price="300.00")
+    LabourRate.objects.create(code="L-1950", name="人工", price="1950.00")
 
 
 def open_repair(api, customer, serial=None, kind="repair"):
@@ -88,7 +98,7 @@ def test_in_warranty_costs_nothing_and_needs_no_approval(hotline_api, tech_api, 
     ticket_id = job(hotline_api, tech_api, tech, frozen, customer, device.serial)
     # when
     response = act(tech_api, ticket_id, "quote", transport=1, lines=[
-        {"kind": "part", "description": "屏幕", "qty": 1, "unit_price": "300.00"}])
+        SCREEN])
     # then
     body = response.json()
     assert body["status"] == "in_repair"
@@ -103,9 +113,10 @@ def test_approval_before_work_then_charges_due_in_15_days(hotline_api, tech_api,
                                                           customer, device, boss_api):
     # given a quote above 2,000 waiting for the customer
     ticket_id = job(hotline_api, tech_api, tech, frozen, customer, device.serial)
+    device.model.factory_price = "1950.01"  # the published factory-repair price
+    device.model.save()
     act(tech_api, ticket_id, "quote", lines=[
-        {"kind": "factory_repair", "description": "返厂维修", "qty": 1,
-         "unit_price": "1950.01"}])
+        {"kind": "factory_repair", "description": "返厂维修", "qty": 1}])
     # then nothing chargeable may happen yet
     early = act(tech_api, ticket_id, "resolve", resolution="修好")
     assert early.status_code == 409
@@ -123,7 +134,7 @@ def test_approval_before_work_then_charges_due_in_15_days(hotline_api, tech_api,
 def test_up_to_2000_due_the_same_day(hotline_api, tech_api, tech, frozen, customer, device):
     ticket_id = job(hotline_api, tech_api, tech, frozen, customer, device.serial)
     act(tech_api, ticket_id, "quote", lines=[
-        {"kind": "labour", "description": "人工", "qty": 1, "unit_price": "1950.00"}])
+        {"kind": "labour", "rate": "L-1950", "qty": 1}])
     act(hotline_api, ticket_id, "approve_quote")
     body = act(tech_api, ticket_id, "resolve").json()
     assert (body["charges"]["total"], body["charges"]["due_on"]) == ("2000.00", "2026-11-23")
@@ -134,7 +145,7 @@ def test_payments_and_overpayment(hotline_api, tech_api, tech, frozen, customer,
     # given 350.00 owed
     ticket_id = job(hotline_api, tech_api, tech, frozen, customer, device.serial)
     act(tech_api, ticket_id, "quote", lines=[
-        {"kind": "part", "description": "屏幕", "qty": 1, "unit_price": "300.00"}])
+        SCREEN])
     act(hotline_api, ticket_id, "approve_quote")
     act(tech_api, ticket_id, "resolve")
     # when more than the outstanding amount is offered
