@@ -6,13 +6,14 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.utils import timezone
-from ninja import Header, Router, Schema, Status
+from ninja import File, Form, Header, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from aftersales.core.api import ERRORS, Money, paginate
 from aftersales.core.errors import NotFound, ValidationFailed
 
-from . import clocks, selectors, services, workflow
+from . import clocks, selectors, services, uploads, workflow
 from .models import Ticket
 
 router = Router(tags=["tickets"])
@@ -540,3 +541,22 @@ def list_feedback(request, page: int = 1, page_size: int = 50):
                       page_size=page_size)
     return {"items": [feedback_out(f) for f in result["items"]], "next": result["next"]}
 
+
+
+class AttachmentOut(Schema):
+    id: int
+    kind: str = Field(description="invoice | warranty_card | photo | document")
+    name: str
+    size: int = Field(description="bytes")
+    content_type: str = Field(description="read from the file's content, not its name")
+
+
+@router.post("/tickets/{ticket_id}/attachments", response={201: AttachmentOut, **ERRORS},
+             summary="Keep a scan or photo with the ticket (images and PDF, at most 10 MB "
+                     "as configured; anything else 422 on `file`, nothing stored)")
+def attach_file(request, ticket_id: int, file: UploadedFile | None = File(None),
+                kind: str | None = Form(None)):
+    ticket = selectors.access_ticket(actor=request.auth, ticket_id=ticket_id)
+    attachment = uploads.attach_file(actor=request.auth, ticket=ticket, file=file,
+                                     kind=kind or "")
+    return Status(201, attachment)

@@ -486,6 +486,39 @@ class SLATarget(models.Model):
                 f"{self.channel or '*'}")
 
 
+class Attachment(models.Model):
+    """A scan or photo kept with the ticket (invoice, warranty card, the unit): images and
+    PDF only, checked by their content before anything is stored. Never deleted."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Invoice")
+        WARRANTY_CARD = "warranty_card", _("Warranty card")
+        PHOTO = "photo", _("Photo")
+        DOCUMENT = "document", _("Document")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="attachments",
+                               verbose_name=_("ticket"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=40)
+    uploaded_by = models.ForeignKey("network.User", on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="attachment_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.ticket_id} {self.kind} {self.name}"
+
+
 class TicketPolicy(OneRowPolicy):
     """Ticket rule values that are not SLA targets (one row, editable in the admin)."""
 
@@ -493,6 +526,17 @@ class TicketPolicy(OneRowPolicy):
         _("visits per ticket before a manager must approve"), default=3)
     callback_after_hours = models.PositiveSmallIntegerField(
         _("callback due after resolution (hours)"), default=24)
+    attachment_max_mb = models.PositiveSmallIntegerField(
+        _("largest attachment (MB)"), default=10)
+    late_notice_minutes = models.PositiveSmallIntegerField(
+        _("late engineer tells the customer (minutes before the appointment)"), default=15,
+        help_text=_("An engineer who will be late sends the customer a notice before the "
+                    "appointment time."))
+    late_repair_remedy = models.CharField(
+        _("late bench repair: the customer is offered"), max_length=10, default="choice",
+        choices=[("choice", _("a loaner or a warranty extension, their choice")),
+                 ("loaner", _("a loaner")),
+                 ("extension", _("a warranty extension by the days of delay"))])
     history = HistoricalRecords()
 
     class Meta:
@@ -504,6 +548,6 @@ class TicketPolicy(OneRowPolicy):
 
 
 
-__all__ = ["BusinessDay", "CalendarYear", "Complaint", "Custody", "FollowUp",
+__all__ = ["Attachment", "BusinessDay", "CalendarYear", "Complaint", "Custody", "FollowUp",
            "ProductFeedback", "SLATarget", "Ticket", "TicketEvent", "TicketPause",
            "TicketPolicy", "Visit", "WorkingWindow"]
