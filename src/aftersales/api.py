@@ -15,12 +15,23 @@ from aftersales.devices.api import router as devices_router
 from aftersales.inventory.api import router as inventory_router
 from aftersales.network.api import router as network_router
 from aftersales.notifications.api import router as alerts_router
+from aftersales.notifications.api_providers import router as providers_router
 from aftersales.portal.api import public_router
 from aftersales.tickets.api import router as tickets_router
 from aftersales.billing.api import router as billing_router
 from aftersales.reports.api import router as reports_router
+from aftersales.telephony.api import router as telephony_router
 
-api = NinjaAPI(
+class AftersalesAPI(NinjaAPI):
+    """Operation ids are the view functions' names (`open_ticket`), not their module paths:
+    the clients integrators generate from the OpenAPI document keep their method names when
+    a module is split or moved. A test keeps them unique."""
+
+    def get_openapi_operation_id(self, operation) -> str:
+        return operation.view_func.__name__
+
+
+api = AftersalesAPI(
     title="Aftersales API", version="1", urls_namespace="api", auth=BearerAuth(),
     renderer=JsonRenderer(),
     description="After-sales service management (售后服务管理系统). See API.md.",
@@ -47,4 +58,6 @@ for router in (network_router, customers_router, catalog_router, devices_router,
                reports_router):
     api.add_router("", router)
 api.add_router("", alerts_router)
+api.add_router("", telephony_router)
+api.add_router("", providers_router)
 api.add_router("/public", public_router)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "aftersales.portal",
     "aftersales.reports",
     "aftersales.notifications",
+    "aftersales.telephony",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +157,40 @@ SMS_BACKEND = env.str("AFTERSALES_SMS_BACKEND",
 WECHAT_BACKEND = env.str("AFTERSALES_WECHAT_BACKEND",
                          default="aftersales.notifications.backends.LoggingWeChatBackend")
 PUBLIC_URL = env.str("AFTERSALES_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The providers (docs/integrations.md): endpoints and credentials from the environment only;
+# each secret may instead be read from a file (…_FILE), e.g. a mounted container secret.
+ALIYUN_SMS = {
+    "endpoint": env.str("AFTERSALES_ALIYUN_SMS_ENDPOINT", default=""),
+    "region": env.str("AFTERSALES_ALIYUN_SMS_REGION", default="cn-hangzhou"),
+    "access_key_id": env.str("AFTERSALES_ALIYUN_ACCESS_KEY_ID", default=""),
+    "access_key_secret": env.str("AFTERSALES_ALIYUN_ACCESS_KEY_SECRET", default=""),
+    "access_key_secret_file": env.str("AFTERSALES_ALIYUN_ACCESS_KEY_SECRET_FILE", default=""),
+    "sign_name": env.str("AFTERSALES_SMS_SIGN_NAME", default=""),
+}
+TENCENT_SMS = {
+    "endpoint": env.str("AFTERSALES_TENCENT_SMS_ENDPOINT", default=""),
+    "region": env.str("AFTERSALES_TENCENT_SMS_REGION", default="ap-guangzhou"),
+    "app_id": env.str("AFTERSALES_TENCENT_SMS_APP_ID", default=""),
+    "secret_id": env.str("AFTERSALES_TENCENT_SECRET_ID", default=""),
+    "secret_key": env.str("AFTERSALES_TENCENT_SECRET_KEY", default=""),
+    "secret_key_file": env.str("AFTERSALES_TENCENT_SECRET_KEY_FILE", default=""),
+    "sign_name": env.str("AFTERSALES_SMS_SIGN_NAME", default=""),
+}
+WECHAT_OFFICIAL_ACCOUNT = {
+    "api_base": env.str("AFTERSALES_WECHAT_API_BASE", default=""),
+    "app_id": env.str("AFTERSALES_WECHAT_APP_ID", default=""),
+    "app_secret": env.str("AFTERSALES_WECHAT_APP_SECRET", default=""),
+    "app_secret_file": env.str("AFTERSALES_WECHAT_APP_SECRET_FILE", default=""),
+    "server_token": env.str("AFTERSALES_WECHAT_SERVER_TOKEN", default=""),
+}
+# The secret path segment of the SMS delivery-receipt callback URLs (the providers do not
+# sign their status reports); empty: receipts are refused.
+SMS_RECEIPT_TOKEN = env.str("AFTERSALES_SMS_RECEIPT_TOKEN", default="")
+# The call centre's screen-pop calls (POST /api/v1/telephony/calls): its own bearer token
+# and the HMAC secret of its signature header; empty: the endpoint refuses every call.
+TELEPHONY_TOKEN = env.str("AFTERSALES_TELEPHONY_TOKEN", default="")
+TELEPHONY_SECRET = env.str("AFTERSALES_TELEPHONY_SECRET", default="")
+TELEPHONY_MAX_SKEW_SECONDS = env.int("AFTERSALES_TELEPHONY_MAX_SKEW_SECONDS", default=300)
 
 # Inbound e-mail (`aftersales fetch_mail`): the service mailbox read over IMAP.
 IMAP_HOST = env.str("AFTERSALES_IMAP_HOST", default="")

@@ -12,5 +12,6 @@ urlpatterns = [
     path("tickets/", include("aftersales.tickets.urls")),
     path("warehouse/", include("aftersales.inventory.urls")),
     path("finance/", include("aftersales.billing.urls")),
+    path("telephony/", include("aftersales.telephony.urls")),
     path("", include("aftersales.core.urls")),
 ]

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aftersales.core.errors import ValidationFailed
-from aftersales.notifications.backends import SendFailed
+from aftersales.notifications.backends import MessageBackend, SendFailed
 from aftersales.notifications.models import Outbox
 from aftersales.notifications.services import (
     MAX_ATTEMPTS,
@@ -19,8 +19,8 @@ from aftersales.notifications.services import (
 )
 
 
-class BrokenSms:
-    def send(self, *, recipient, subject, body):
+class BrokenSms(MessageBackend):
+    def send(self, *, recipient, subject, body, kind="", params=None):
         raise SendFailed("gateway down")
 
 

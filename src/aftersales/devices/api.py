@@ -135,9 +135,9 @@ class EvidenceIn(Schema):
 class WarrantyCheckIn(Schema):
     serial: str
     on: date | None = None
-    fault: FaultIn = FaultIn()
+    fault: FaultIn = Field(default_factory=FaultIn)
     cause: Literal["none", "misuse", "self_repair", "force_majeure"] = "none"
-    evidence: EvidenceIn = EvidenceIn()
+    evidence: EvidenceIn = Field(default_factory=EvidenceIn)
 
 
 class WarrantyOut(Schema):

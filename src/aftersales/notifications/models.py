@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from simple_history.models import HistoricalRecords
+
 from aftersales.core.models import OneRowPolicy
 
 
@@ -19,6 +21,10 @@ class Outbox(models.Model):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+
+    class Delivery(models.TextChoices):
+        DELIVERED = "delivered", _("Delivered to the phone")
+        UNDELIVERED = "undelivered", _("Not delivered")
 
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     recipient = models.CharField(_("recipient"), max_length=254)
@@ -39,6 +45,16 @@ class Outbox(models.Model):
                                verbose_name=_("ticket"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # the values a provider's approved template is filled with (SMS in China sends only
+    # approved templates: the body is for e-mail, the log and the admin)
+    params = models.JSONField(_("template parameters"), default=dict, blank=True)
+    provider = models.CharField(_("provider"), max_length=20, blank=True)
+    provider_message_id = models.CharField(_("provider's message id"), max_length=80,
+                                           blank=True, db_index=True)
+    error_code = models.CharField(_("provider's error code"), max_length=80, blank=True)
+    delivery_status = models.CharField(_("delivery"), max_length=12,
+                                       choices=Delivery.choices, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outgoing message")
@@ -119,3 +135,131 @@ class SweepPolicy(OneRowPolicy):
 
     def __str__(self):
         return str(_("Sweep policy"))
+
+
+class MessageTemplate(models.Model):
+    """Which approved provider template carries one kind of message on one channel, and the
+    order of its parameters. Providers in China send only templates approved in their
+    console; the operator enters the template's code here."""
+
+    channel = models.CharField(_("channel"), max_length=10,
+                               choices=[("sms", _("SMS")), ("wechat", _("WeChat"))])
+    kind = models.CharField(_("message kind"), max_length=40,
+                            help_text=_("As on the outbox rows, e.g. ticket_opened."))
+    template_code = models.CharField(_("template code"), max_length=80,
+                                     help_text=_("The code the provider gave the approved "
+                                                 "template, e.g. SMS_123456789."))
+    param_names = models.JSONField(
+        _("parameters"), default=list, blank=True,
+        help_text=_("The template's parameters in order, e.g. [\"number\", \"link\"]."))
+    enabled = models.BooleanField(_("enabled"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        constraints = [models.UniqueConstraint(fields=["channel", "kind"],
+                                               name="message_template_once")]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} {self.kind} → {self.template_code}"
+
+
+class WeChatFollower(models.Model):
+    """A customer who follows the official account: the openid WeChat gave us, bound to
+    the phone the customer proved with a one-time code."""
+
+    openid = models.CharField(_("openid"), max_length=64, unique=True)
+    phone = models.CharField(_("phone"), max_length=20, db_index=True)
+    bound_at = models.DateTimeField(_("bound at"), auto_now_add=True)
+    unsubscribed_at = models.DateTimeField(_("unfollowed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("WeChat follower")
+        verbose_name_plural = _("WeChat followers")
+
+    def __str__(self):
+        return f"{self.phone} ({self.openid[:8]}…)"
+
+
+class WeChatAccessToken(models.Model):
+    """The official account's access token, shared by every worker (WeChat invalidates the
+    previous token when a new one is fetched, so one process refreshes it for all)."""
+
+    app_id = models.CharField(max_length=64, unique=True)
+    token = models.CharField(max_length=600)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("WeChat access token")
+        verbose_name_plural = _("WeChat access tokens")
+
+
+class WebhookEndpoint(models.Model):
+    """An integrator's URL that hears about tickets (opened, status changed, resolved).
+    The signing secret is never stored: the row names the environment variable or the file
+    that holds it."""
+
+    class Event(models.TextChoices):
+        TICKET_OPENED = "ticket.opened", _("Ticket opened")
+        TICKET_STATUS_CHANGED = "ticket.status_changed", _("Ticket status changed")
+        TICKET_RESOLVED = "ticket.resolved", _("Ticket resolved")
+
+    name = models.CharField(_("name"), max_length=100)
+    url = models.URLField(_("URL"), max_length=500)
+    events = models.JSONField(_("events"), default=list, blank=True,
+                              help_text=_("Empty: every event."))
+    secret_env = models.CharField(_("secret from environment variable"), max_length=100,
+                                  blank=True)
+    secret_file = models.CharField(_("secret from file"), max_length=300, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+        constraints = [models.CheckConstraint(
+            condition=~Q(secret_env="") | ~Q(secret_file=""), name="webhook_secret_source")]
+
+    def __str__(self):
+        return self.name
+
+    def wants(self, event: str) -> bool:
+        return self.active and (not self.events or event in self.events)
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: written in the transaction of the change, posted after
+    commit, retried with back-off until delivered or given up."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Given up")
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.PROTECT,
+                                 related_name="deliveries", verbose_name=_("endpoint"))
+    event = models.CharField(_("event"), max_length=40)
+    event_id = models.CharField(_("event id"), max_length=80)
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["endpoint", "event_id"],
+                                               name="webhook_delivery_once")]
+        indexes = [models.Index(fields=["next_attempt_at"], condition=Q(status="pending"),
+                                name="webhook_pending_idx")]
+
+    def __str__(self):
+        return f"{self.event} → {self.endpoint}"

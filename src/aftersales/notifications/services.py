@@ -34,10 +34,13 @@ def _enqueue(outbox_id: int) -> None:
 
 @transaction.atomic
 def queue_notification(*, channel: str, recipient: str, body: str, subject: str = "",
-                       ticket=None, kind: str = "", dedupe_key: str | None = None) -> Outbox:
+                       ticket=None, kind: str = "", dedupe_key: str | None = None,
+                       params: dict | None = None) -> Outbox:
     """Write the message in the caller's transaction; send it after commit.
 
-    With `dedupe_key`, the same key again returns the row already queued."""
+    `params` fill the provider's approved template for `kind` (SMS and WeChat providers
+    send templates, not free text). With `dedupe_key`, the same key again returns the row
+    already queued."""
     if channel not in Outbox.Channel.values:
         raise ValidationFailed(_("Unknown channel."), field="channel")
     recipient = (recipient or "").strip()
@@ -53,7 +56,8 @@ def queue_notification(*, channel: str, recipient: str, body: str, subject: str 
         with transaction.atomic():
             row = Outbox.objects.create(channel=channel, recipient=recipient[:254],
                                         subject=(subject or "")[:200], body=body, kind=kind,
-                                        ticket=ticket, dedupe_key=dedupe_key or None)
+                                        ticket=ticket, dedupe_key=dedupe_key or None,
+                                        params={k: str(v) for k, v in (params or {}).items()})
     except IntegrityError:
         if not dedupe_key:
             raise
@@ -74,22 +78,30 @@ def send_outbox(*, outbox_id: int) -> Outbox | None:
     row = Outbox.objects.filter(pk=outbox_id).first()
     if not claimed or row is None:
         return row
+    backend = backend_for(row.channel)
     try:
-        backend_for(row.channel).send(recipient=row.recipient, subject=row.subject,
-                                      body=row.body)
+        message_id = backend.send(recipient=row.recipient, subject=row.subject,
+                                  body=row.body, kind=row.kind, params=row.params)
     except Exception as exc:  # SendFailed, or whatever a provider's client raises
         if not isinstance(exc, (SendFailed, OSError)):
             log.exception("Backend for %s raised unexpectedly", row.channel)
+        permanent = isinstance(exc, SendFailed) and exc.permanent
         row.last_error = str(exc)[:300]
+        row.error_code = (getattr(exc, "code", "") or "")[:80]
+        row.provider = backend.provider
         row.locked_until = None
-        row.status = (Outbox.Status.FAILED if row.attempts >= MAX_ATTEMPTS
+        row.status = (Outbox.Status.FAILED if permanent or row.attempts >= MAX_ATTEMPTS
                       else Outbox.Status.PENDING)
-        row.save(update_fields=["last_error", "locked_until", "status"])
+        row.save(update_fields=["last_error", "error_code", "provider", "locked_until",
+                                "status"])
         log.warning("Sending outbox row %s failed (attempt %s): %s", row.pk, row.attempts,
                     exc)
         return row
     row.status, row.sent_at, row.locked_until = Outbox.Status.SENT, timezone.now(), None
-    row.save(update_fields=["status", "sent_at", "locked_until"])
+    row.provider, row.provider_message_id = backend.provider, (message_id or "")[:80]
+    row.last_error = row.error_code = ""
+    row.save(update_fields=["status", "sent_at", "locked_until", "provider",
+                            "provider_message_id", "last_error", "error_code"])
     return row
 
 

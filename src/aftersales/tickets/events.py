@@ -3,14 +3,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from aftersales.notifications import webhooks
+
 from .models import Ticket, TicketEvent
 
 
 def record(*, ticket: Ticket, action: str, actor, at: datetime, from_status: str = "",
            to_status: str = "", data: dict | None = None) -> TicketEvent:
-    return TicketEvent.objects.create(ticket=ticket, action=action, actor=actor, at=at,
-                                      from_status=from_status, to_status=to_status,
-                                      data=data or {})
+    event = TicketEvent.objects.create(ticket=ticket, action=action, actor=actor, at=at,
+                                       from_status=from_status, to_status=to_status,
+                                       data=data or {})
+    # integrators hear of openings and status changes (posted after commit, signed)
+    webhooks.ticket_event(ticket=ticket, action=action, from_status=from_status,
+                          to_status=to_status, event_pk=event.pk, at=at)
+    return event
 
 
 def opened(*, ticket: Ticket, actor, at: datetime) -> TicketEvent:

@@ -26,6 +26,7 @@ from aftersales.contracts.models import Contract
 from aftersales.core.errors import DomainError
 from aftersales.notifications.models import Alert, SweepPolicy
 from aftersales.notifications.services import raise_alert, retry_pending_notifications
+from aftersales.notifications.webhooks import retry_due_webhooks
 
 from . import events
 from .models import FollowUp, Ticket
@@ -213,6 +214,7 @@ def run_sweeps(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     done = {name: sweep(now=now) for name, sweep in SWEEPS.items()}
     done["notifications_retried"] = retry_pending_notifications(now=now)
+    done["webhooks_retried"] = retry_due_webhooks(now=now)
     return done
 
 

@@ -57,3 +57,12 @@
   document.addEventListener("DOMContentLoaded", pads);
   document.addEventListener("htmx:afterSwap", pads);
 })();
+
+// A dismiss button removes the element it names (the screen-pop, notices).
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-dismiss]");
+  if (button) {
+    const target = button.closest(button.dataset.dismiss);
+    if (target) target.remove();
+  }
+});

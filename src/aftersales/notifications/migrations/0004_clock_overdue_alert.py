@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0002_seed_sweep_policy'),
+        ('notifications', '0003_providers_webhooks'),
     ]
 
     operations = [
