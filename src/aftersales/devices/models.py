@@ -60,6 +60,29 @@ class RepairRecord(models.Model):
         return f"{self.device_id} {self.repaired_on} {self.fault_code}"
 
 
+class WarrantyExtension(models.Model):
+    """Days added to a unit's warranty, with why (a late bench repair's remedy). Kept, never
+    edited: the unit's extension is the sum of its rows."""
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="extensions")
+    days = models.PositiveSmallIntegerField(_("days"))
+    reason = models.CharField(_("reason"), max_length=200)
+    reference = models.CharField(_("reference"), max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey("network.User", on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("warranty extension")
+        verbose_name_plural = _("warranty extensions")
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(days__gt=0),
+                                              name="warranty_extension_positive")]
+
+    def __str__(self):
+        return f"{self.device_id} +{self.days}"
+
+
 class WarrantyPolicy(OneRowPolicy):
     """三包 rule values that are not per model (one row, editable in the admin)."""
 

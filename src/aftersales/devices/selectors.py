@@ -1,6 +1,7 @@
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from aftersales.catalog.selectors import accessory_months
@@ -9,13 +10,17 @@ from aftersales.core.scoping import get_scoped, scope
 from aftersales.network.models import User
 
 from . import warranty
-from .models import Device, RepairRecord, WarrantyPolicy
+from .models import Device, RepairRecord, WarrantyExtension, WarrantyPolicy
 
 POINT_PATH = "customer__service_point"
 
 
 def _base() -> QuerySet[Device]:
-    return Device.objects.select_related("model", "customer", "customer__service_point")
+    return (Device.objects.select_related("model", "customer", "customer__service_point")
+            .annotate(extension_total=Coalesce(
+                Subquery(WarrantyExtension.objects.filter(device=OuterRef("pk"))
+                         .values("device").annotate(total=Sum("days")).values("total")),
+                0)))
 
 
 def device_list(*, actor: User, q: str | None = None, customer_id: int | None = None
@@ -65,7 +70,17 @@ def unit_of(device: Device) -> warranty.Unit:
                          purchase_date=device.purchase_date,
                          manufactured_on=device.manufactured_on,
                          serial_date_pattern=device.model.serial_date_pattern or None,
-                         imei=device.imei or None, dealer=device.dealer or None)
+                         imei=device.imei or None, dealer=device.dealer or None,
+                         extension_days=extension_days(device))
+
+
+def extension_days(device: Device) -> int:
+    """Days granted on top of the unit's warranty (the sum of its extension rows); read
+    from the list's annotation when there is one, so a list costs no query per unit."""
+    annotated = getattr(device, "extension_total", None)
+    if annotated is not None:
+        return annotated
+    return sum(WarrantyExtension.objects.filter(device=device).values_list("days", flat=True))
 
 
 def covers_of(device: Device) -> list[warranty.ContractCover]:

@@ -10,7 +10,7 @@ from aftersales.core.validation import clean_imei, clean_required
 from aftersales.customers.models import Customer
 from aftersales.network.models import User
 
-from .models import Device, RepairRecord
+from .models import Device, RepairRecord, WarrantyExtension
 
 EDITORS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.AGENT, User.Role.ENGINEER)
 
@@ -50,3 +50,14 @@ def record_repair(*, device: Device, repaired_on: date, fault_code: str = "",
     return RepairRecord.objects.create(device=device, repaired_on=repaired_on,
                                        fault_code=fault_code or "", part_sku=part_sku or "",
                                        reference=reference or "")
+
+
+@transaction.atomic
+def extend_warranty(*, actor: User | None, device: Device, days: int, reason: str,
+                    reference: str = "") -> WarrantyExtension:
+    """Add `days` to the unit's warranty (called by the tickets app for a late repair)."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650:
+        raise ValidationFailed(_("The extension is a whole number of days."), field="days")
+    return WarrantyExtension.objects.create(device=device, days=days, reason=reason[:200],
+                                            reference=(reference or "")[:40],
+                                            created_by=actor)

@@ -29,6 +29,8 @@ Interpretations worth knowing:
   (None) is not checked.  They are reported while a return or exchange
   window is open (that is what they withhold); a repair stays free.
 * ``casing_wear`` is only reported when it actually removed an option.
+* ``Unit.extension_days`` (granted for a late bench repair) lengthens the unit's own
+  warranty, not an accessory's.
 * A fault the engineer attributes to our previous repair
   (``Fault.caused_by_repair``) is repaired free, like the repair warranty,
   when a repair of the unit lies within the repair-warranty days (any part):
@@ -138,6 +140,8 @@ class Unit:
     serial_date_pattern: str | None = None
     imei: str | None = None
     dealer: str | None = None
+    #: Days added to the unit's warranty (e.g. a late bench repair's extension).
+    extension_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -463,7 +467,8 @@ def decide(*, unit: Unit, fault: Fault, cause: str, evidence: Evidence, on: date
         raise ValueError(f"unknown cause {cause!r}")
 
     proof = _proof(unit, evidence)
-    warranty_ends = (period_end(proof.start, months=_period_months(fault, policy))
+    warranty_ends = (period_end(proof.start, months=_period_months(fault, policy),
+                                days=unit.extension_days if fault.kind != "accessory" else 0)
                      if proof.start is not None else None)
     exclusions = _exclusions(unit, cause, evidence)
 

@@ -13,7 +13,7 @@ from pydantic import Field
 from aftersales.core.api import ERRORS, Money, paginate
 from aftersales.core.errors import NotFound, ValidationFailed
 
-from . import clocks, selectors, services, uploads, workflow
+from . import clocks, field_services, selectors, services, uploads, workflow
 from .models import Ticket
 
 router = Router(tags=["tickets"])
@@ -560,3 +560,26 @@ def attach_file(request, ticket_id: int, file: UploadedFile | None = File(None),
     attachment = uploads.attach_file(actor=request.auth, ticket=ticket, file=file,
                                      kind=kind or "")
     return Status(201, attachment)
+
+
+class RemedyIn(Schema):
+    choice: str = Field(description="one of the options offered: loaner | extension")
+
+
+class RemedyOut(Schema):
+    options: list[str]
+    choice: str
+    due_at: datetime
+    offered_at: datetime
+    chosen_at: datetime | None
+    extension_days: int | None = Field(description="the days of delay added to the unit's "
+                                       "warranty")
+
+
+@router.post("/tickets/{ticket_id}/late-repair-offer/choice",
+             response={200: RemedyOut, **ERRORS},
+             summary="Record the customer's choice for a bench repair past its target")
+def choose_late_remedy(request, ticket_id: int, payload: RemedyIn):
+    ticket = selectors.access_ticket(actor=request.auth, ticket_id=ticket_id)
+    return field_services.choose_late_remedy(actor=request.auth, ticket=ticket,
+                                             choice=payload.choice)

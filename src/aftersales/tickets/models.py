@@ -519,6 +519,37 @@ class Attachment(models.Model):
         return f"{self.ticket_id} {self.kind} {self.name}"
 
 
+class LateRepairOffer(models.Model):
+    """What a customer was offered because the bench repair passed its target, and what
+    they chose. The extension's days are the days of delay, fixed once the repair is done."""
+
+    class Choice(models.TextChoices):
+        NONE = "", _("Not chosen yet")
+        LOANER = "loaner", _("A loaner")
+        EXTENSION = "extension", _("A warranty extension")
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.PROTECT,
+                                  related_name="late_repair_offer", verbose_name=_("ticket"))
+    due_at = models.DateTimeField(_("repair was due at"))
+    offered_at = models.DateTimeField(_("offered at"))
+    options = models.JSONField(_("options offered"), default=list)
+    choice = models.CharField(_("choice"), max_length=10, choices=Choice.choices, blank=True,
+                              default="")
+    chosen_at = models.DateTimeField(_("chosen at"), null=True, blank=True)
+    chosen_by = models.ForeignKey("network.User", on_delete=models.PROTECT, null=True,
+                                  blank=True, related_name="+")
+    extension_days = models.PositiveSmallIntegerField(_("extension (days)"), null=True,
+                                                      blank=True)
+
+    class Meta:
+        verbose_name = _("late repair offer")
+        verbose_name_plural = _("late repair offers")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.ticket_id} {self.choice or '-'}"
+
+
 class TicketPolicy(OneRowPolicy):
     """Ticket rule values that are not SLA targets (one row, editable in the admin)."""
 
@@ -548,6 +579,6 @@ class TicketPolicy(OneRowPolicy):
 
 
 
-__all__ = ["Attachment", "BusinessDay", "CalendarYear", "Complaint", "Custody", "FollowUp",
+__all__ = ["Attachment", "LateRepairOffer", "BusinessDay", "CalendarYear", "Complaint", "Custody", "FollowUp",
            "ProductFeedback", "SLATarget", "Ticket", "TicketEvent", "TicketPause",
            "TicketPolicy", "Visit", "WorkingWindow"]

@@ -78,6 +78,33 @@ def notify_appointment(ticket: Ticket, visit) -> list:
                           body=body)
 
 
+def notify_late_repair(ticket: Ticket, options: list[str] | tuple[str, ...]) -> list:
+    """The bench repair passed its target: the customer is told what they may have."""
+    with translation.override(settings.LANGUAGE_CODE):
+        offer = {("loaner", "extension"): _("a loaner unit, or a warranty extension by the "
+                                            "days of delay"),
+                 ("loaner",): _("a loaner unit"),
+                 ("extension",): _("a warranty extension by the days of delay")}[
+            tuple(options)]
+        subject = _("Repair %(number)s is late") % {"number": ticket.number}
+        body = _("Sorry: the repair of %(number)s is not done in the promised time. You may "
+                 "have %(offer)s; call us to choose. Track it here: %(link)s") % {
+            "number": ticket.number, "offer": offer, "link": tracking_link(ticket)}
+    return _tell_customer(ticket, kind="late_repair", key="", subject=subject, body=body)
+
+
+def notify_late_engineer(ticket: Ticket, visit, *, minutes: int) -> list:
+    """The engineer will be late for the appointment: the customer is told before it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Engineer delayed for %(number)s") % {"number": ticket.number}
+        body = _("Sorry: our engineer will be about %(minutes)d minutes late for your "
+                 "appointment at %(at)s (%(number)s). Track it here: %(link)s") % {
+            "minutes": minutes, "number": ticket.number, "link": tracking_link(ticket),
+            "at": timezone.localtime(visit.scheduled_at).strftime("%H:%M")}
+    return _tell_customer(ticket, kind="late_engineer", key=str(visit.pk), subject=subject,
+                          body=body)
+
+
 def notify_send_in(ticket: Ticket, stage: str) -> list:
     """Send-in progress: the unit was received at the bench, repaired, or shipped back."""
     if stage not in STAGES:

@@ -28,9 +28,9 @@ from aftersales.notifications.models import Alert, SweepPolicy
 from aftersales.notifications.services import raise_alert, retry_pending_notifications
 from aftersales.notifications.webhooks import retry_due_webhooks
 
-from . import events
-from .models import FollowUp, Ticket
-from .notifications import notify_staff, supervisors_of
+from . import events, remedies
+from .models import FollowUp, LateRepairOffer, Ticket, TicketPolicy
+from .notifications import notify_late_repair, notify_staff, supervisors_of
 from .workflow import OPEN
 
 log = logging.getLogger("aftersales.sweeps")
@@ -122,9 +122,25 @@ def sweep_clock_breaches(*, now: datetime) -> int:
                                    message=str(message)):
                 return False
             _mark_breached(ticket, target=name, due=due, now=now)
+            if name == "resolve" and ticket.mode == Ticket.Mode.SEND_IN:
+                _offer_late_remedy(ticket, due=due, now=now)
             return True
         done += _each(rows, handle)
     return done
+
+
+def _offer_late_remedy(ticket: Ticket, *, due: datetime, now: datetime) -> None:
+    """A bench repair past its target: the customer is offered a loaner or a warranty
+    extension by the days of delay (as the policy says), once."""
+    options = list(remedies.offered(TicketPolicy.current().late_repair_remedy))
+    offer, created = LateRepairOffer.objects.get_or_create(
+        ticket=ticket, defaults={"due_at": due, "offered_at": now, "options": options})
+    if not created:
+        return
+    events.record(ticket=ticket, action="late_repair_offer", actor=None, at=now,
+                  from_status=ticket.status, to_status=ticket.status,
+                  data={"options": options, "due": due.isoformat()})
+    notify_late_repair(ticket, options)
 
 
 def sweep_phone_escalations(*, now: datetime) -> int:
