@@ -23,6 +23,9 @@ class Device(models.Model):
     replaces = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="replaced_by",
                                  verbose_name=_("replacement for"))
+    warranty_card_date = models.DateField(
+        _("date on the warranty card"), null=True, blank=True,
+        help_text=_("After an exchange the card records the exchange date."))
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -58,6 +61,38 @@ class RepairRecord(models.Model):
 
     def __str__(self):
         return f"{self.device_id} {self.repaired_on} {self.fault_code}"
+
+
+class UnitExchange(models.Model):
+    """换货: what was exchanged for a unit under 三包 — only the faulty item: the unit itself
+    (a new unit, whose card records the exchange date and the new IMEI) or one accessory
+    (by its part SKU). Kept, never edited."""
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="exchanges",
+                               verbose_name=_("unit exchanged"))
+    new_device = models.OneToOneField(Device, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="exchanged_from",
+                                      verbose_name=_("new unit"))
+    item_sku = models.CharField(_("accessory exchanged"), max_length=40, blank=True,
+                                help_text=_("Blank: the unit itself was exchanged."))
+    exchanged_on = models.DateField(_("exchanged on"))
+    periods_restart = models.BooleanField(_("三包 periods restart"), default=True)
+    reference = models.CharField(_("reference"), max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey("network.User", on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("exchange")
+        verbose_name_plural = _("exchanges")
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(
+            condition=(Q(new_device__isnull=False, item_sku="")
+                       | Q(new_device__isnull=True) & ~Q(item_sku="")),
+            name="exchange_unit_or_accessory")]
+
+    def __str__(self):
+        return f"{self.device_id} → {self.new_device_id or self.item_sku}"
 
 
 class WarrantyExtension(models.Model):
