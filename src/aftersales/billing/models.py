@@ -299,12 +299,15 @@ class PaymentMethod(models.TextChoices):
 
 class LedgerEntry(models.Model):
     """Every money change, append-only: charges positive, payments negative. A ticket's
-    or customer's outstanding amount is the sum of its rows."""
+    or customer's outstanding amount is the sum of its charges and payments. A refund
+    (negative, with how it was paid out) is money given back for a returned unit: it is
+    kept in the ledger, never a deleted charge, and owes nothing."""
 
     class Kind(models.TextChoices):
         CHARGE = "charge", _("Charge")
         ADJUSTMENT = "adjustment", _("Charge adjustment")
         PAYMENT = "payment", _("Payment")
+        REFUND = "refund", _("Refund")
 
     charge = models.ForeignKey(Charge, on_delete=models.PROTECT, related_name="entries")
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT,
@@ -328,8 +331,9 @@ class LedgerEntry(models.Model):
             models.CheckConstraint(
                 condition=(Q(kind="charge", amount__gt=0, method="")
                            | Q(kind="adjustment", method="")
-                           | (Q(kind="payment", amount__lt=0) & ~Q(method=""))),
-                name="ledger_kind_sign_method"),
+                           | (Q(kind="payment", amount__lt=0) & ~Q(method=""))
+                           | (Q(kind="refund", amount__lt=0) & ~Q(method=""))),
+                name="ledger_kind_sign_method_refund"),
         ]
 
     def __str__(self):

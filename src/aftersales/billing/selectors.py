@@ -37,6 +37,8 @@ from .models import (
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 CHARGED_KINDS = (LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.ADJUSTMENT)
+#: Entries that are money given back (a returned unit's refund), not part of what is owed.
+NOT_OWED = (LedgerEntry.Kind.REFUND,)
 # A debt belongs to the customer's service point (a contract sold has no ticket).
 POINT_PATH = "customer__service_point"
 
@@ -176,27 +178,30 @@ def _charge_sums(qs: QuerySet[Charge]) -> QuerySet[Charge]:
     paid = Coalesce(Sum(cents("entries__amount"),
                         filter=Q(entries__kind=LedgerEntry.Kind.PAYMENT)), Value(0),
                     output_field=BigIntegerField())
-    owed = Coalesce(Sum(cents("entries__amount")), Value(0), output_field=BigIntegerField())
+    owed = Coalesce(Sum(cents("entries__amount"), filter=~Q(entries__kind__in=NOT_OWED)),
+                    Value(0), output_field=BigIntegerField())
     return qs.annotate(outstanding_cents=owed, charged=_as_money(charged),
                        paid=_as_money(-paid), outstanding=_as_money(owed))
 
 
 def charge_outstanding(*, charge_id: int) -> Decimal:
-    total = LedgerEntry.objects.filter(charge_id=charge_id).aggregate(t=Sum(cents()))["t"]
+    total = (LedgerEntry.objects.filter(charge_id=charge_id).exclude(kind__in=NOT_OWED)
+             .aggregate(t=Sum(cents()))["t"])
     return from_cents(total)
 
 
 def customer_outstanding_subquery(outer: str = "pk"):
     """For annotating customers: the sum of their ledger (one subquery, no N+1)."""
-    rows = (LedgerEntry.objects.filter(customer=OuterRef(outer)).order_by()
+    rows = (LedgerEntry.objects.filter(customer=OuterRef(outer)).exclude(kind__in=NOT_OWED)
+            .order_by()
             .values("customer").annotate(total=Sum(cents())).values("total")[:1])
     return _as_money(Coalesce(Subquery(rows, output_field=BigIntegerField()), Value(0),
                               output_field=BigIntegerField()))
 
 
 def customer_outstanding(*, customer_id: int) -> Decimal:
-    total = LedgerEntry.objects.filter(customer_id=customer_id).aggregate(
-        t=Sum(cents()))["t"]
+    total = LedgerEntry.objects.filter(customer_id=customer_id).exclude(
+        kind__in=NOT_OWED).aggregate(t=Sum(cents()))["t"]
     return from_cents(total)
 
 

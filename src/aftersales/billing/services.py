@@ -455,6 +455,37 @@ def record_payment(*, actor: User, ticket: Ticket | None = None, contract=None,
 
 
 @transaction.atomic
+def refund_return(*, actor: User, ticket: Ticket, amount: Decimal, method: str,
+                  note: str = "") -> LedgerEntry:
+    """退货: the invoice price is refunded to the customer — a refund entry in the ledger
+    (the ticket's charge row is its anchor and lock), never a deleted charge. Once per
+    ticket."""
+    require_role(actor, *PAYMENT_TAKERS)
+    if method not in PaymentMethod.values:
+        raise ValidationFailed(_("Unknown payment method."), field="method")
+    if isinstance(amount, float):
+        raise ValidationFailed(_("Not a valid amount."), field="amount")
+    try:
+        amount = to_money(amount)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationFailed(_("Not a valid amount."), field="amount") from None
+    if amount <= 0 or amount >= Decimal("1e10"):
+        raise ValidationFailed(_("The amount must be above zero."), field="amount")
+    charge = Charge.objects.select_for_update().filter(ticket=ticket).first()
+    if charge is None:
+        today = timezone.localdate()
+        charge = Charge.objects.create(ticket=ticket, customer_id=ticket.customer_id,
+                                       device_id=ticket.device_id, resolved_on=today,
+                                       due_on=today)
+    elif charge.entries.filter(kind=LedgerEntry.Kind.REFUND).exists():
+        raise Conflict("already_refunded", _("The return is already refunded."))
+    return LedgerEntry.objects.create(charge=charge, customer_id=charge.customer_id,
+                                      kind=LedgerEntry.Kind.REFUND, amount=-amount,
+                                      method=method, note=(note or "")[:200],
+                                      created_by=actor)
+
+
+@transaction.atomic
 def refuse_payment(*, actor: User, ticket: Ticket, note: str = "") -> None:
     """The customer refuses to pay the ticket's debt: it becomes an old debt at once (the
     unit gets no new repair) and counts toward blocking the customer."""

@@ -56,6 +56,9 @@ class SlaOut(Schema):
     onsite: SlaTargetOut
     resolve: SlaTargetOut
     escalate: SlaTargetOut
+    contact: SlaTargetOut = Field(description="the engineer's call-back promised at intake")
+    reply: SlaTargetOut = Field(description="the engineer's first reply (written requests)")
+    answer: SlaTargetOut = Field(description="a severe (urgent) problem answered")
     breached: bool
 
 
@@ -186,7 +189,8 @@ class ActionIn(Schema):
     note: str = Field("", max_length=500)
     engineer: int | None = None
     at: datetime | None = None
-    outcome: Literal["fixed", "revisit"] | None = None
+    outcome: Literal["fixed", "revisit", "customer_absent"] | None = Field(
+        None, description="depart: customer_absent needs the new appointment in `at`")
     condition: str = Field("", max_length=200)
     accessories: list[str] = []
     location: str = Field("", max_length=60)
@@ -197,7 +201,24 @@ class ActionIn(Schema):
     cause: Literal["none", "misuse", "self_repair", "force_majeure"] = "none"
     fault_kind: Literal["performance", "appearance", "accessory"] = "performance"
     part: str | None = Field(None, description="sku of the faulty part or accessory")
-    evidence: dict[str, Any] | None = None
+    evidence: dict[str, Any] | None = Field(
+        None, description="diagnose: the exchange evidence (as /warranty/check's `evidence`)")
+    fault_reproduced: bool | None = Field(
+        None, description="diagnose: the fault was reproduced (an exchange or return needs it)")
+    caused_by_repair: bool = Field(
+        False, description="diagnose: the engineer attributes the fault to our last repair")
+    answered: bool = Field(False, description="contact: the customer's problem was answered")
+    minutes: int | None = Field(None, description="notify_late: minutes the engineer will "
+                                "be late (told before the appointment)")
+    passed: bool = Field(True, description="test: the unit passed its test after the repair")
+    new_serial: str = Field("", max_length=40, description="exchange: the new unit's serial")
+    new_imei: str | None = Field(None, max_length=20,
+                                 description="exchange: the new unit's IMEI")
+    accessory: str = Field("", max_length=40,
+                           description="exchange: the SKU of the one faulty accessory instead "
+                           "of the unit")
+    amount: str | None = Field(None, description="return_unit: the invoice price refunded")
+    method: str = Field("", max_length=20, description="return_unit: how it is refunded")
     lines: list[dict[str, Any]] | None = None
     transport: int = 0
     sku: str | None = None
@@ -437,7 +458,7 @@ def _fields_for(request, action: str, payload: ActionIn, ticket: Ticket) -> dict
     if action == "schedule_visit":
         return {"at": required("at")}
     if action == "depart":
-        return {"outcome": required("outcome"), "note": payload.note}
+        return {"outcome": required("outcome"), "note": payload.note, "at": payload.at}
     if action == "receive":
         return {"condition": payload.condition, "accessories": payload.accessories,
                 "location": payload.location}
@@ -447,6 +468,8 @@ def _fields_for(request, action: str, payload: ActionIn, ticket: Ticket) -> dict
         return {"fault_code": get_fault_code(code=required("fault_code"), field="fault_code"),
                 "findings": payload.findings, "cause": payload.cause,
                 "fault_kind": payload.fault_kind, "evidence": payload.evidence,
+                "fault_reproduced": payload.fault_reproduced,
+                "caused_by_repair": payload.caused_by_repair,
                 "part": get_part(sku=payload.part, field="part") if payload.part else None}
     if action == "quote":
         return {"lines": payload.lines, "transport": payload.transport}
@@ -468,6 +491,22 @@ def _fields_for(request, action: str, payload: ActionIn, ticket: Ticket) -> dict
         return {"note": payload.note}
     if action == "callback":
         return {"satisfaction": required("satisfaction"), "comment": payload.comment}
+    if action == "contact":
+        return {"note": payload.note, "answered": payload.answered}
+    if action == "notify_late":
+        return {"minutes": required("minutes")}
+    if action == "take_away":
+        return {"condition": payload.condition, "accessories": payload.accessories}
+    if action == "test":
+        return {"passed": payload.passed, "note": payload.note}
+    if action == "no_fault_found":
+        return {"resolution": payload.resolution}
+    if action == "exchange":
+        return {"new_serial": payload.new_serial, "new_imei": payload.new_imei,
+                "accessory": payload.accessory}
+    if action == "return_unit":
+        return {"amount": required("amount"), "method": required("method"),
+                "note": payload.note}
     return {}
 
 

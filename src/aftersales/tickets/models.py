@@ -91,6 +91,12 @@ class Ticket(models.Model):
     warranty_basis = models.CharField(_("warranty basis"), max_length=20, blank=True)
     warranty_options = models.JSONField(_("warranty options"), default=list, blank=True)
     warranty_reasons = models.JSONField(_("warranty reasons"), default=list, blank=True)
+    fault_reproduced = models.BooleanField(
+        _("fault reproduced at diagnosis"), null=True, blank=True,
+        help_text=_("An exchange or a return needs the fault confirmed."))
+    no_fault_found = models.BooleanField(_("no fault found"), default=False)
+    tested_at = models.DateTimeField(_("tested after the repair"), null=True, blank=True)
+    test_note = models.CharField(_("test result"), max_length=200, blank=True)
 
     # stage times (the event table has all of them; these are the ones queries need)
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
@@ -275,6 +281,8 @@ class Custody(models.Model):
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
     carrier = models.CharField(_("carrier"), max_length=40, blank=True)
     tracking_no = models.CharField(_("tracking number"), max_length=60, blank=True)
+    taken_on_site = models.BooleanField(
+        _("taken away by the on-site engineer"), default=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -559,10 +567,6 @@ class TicketPolicy(OneRowPolicy):
         _("callback due after resolution (hours)"), default=24)
     attachment_max_mb = models.PositiveSmallIntegerField(
         _("largest attachment (MB)"), default=10)
-    late_notice_minutes = models.PositiveSmallIntegerField(
-        _("late engineer tells the customer (minutes before the appointment)"), default=15,
-        help_text=_("An engineer who will be late sends the customer a notice before the "
-                    "appointment time."))
     late_repair_remedy = models.CharField(
         _("late bench repair: the customer is offered"), max_length=10, default="choice",
         choices=[("choice", _("a loaner or a warranty extension, their choice")),

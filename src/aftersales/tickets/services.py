@@ -19,7 +19,9 @@ from aftersales.core.numbering import next_number
 from aftersales.core.scoping import check_point, require_role
 from aftersales.core.validation import clean_phone, clean_required
 from aftersales.customers.models import Customer
+from aftersales.devices.evidence import parse_evidence
 from aftersales.devices.models import Device
+from aftersales.devices.services import exchange_unit
 from aftersales.network.models import User
 
 from . import clocks, events, notifications, workflow
@@ -152,8 +154,17 @@ ROLES: dict[str, tuple[str, ...]] = {
     "close": (R.MANAGER, R.AGENT),
     "cancel": (R.MANAGER, R.AGENT),
     "reopen": (R.MANAGER, R.AGENT),
+    "contact": (R.MANAGER, R.AGENT, R.ENGINEER),
+    "notify_late": (R.MANAGER, R.AGENT, R.ENGINEER),
+    "take_away": (R.MANAGER, R.ENGINEER),
+    "test": (R.MANAGER, R.ENGINEER),
+    "no_fault_found": (R.MANAGER, R.ENGINEER),
+    "exchange": (R.MANAGER, R.ENGINEER),
+    "return_unit": (R.MANAGER,),
 }
 MANAGERS = (R.ADMIN, R.MANAGER)
+#: Jobs whose unit is tested after the work, before the customer signs off.
+TESTED_KINDS = (Ticket.Kind.REPAIR, Ticket.Kind.INSTALLATION, Ticket.Kind.MAINTENANCE)
 
 
 def _is_manager(actor: User | None) -> bool:
@@ -341,12 +352,20 @@ def arrive(*, actor: User | None, ticket: Ticket, version: int | None = None) ->
     else:
         visit.arrived_at, visit.engineer = now, engineer
         visit.save(update_fields=["arrived_at", "engineer"])
+    data = {"trip_no": trip_no}
+    if visit.scheduled_at is not None:
+        # arrival compared with the appointment (negative: early), kept on the visit
+        visit.minutes_late = int((now - visit.scheduled_at).total_seconds() // 60)
+        visit.save(update_fields=["minutes_late"])
+        data["minutes_late"] = visit.minutes_late
+        if visit.minutes_late > 0 and visit.late_notice_at is None:
+            data["late_without_notice"] = True
     fields = set()
     if ticket.onsite_started_at is None:
         ticket.onsite_started_at = now
         fields.add("onsite_started_at")
     return _finish(actor=actor, ticket=ticket, action="arrive", from_status=before, now=now,
-                   fields=fields, data={"trip_no": trip_no})
+                   fields=fields, data=data)
 
 
 def _open_visit(ticket: Ticket) -> Visit | None:
@@ -356,24 +375,41 @@ def _open_visit(ticket: Ticket) -> Visit | None:
 
 
 @transaction.atomic
-def depart(*, actor: User | None, ticket: Ticket, outcome: str, note: str = "",
+def depart(*, actor: User | None, ticket: Ticket, outcome: str, note: str = "", at=None,
            version: int | None = None) -> Ticket:
-    """Check-out. `revisit` means another trip for the same fault (the fees count trips)."""
+    """Check-out. `revisit` means another trip for the same fault (the fees count trips).
+    `customer_absent`: nobody was there — a new appointment `at` is made, and the trip is
+    neither charged nor a second trip for the fee."""
     ticket, before = _begin(actor=actor, ticket=ticket, action="depart", version=version)
-    if outcome not in (Visit.Outcome.FIXED, Visit.Outcome.REVISIT):
-        raise ValidationFailed(_("The outcome is fixed or revisit."), field="outcome")
+    if outcome not in (Visit.Outcome.FIXED, Visit.Outcome.REVISIT,
+                       Visit.Outcome.CUSTOMER_ABSENT):
+        raise ValidationFailed(_("The outcome is fixed, revisit or customer_absent."),
+                               field="outcome")
+    now = timezone.now()
+    absent = outcome == Visit.Outcome.CUSTOMER_ABSENT
+    if absent:
+        if at is None or at.tzinfo is None:
+            raise ValidationFailed(_("Give the new appointment with its offset."), field="at")
+        if at <= now:
+            raise ValidationFailed(_("The appointment is in the past."), field="at")
     visit = _open_visit(ticket)
     if visit is None:
         raise Conflict("no_open_visit", _("No visit is in progress."))
-    now = timezone.now()
     visit.departed_at, visit.outcome, visit.note = now, outcome, (note or "")[:200]
     visit.save(update_fields=["departed_at", "outcome", "note"])
-    if ticket.status == S.ON_SITE:
+    data = {"trip_no": visit.trip_no, "outcome": outcome}
+    if absent:
+        planned = Visit.objects.create(ticket=ticket, trip_no=_next_trip_no(ticket),
+                                       scheduled_at=at, engineer=ticket.engineer)
+        notifications.notify_appointment(ticket, planned)
+        ticket.status = S.SCHEDULED
+        data["new_appointment"] = at.isoformat()
+    elif ticket.status == S.ON_SITE:
         ticket.status = S.IN_REPAIR if outcome == Visit.Outcome.FIXED else S.ASSIGNED
-    trips = Visit.objects.filter(ticket=ticket, arrived_at__isnull=False).count()
+    data["trips"] = (Visit.objects.filter(ticket=ticket, arrived_at__isnull=False)
+                     .exclude(outcome=Visit.Outcome.CUSTOMER_ABSENT).count())
     return _finish(actor=actor, ticket=ticket, action="depart", from_status=before, now=now,
-                   fields=set(), data={"trip_no": visit.trip_no, "outcome": outcome,
-                                       "trips": trips})
+                   fields=set(), data=data)
 
 
 @transaction.atomic
@@ -426,8 +462,11 @@ def ship_back(*, actor: User | None, ticket: Ticket, carrier: str = "", tracking
 @transaction.atomic
 def diagnose(*, actor: User | None, ticket: Ticket, fault_code: FaultCode, findings: str = "",
              cause: str = "none", fault_kind: str = "performance", part=None,
-             evidence: dict | None = None, version: int | None = None) -> Ticket:
-    """Records the fault and takes the warranty decision (kept on the ticket)."""
+             evidence: dict | None = None, fault_reproduced: bool | None = None,
+             caused_by_repair: bool = False, version: int | None = None) -> Ticket:
+    """Records the fault (reproduced or not: an exchange or return needs it confirmed) and
+    takes the warranty decision (kept on the ticket). A fault the engineer attributes to
+    our previous repair is free like the repair warranty."""
     from aftersales.devices import warranty
     from aftersales.devices.selectors import warranty_decision
 
@@ -438,34 +477,38 @@ def diagnose(*, actor: User | None, ticket: Ticket, fault_code: FaultCode, findi
         raise ValidationFailed(_("Unknown fault kind."), field="fault_kind")
     if fault_kind == "accessory" and (part is None or not part.accessory_kind):
         raise ValidationFailed(_("An accessory fault names the accessory part."), field="part")
+    if fault_reproduced is not None and not isinstance(fault_reproduced, bool):
+        raise ValidationFailed(_("Must be true, false or absent."), field="fault_reproduced")
+    if not isinstance(caused_by_repair, bool):
+        raise ValidationFailed(_("Must be true or false."), field="caused_by_repair")
     if ticket.mode == Ticket.Mode.SEND_IN and not Custody.objects.filter(ticket=ticket).exists():
         raise Conflict("not_received", _("Receive the unit before diagnosing it."))
     now = timezone.now()
     ticket.fault_code, ticket.findings, ticket.cause = fault_code, findings or "", cause
     if ticket.device_id:
         device = Device.objects.select_related("model").get(pk=ticket.device_id)
-        proof = {"invoice": bool(device.invoice_no),
-                 "warranty_card": bool(device.warranty_card_no), **(evidence or {})}
-        try:
-            proof_obj = warranty.Evidence(**proof)
-        except TypeError:
-            raise ValidationFailed(_("Unknown evidence field."), field="evidence") from None
+        proof_obj = parse_evidence(evidence, base={
+            "invoice": bool(device.invoice_no), "warranty_card": bool(device.warranty_card_no)})
         decision = warranty_decision(
             device=device, cause=cause, evidence=proof_obj, on=timezone.localdate(now),
             fault=warranty.Fault(kind=fault_kind, part_sku=part.sku if part else None,
                                  accessory_kind=(part.accessory_kind or None) if part else None,
-                                 code=fault_code.code))
+                                 code=fault_code.code, caused_by_repair=caused_by_repair))
         covered, basis = decision.covered, decision.basis
         options, reasons = list(decision.options), list(decision.reasons)
     else:
         covered, basis, options, reasons = False, "none", ["paid_repair"], ["no_device"]
     ticket.warranty_covered, ticket.warranty_basis = covered, basis
     ticket.warranty_options, ticket.warranty_reasons = options, reasons
+    ticket.fault_reproduced = fault_reproduced
     return _finish(actor=actor, ticket=ticket, action="diagnose", from_status=before, now=now,
                    fields={"fault_code", "findings", "cause", "warranty_covered",
-                           "warranty_basis", "warranty_options", "warranty_reasons"},
+                           "warranty_basis", "warranty_options", "warranty_reasons",
+                           "fault_reproduced"},
                    data={"fault_code": fault_code.code, "cause": cause, "covered": covered,
-                         "basis": basis, "options": options, "reasons": reasons})
+                         "basis": basis, "options": options, "reasons": reasons,
+                         "fault_reproduced": fault_reproduced,
+                         "caused_by_repair": caused_by_repair})
 
 
 def _start_repair(ticket: Ticket, now) -> set[str]:
@@ -665,6 +708,9 @@ def sign_off(*, actor: User | None, ticket: Ticket, signed_by: str,
     signature = _signature_png(signature)
     if ticket.signed_at is not None:
         raise Conflict("already_signed", _("The customer has already signed."))
+    if ticket.tested_at is None and ticket.kind in TESTED_KINDS and not ticket.no_fault_found:
+        raise Conflict("not_tested", _("Test the unit after the repair before the customer "
+                                       "signs."))
     now = timezone.now()
     ticket.signed_by, ticket.signed_at, ticket.signature_png = signed_by, now, signature
     fields = {"signed_by", "signed_at", "signature_png"}
@@ -756,6 +802,172 @@ def reopen(*, actor: User | None, ticket: Ticket, reason: str = "",
                    data={"reason": reason or "", "parts_returned": len(returned)})
 
 
+# -- issue 10: the promised contact, the field's duties, 三包 exchange and return ---------
+
+
+@transaction.atomic
+def contact(*, actor: User | None, ticket: Ticket, note: str = "", answered: bool = False,
+            version: int | None = None) -> Ticket:
+    """The engineer's promised call-back (the "contacted" stage): the first contact meets
+    the call-back clock; a contact with a reply (`note`) meets the engineer's-first-reply
+    clock; `answered` says the customer's problem was answered (severe-problem clock)."""
+    ticket, before = _begin(actor=actor, ticket=ticket, action="contact", version=version)
+    if not isinstance(answered, bool):
+        raise ValidationFailed(_("Must be true or false."), field="answered")
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise ValidationFailed(_("At most %(n)d characters.") % {"n": 500}, field="note")
+    now = timezone.now()
+    fields = set()
+    for name, due in (("contacted_at", True), ("replied_at", bool(note)),
+                      ("answered_at", answered)):
+        if due and getattr(ticket, name) is None:
+            setattr(ticket, name, now)
+            fields.add(name)
+    return _finish(actor=actor, ticket=ticket, action="contact", from_status=before, now=now,
+                   fields=fields, data={"note": note, "answered": answered})
+
+
+@transaction.atomic
+def notify_late(*, actor: User | None, ticket: Ticket, minutes: int,
+                version: int | None = None) -> Ticket:
+    """The engineer will be late: the customer is told before the appointment time."""
+    ticket, before = _begin(actor=actor, ticket=ticket, action="notify_late", version=version)
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 600:
+        raise ValidationFailed(_("Minutes late: a whole number from 1 to 600."),
+                               field="minutes")
+    visit = _planned_visit(ticket)
+    if visit is None or visit.scheduled_at is None:
+        raise Conflict("no_appointment", _("There is no appointment to be late for."))
+    now = timezone.now()
+    if now >= visit.scheduled_at:
+        raise Conflict("appointment_passed", _("The appointment time has passed: the "
+                                               "customer must be told before it."))
+    visit.late_notice_at = now
+    visit.save(update_fields=["late_notice_at"])
+    notifications.notify_late_engineer(ticket, visit, minutes=minutes)
+    return _finish(actor=actor, ticket=ticket, action="notify_late", from_status=before,
+                   now=now, fields=set(), data={"trip_no": visit.trip_no, "minutes": minutes})
+
+
+@transaction.atomic
+def take_away(*, actor: User | None, ticket: Ticket, condition: str = "",
+              accessories: list[str] | None = None, version: int | None = None) -> Ticket:
+    """The on-site engineer takes the unit to the bench: its condition and accessories are
+    recorded and it gets a custody label, as a send-in unit does."""
+    ticket, before = _begin(actor=actor, ticket=ticket, action="take_away", version=version)
+    _require_mode(ticket, Ticket.Mode.ONSITE)
+    condition = clean_required(condition, field="condition", max_length=200)
+    if accessories is None:
+        accessories = []
+    if not isinstance(accessories, list) or any(
+            not isinstance(item, str) or not item.strip() or len(item) > 60
+            for item in accessories) or len(accessories) > 30:
+        raise ValidationFailed(_("Accessories: a list of short names."), field="accessories")
+    if Custody.objects.filter(ticket=ticket).exists():
+        raise Conflict("already_in_custody", _("The unit is already in our custody."))
+    now = timezone.now()
+    items = [item.strip() for item in accessories]
+    custody = Custody.objects.create(
+        ticket=ticket, condition=condition, accessories=items, location="in_transit",
+        received_at=now, received_by=actor, taken_on_site=True,
+        label=next_number(prefix="CU", period=f"{timezone.localdate(now):%Y%m%d}", width=4))
+    return _finish(actor=actor, ticket=ticket, action="take_away", from_status=before, now=now,
+                   fields=set(), data={"label": custody.label, "condition": condition,
+                                       "accessories": items})
+
+
+@transaction.atomic
+def test(*, actor: User | None, ticket: Ticket, passed: bool = True, note: str = "",
+         version: int | None = None) -> Ticket:
+    """The unit is tested after the repair (a stage of its own, before sign-off). A failed
+    test is recorded and leaves the stage open."""
+    ticket, before = _begin(actor=actor, ticket=ticket, action="test", version=version)
+    if not isinstance(passed, bool):
+        raise ValidationFailed(_("Must be true or false."), field="passed")
+    note = (note or "").strip()
+    if len(note) > 200:
+        raise ValidationFailed(_("At most %(n)d characters.") % {"n": 200}, field="note")
+    if not passed and not note:
+        raise ValidationFailed(_("Say what failed."), field="note")
+    now = timezone.now()
+    ticket.tested_at = now if passed else None
+    ticket.test_note = note
+    return _finish(actor=actor, ticket=ticket, action="test", from_status=before, now=now,
+                   fields={"tested_at", "test_note"}, data={"passed": passed, "note": note})
+
+
+@transaction.atomic
+def no_fault_found(*, actor: User | None, ticket: Ticket, resolution: str = "",
+                   version: int | None = None) -> Ticket:
+    """The fault could not be reproduced: the job ends, nothing is exchanged or repaired,
+    and a unit in our custody is sent back."""
+    ticket, before = _begin(actor=actor, ticket=ticket, action="no_fault_found",
+                            version=version)
+    if ticket.fault_reproduced:
+        raise Conflict("fault_confirmed", _("The fault was reproduced at diagnosis."))
+    now = timezone.now()
+    billing = _billing()
+    _need(billing, "require_approved")(ticket=ticket)
+    charge = _need(billing, "post_charges")(actor=actor, ticket=ticket)
+    ticket.no_fault_found = True
+    ticket.resolution = resolution or _("No fault found; the unit is sent back.")
+    fields = _settle_resolution(ticket, now) | {"no_fault_found", "resolution"}
+    in_custody = Custody.objects.filter(ticket=ticket).exists()
+    if in_custody:
+        notifications.notify_send_in(ticket, "repaired")
+    return _finish(actor=actor, ticket=ticket, action="no_fault_found", from_status=before,
+                   now=now, fields=fields,
+                   data={"resolution": ticket.resolution, "send_back": in_custody,
+                         "charge": getattr(charge, "pk", None)})
+
+
+def _require_confirmed(ticket: Ticket, option: str) -> None:
+    if not ticket.fault_reproduced:
+        raise Conflict("fault_not_confirmed", _("The fault must be reproduced at diagnosis "
+                                                "first."))
+    if option not in (ticket.warranty_options or []):
+        raise Conflict("not_entitled", _("The warranty decision does not offer this."))
+
+
+@transaction.atomic
+def exchange(*, actor: User | None, ticket: Ticket, new_serial: str = "",
+             new_imei: str | None = None, accessory: str = "",
+             version: int | None = None) -> Ticket:
+    """换货 of only the faulty item (the handset, or the one accessory): the fault must have
+    been reproduced and the warranty decision must offer the exchange."""
+    ticket, before = _begin(actor=actor, ticket=ticket, action="exchange", version=version)
+    if ticket.device_id is None:
+        raise Conflict("no_device", _("The ticket has no unit."))
+    _require_confirmed(ticket, "exchange")
+    now = timezone.now()
+    record = exchange_unit(actor=actor, device=Device.objects.get(pk=ticket.device_id),
+                           on=timezone.localdate(now), new_serial=new_serial,
+                           new_imei=new_imei, accessory_sku=(accessory or "").strip(),
+                           reference=ticket.number)
+    return _finish(actor=actor, ticket=ticket, action="exchange", from_status=before, now=now,
+                   fields=set(), data={
+                       "exchange": record.pk, "accessory": record.item_sku,
+                       "new_serial": record.new_device.serial if record.new_device else "",
+                       "new_imei": (record.new_device.imei or "") if record.new_device else "",
+                       "periods_from": record.exchanged_on.isoformat()})
+
+
+@transaction.atomic
+def return_unit(*, actor: User | None, ticket: Ticket, amount, method: str, note: str = "",
+                version: int | None = None) -> Ticket:
+    """退货: the fault reproduced, the decision offers the return; the invoice price is
+    refunded as a refund entry in the ledger."""
+    ticket, before = _begin(actor=actor, ticket=ticket, action="return_unit", version=version)
+    _require_confirmed(ticket, "return")
+    entry = _need(_billing(), "refund_return")(actor=actor, ticket=ticket, amount=amount,
+                                                method=method, note=note)
+    return _finish(actor=actor, ticket=ticket, action="return_unit", from_status=before,
+                   now=timezone.now(), fields=set(),
+                   data={"refund": entry.pk, "amount": f"{-entry.amount:.2f}",
+                         "method": entry.method})
+
+
 ACTIONS = {
     "respond": respond, "assign": assign, "schedule_visit": schedule_visit,
     "approve_visit": approve_visit, "arrive": arrive, "depart": depart, "receive": receive,
@@ -764,6 +976,8 @@ ACTIONS = {
     "hold": hold, "resume": resume, "escalate": escalate, "resolve": resolve,
     "sign_off": sign_off, "refuse_payment": refuse_payment, "callback": callback,
     "close": close, "cancel": cancel, "reopen": reopen,
+    "contact": contact, "notify_late": notify_late, "take_away": take_away, "test": test,
+    "no_fault_found": no_fault_found, "exchange": exchange, "return_unit": return_unit,
 }
 assert set(ACTIONS) == set(workflow.ALLOWED), "every workflow action has a service"
 

@@ -62,6 +62,14 @@ ALLOWED: dict[str, Rule] = {
     "close": Rule(frozenset({S.RESOLVED}), S.CLOSED),
     "cancel": Rule(OPEN, S.CANCELLED),
     "reopen": Rule(frozenset({S.RESOLVED, S.CLOSED, S.CANCELLED}), REOPENED),
+    # issue 10: the promised contact, the field's duties, 三包 exchange and return
+    "contact": Rule(OPEN, SAME),
+    "notify_late": Rule(frozenset({S.ASSIGNED, S.SCHEDULED}), SAME),
+    "take_away": Rule(frozenset({S.ON_SITE, S.DIAGNOSED}), SAME),
+    "test": Rule(frozenset({S.ON_SITE, S.IN_REPAIR, S.RESOLVED}), SAME),
+    "no_fault_found": Rule(frozenset({S.RESPONDED, S.ON_SITE, S.DIAGNOSED}), S.RESOLVED),
+    "exchange": Rule(frozenset({S.DIAGNOSED, S.IN_REPAIR}), SAME),
+    "return_unit": Rule(frozenset({S.DIAGNOSED, S.IN_REPAIR}), SAME),
 }
 
 #: What each action is called on screens and in refusals.
@@ -89,6 +97,13 @@ ACTION_LABELS = {
     "close": gettext_lazy("Close"),
     "cancel": gettext_lazy("Cancel ticket"),
     "reopen": gettext_lazy("Reopen"),
+    "contact": gettext_lazy("Customer contacted"),
+    "notify_late": gettext_lazy("Tell the customer I will be late"),
+    "take_away": gettext_lazy("Take the unit away"),
+    "test": gettext_lazy("Tested after repair"),
+    "no_fault_found": gettext_lazy("No fault found"),
+    "exchange": gettext_lazy("Exchange (三包)"),
+    "return_unit": gettext_lazy("Return and refund (三包)"),
 }
 
 ACTIONS = tuple(ALLOWED)
