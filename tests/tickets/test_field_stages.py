@@ -15,9 +15,10 @@ from aftersales.devices.models import Device, UnitExchange
 from aftersales.devices.selectors import warranty_ends
 from aftersales.notifications.models import Outbox
 from aftersales.tickets.models import Custody, Ticket, TicketEvent, Visit
-from tests.factories import FaultCodeFactory
+from tests.factories import CustomerFactory, DeviceFactory, FaultCodeFactory
 
 from .conftest import act, error_code
+from .factories import open_test_ticket
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 APPOINTMENT = "2026-11-23T14:00:00+08:00"
@@ -294,3 +295,32 @@ def test_a_return_refunds_the_invoice_price_in_the_ledger(assigned, tech_api, bo
     twice = act(boss_api, assigned, "return_unit", amount="2999.00", method="transfer")
     assert (twice.status_code, error_code(twice)) == (409, "already_refunded")
     assert LedgerEntry.objects.count() == 1
+
+
+# -- a trip caused by our misdiagnosis ---------------------------------------------------
+
+
+def test_a_trip_marked_as_our_misdiagnosis_is_not_charged(hotline, hotline_api, tech,
+                                                          tech_api, point, frozen):
+    customer = CustomerFactory(zone="prefecture", service_point=point)
+    ticket = open_test_ticket(actor=hotline, customer=customer,
+                              device=DeviceFactory(serial="SN00000077", customer=customer))
+    act(hotline_api, ticket, "assign", engineer=tech.pk)
+    for _trip in range(2):
+        act(tech_api, ticket, "arrive")
+        frozen.shift(timedelta(hours=1))
+        act(tech_api, ticket, "depart", outcome="revisit")
+    act(tech_api, ticket, "arrive")
+    act(tech_api, ticket, "diagnose", fault_code="F-SCR")
+    before = snapshot(ticket)
+    assert act(tech_api, ticket, "mark_misdiagnosis", trip_no=7).json()["error"]["field"] == \
+        "trip_no"
+    assert snapshot(ticket) == before
+    assert act(tech_api, ticket, "mark_misdiagnosis", trip_no=2).status_code == 200
+    again = act(tech_api, ticket, "mark_misdiagnosis", trip_no=2)
+    assert (again.status_code, error_code(again)) == (409, "already_marked")
+    body = act(tech_api, ticket, "quote").json()
+    # 100 (first visit) + 0 (trip 2, our misdiagnosis) + 50 (trip 3's surcharge)
+    assert [(line["kind"], line["amount"]) for line in body["charges"]["lines"]] == [
+        ("visit", "100.00"), ("revisit", "0.00"), ("revisit", "50.00")]
+    assert body["charges"]["total"] == "150.00"

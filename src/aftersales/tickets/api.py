@@ -219,6 +219,8 @@ class ActionIn(Schema):
                            "of the unit")
     amount: str | None = Field(None, description="return_unit: the invoice price refunded")
     method: str = Field("", max_length=20, description="return_unit: how it is refunded")
+    trip_no: int | None = Field(None, description="mark_misdiagnosis: the trip caused by "
+                                "our misdiagnosis (not charged)")
     lines: list[dict[str, Any]] | None = None
     transport: int = 0
     sku: str | None = None
@@ -504,6 +506,8 @@ def _fields_for(request, action: str, payload: ActionIn, ticket: Ticket) -> dict
     if action == "exchange":
         return {"new_serial": payload.new_serial, "new_imei": payload.new_imei,
                 "accessory": payload.accessory}
+    if action == "mark_misdiagnosis":
+        return {"trip_no": required("trip_no")}
     if action == "return_unit":
         return {"amount": required("amount"), "method": required("method"),
                 "note": payload.note}

@@ -161,6 +161,7 @@ ROLES: dict[str, tuple[str, ...]] = {
     "no_fault_found": (R.MANAGER, R.ENGINEER),
     "exchange": (R.MANAGER, R.ENGINEER),
     "return_unit": (R.MANAGER,),
+    "mark_misdiagnosis": (R.MANAGER, R.ENGINEER),
 }
 MANAGERS = (R.ADMIN, R.MANAGER)
 #: Jobs whose unit is tested after the work, before the customer signs off.
@@ -968,6 +969,27 @@ def return_unit(*, actor: User | None, ticket: Ticket, amount, method: str, note
                          "method": entry.method})
 
 
+@transaction.atomic
+def mark_misdiagnosis(*, actor: User | None, ticket: Ticket, trip_no: int,
+                      version: int | None = None) -> Ticket:
+    """A trip caused by our own misdiagnosis (误判由我方承担): the engineer or a manager marks
+    it and the trip is not charged (its lines stay on the quote at 0.00)."""
+    ticket, before = _begin(actor=actor, ticket=ticket, action="mark_misdiagnosis",
+                            version=version)
+    if isinstance(trip_no, bool) or not isinstance(trip_no, int):
+        raise ValidationFailed(_("Name the trip by its number."), field="trip_no")
+    visit = Visit.objects.select_for_update().filter(ticket=ticket, trip_no=trip_no,
+                                                     arrived_at__isnull=False).first()
+    if visit is None:
+        raise ValidationFailed(_("No such trip was made."), field="trip_no")
+    if visit.misdiagnosis:
+        raise Conflict("already_marked", _("This trip is already marked."))
+    visit.misdiagnosis, visit.misdiagnosis_by = True, actor
+    visit.save(update_fields=["misdiagnosis", "misdiagnosis_by"])
+    return _finish(actor=actor, ticket=ticket, action="mark_misdiagnosis", from_status=before,
+                   now=timezone.now(), fields=set(), data={"trip_no": trip_no})
+
+
 ACTIONS = {
     "respond": respond, "assign": assign, "schedule_visit": schedule_visit,
     "approve_visit": approve_visit, "arrive": arrive, "depart": depart, "receive": receive,
@@ -978,6 +1000,7 @@ ACTIONS = {
     "close": close, "cancel": cancel, "reopen": reopen,
     "contact": contact, "notify_late": notify_late, "take_away": take_away, "test": test,
     "no_fault_found": no_fault_found, "exchange": exchange, "return_unit": return_unit,
+    "mark_misdiagnosis": mark_misdiagnosis,
 }
 assert set(ACTIONS) == set(workflow.ALLOWED), "every workflow action has a service"
 

@@ -70,6 +70,7 @@ ALLOWED: dict[str, Rule] = {
     "no_fault_found": Rule(frozenset({S.RESPONDED, S.ON_SITE, S.DIAGNOSED}), S.RESOLVED),
     "exchange": Rule(frozenset({S.DIAGNOSED, S.IN_REPAIR}), SAME),
     "return_unit": Rule(frozenset({S.DIAGNOSED, S.IN_REPAIR}), SAME),
+    "mark_misdiagnosis": Rule(OPEN, SAME),
 }
 
 #: What each action is called on screens and in refusals.
@@ -104,6 +105,7 @@ ACTION_LABELS = {
     "no_fault_found": gettext_lazy("No fault found"),
     "exchange": gettext_lazy("Exchange (三包)"),
     "return_unit": gettext_lazy("Return and refund (三包)"),
+    "mark_misdiagnosis": gettext_lazy("Trip caused by our misdiagnosis"),
 }
 
 ACTIONS = tuple(ALLOWED)
