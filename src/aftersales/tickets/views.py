@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from aftersales.billing.models import PaymentMethod
 from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.views import errors_of, staff_view
 from aftersales.customers.selectors import access_customer
@@ -223,6 +224,10 @@ ACTION_INPUTS = {
     "resolve": ["resolution"], "sign_off": ["signed_by", "satisfaction", "signature"],
     "refuse_payment": ["note"], "callback": ["satisfaction", "comment"],
     "close": ["reason"], "cancel": ["reason"], "reopen": ["reason"],
+    "contact": ["note"], "notify_late": ["minutes"], "take_away": ["condition", "accessories"],
+    "test": ["note"], "no_fault_found": ["resolution"],
+    "exchange": ["new_serial", "new_imei", "accessory"], "return_unit": ["amount", "method"],
+    "mark_misdiagnosis": ["trip_no"],
 }
 EVENT_LABELS = {**ACTION_LABELS, "open": gettext_lazy("Opened"), "sla_breach": gettext_lazy("SLA breached")}
 STATUS_LABELS = dict(Ticket.Status.choices)
@@ -262,7 +267,7 @@ def ticket_context(request, ticket, *, errors=None, action=None, values=None) ->
         "actions": workflow.available_actions(ticket),
         "engineers": _engineers(request.user) if workflow.can(ticket, "assign") else [],
         "fault_codes": list(fault_code_list()) if workflow.can(ticket, "diagnose") else [],
-        "causes": CAUSES,
+        "causes": CAUSES, "refund_methods": PaymentMethod.choices,
         "quote_rows": range(QUOTE_ROWS),
         "errors": errors or {}, "failed_action": action, "values": values or {},
         "top_error": _top_error(errors, action),
@@ -372,7 +377,10 @@ def action_fields(request, action: str) -> dict:
     if action == "schedule_visit":
         return {"at": _when(text.get("at"), "at")}
     if action == "depart":
-        return {"outcome": text.get("outcome", "")}
+        fields = {"outcome": text.get("outcome", "")}
+        if fields["outcome"] == "customer_absent":
+            fields["at"] = _when(text.get("at"), "at")
+        return fields
     if action == "receive":
         return {"condition": text.get("condition", ""),
                 "accessories": [a.strip() for a in text.get("accessories", "").replace(
@@ -411,6 +419,31 @@ def action_fields(request, action: str) -> dict:
     if action == "callback":
         return {"satisfaction": _int(text.get("satisfaction"), "satisfaction"),
                 "comment": text.get("comment", "")}
+    return _field_action_fields(action, text)
+
+
+def _field_action_fields(action: str, text: dict) -> dict:
+    """The issue-10 actions: contact, the field duties, 三包 exchange and return."""
+    if action == "contact":
+        return {"note": text.get("note", ""), "answered": text.get("answered") == "1"}
+    if action == "notify_late":
+        return {"minutes": _int(text.get("minutes"), "minutes")}
+    if action == "take_away":
+        return {"condition": text.get("condition", ""),
+                "accessories": [a.strip() for a in text.get("accessories", "").replace(
+                    "，", ",").split(",") if a.strip()]}
+    if action == "test":
+        return {"passed": text.get("failed") != "1", "note": text.get("note", "")}
+    if action == "no_fault_found":
+        return {"resolution": text.get("resolution", "")}
+    if action == "exchange":
+        return {"new_serial": text.get("new_serial", ""),
+                "new_imei": text.get("new_imei") or None,
+                "accessory": text.get("accessory", "")}
+    if action == "return_unit":
+        return {"amount": text.get("amount", ""), "method": text.get("method", "")}
+    if action == "mark_misdiagnosis":
+        return {"trip_no": _int(text.get("trip_no"), "trip_no")}
     return {}
 
 
