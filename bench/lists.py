@@ -35,7 +35,7 @@ def main() -> int:
     from django.test import Client
 
     from aftersales.core.api import issue_token
-    from aftersales.core.demo import load_demo
+    from aftersales.demo.loader import load_demo
     from aftersales.devices.models import Device
     from aftersales.network.models import User
 

@@ -1,6 +1,7 @@
-"""The REST API v1: one NinjaAPI, one router per domain app (API.md)."""
+"""The REST API v1: one NinjaAPI, one router per domain app (docs/api-conventions.md)."""
 from ninja import NinjaAPI, Schema
 
+from aftersales.billing.api import router as billing_router
 from aftersales.catalog.api import router as catalog_router
 from aftersales.contracts.api import router as contracts_router
 from aftersales.core.api import (
@@ -17,10 +18,10 @@ from aftersales.network.api import router as network_router
 from aftersales.notifications.api import router as alerts_router
 from aftersales.notifications.api_providers import router as providers_router
 from aftersales.portal.api import public_router
-from aftersales.tickets.api import router as tickets_router
-from aftersales.billing.api import router as billing_router
 from aftersales.reports.api import router as reports_router
 from aftersales.telephony.api import router as telephony_router
+from aftersales.tickets.api import router as tickets_router
+
 
 class AftersalesAPI(NinjaAPI):
     """Operation ids are the view functions' names (`open_ticket`), not their module paths:
@@ -34,7 +35,7 @@ class AftersalesAPI(NinjaAPI):
 api = AftersalesAPI(
     title="Aftersales API", version="1", urls_namespace="api", auth=BearerAuth(),
     renderer=JsonRenderer(),
-    description="After-sales service management (售后服务管理系统). See API.md.",
+    description="After-sales service management (售后服务管理系统). Conventions: docs/api-conventions.md.",
 )
 install_error_handlers(api)
 

@@ -1,4 +1,4 @@
-"""The Celery app (ARCHITECTURE.md: Celery 5 on Redis, celery beat for schedules).
+"""The Celery app (Celery 5 on Redis, celery beat for schedules; docs/background-work.md).
 
 Configured from Django's settings (namespace CELERY_). With no AFTERSALES_BROKER_URL the
 tasks run eagerly in the caller's process (embedded mode) and the periodic sweeps are run

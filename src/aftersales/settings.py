@@ -1,4 +1,4 @@
-"""One settings module, configured from the environment (API.md "Set-up").
+"""One settings module, configured from the environment (docs/api-conventions.md, "Set-up").
 
 Business rules (fees, periods, SLA targets) are NOT here: they are rows in the
 database, editable in the admin.
@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "aftersales.reports",
     "aftersales.notifications",
     "aftersales.telephony",
+    "aftersales.demo",
 ]
 
 MIDDLEWARE = [

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.billing import services
-from aftersales.billing.models import DebtBlockEvent
+from aftersales.billing import debts, selectors, services
+from aftersales.billing.models import Charge, DebtBlockEvent
 from aftersales.core.errors import Conflict
 from aftersales.customers.models import Customer
 from tests.factories import DeviceFactory
@@ -121,3 +121,24 @@ def test_refuse_twice_or_nothing_owed_is_a_conflict(boss, customer, device):
         services.refuse_payment(actor=boss, ticket=paid, note="")
     assert nothing.value.code == "nothing_outstanding"
     assert paid.charge.refused_at is None
+
+
+def test_the_database_filter_of_old_debts_is_the_pure_rule(boss, customer):
+    # given charges in every state: fresh, overdue, refused, paid off
+    today = timezone.localdate()
+    fresh = charged_ticket(actor=boss, customer=customer,
+                           device=DeviceFactory(customer=customer))
+    overdue = charged_ticket(actor=boss, customer=customer,
+                             device=DeviceFactory(customer=customer))
+    Charge.objects.filter(ticket=overdue).update(due_on=today - timedelta(days=1))
+    refused(boss, customer, DeviceFactory(customer=customer))
+    paid = refused(boss, customer, DeviceFactory(customer=customer))
+    services.record_payment(actor=boss, ticket=paid, amount=selectors.ticket_money(
+        ticket=paid)["outstanding"], method="cash")
+    # then the SQL filter picks exactly the charges the pure rule calls old
+    charges = list(Charge.objects.filter(customer=customer))
+    by_rule = {c.pk for c in charges if debts.is_old_debt(
+        outstanding=selectors.charge_outstanding(charge_id=c.pk), due_on=c.due_on,
+        refused=c.refused_at is not None, today=today)}
+    assert {c.pk for c in selectors.old_debts(today=today)} == by_rule
+    assert len(by_rule) == 2 and fresh.charge.pk not in by_rule

@@ -1,4 +1,4 @@
-"""The fee schedule is configuration seeded with PRODUCT.md's table."""
+"""The fee schedule is configuration seeded with the default table (docs/rules.md)."""
 from decimal import Decimal
 
 import pytest

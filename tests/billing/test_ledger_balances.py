@@ -79,20 +79,22 @@ def test_displayed_balances_are_ledger_sums(boss, point, steps):
                     paid[index] += amount
                 except ValidationFailed:
                     assert amount > owed[index] or amount <= 0
-            old_debts = sum(1 for o, r in zip(owed, refused) if r and o > 0)
+            old_debts = sum(1 for o, r in zip(owed, refused, strict=True) if r and o > 0)
             if not blocked and old_debts >= 2:
                 blocked = True
             elif blocked and old_debts == 0:
                 blocked = False
         # then every displayed balance is the ledger's sum and the model's figure
-        for ticket, expected, expected_paid in zip(tickets, owed, paid):
+        for ticket, expected, expected_paid in zip(tickets, owed, paid, strict=True):
             money = selectors.ticket_money(ticket=ticket)
             ledger = sum(LedgerEntry.objects.filter(charge__ticket=ticket)
                          .values_list("amount", flat=True), D("0"))
             assert money["outstanding"] == ledger == expected
             assert money["paid"] == expected_paid
             assert money["total"] - money["paid"] == money["outstanding"]
-        shown = access_customer(actor=boss, customer_id=customer.pk)
+        shown = access_customer(
+            actor=boss, customer_id=customer.pk,
+            annotations={"outstanding": selectors.customer_outstanding_subquery()})
         assert shown.outstanding == sum(owed, D("0.00"))
         assert shown.outstanding == selectors.customer_outstanding(customer_id=customer.pk)
         assert shown.blocked is blocked

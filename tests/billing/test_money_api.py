@@ -1,4 +1,4 @@
-"""API.md "Money" end to end through the API: every fee of the table, the second trip,
+"""The money endpoints end to end through the API: every fee of the table, the second trip,
 transport, the long city visit, in-warranty zero, approval before work, due dates,
 payments and overpayment, both blocks and their lifting."""
 from datetime import UTC, date, datetime, timedelta

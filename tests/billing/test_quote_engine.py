@@ -34,11 +34,10 @@ from aftersales.billing.fees import (  # noqa: E402
     Quote,
     VisitInput,
     ZoneFees,
-    ageing_bucket,
     build_quote,
-    due_date,
     money,
 )
+from aftersales.billing.terms import ageing_bucket, due_date
 
 D = Decimal
 SCHEDULE = FeeSchedule.default()

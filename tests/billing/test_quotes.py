@@ -17,7 +17,7 @@ from .factories import add_visits, diagnosed
 
 D = Decimal
 
-# zone x trips x transports -> total without coverage (PRODUCT.md's table; a second or
+# zone x trips x transports -> total without coverage (docs/rules.md, Fees; a second or
 # third trip adds only the surcharge on top of the first visit):
 #   city 50 / +0 / 100, prefecture 100 / +50 / 200, province 300 / +200 / 500
 TRIPS = [
@@ -37,7 +37,7 @@ def _ticket(boss, point, zone, coverage):
         today = timezone.localdate()
         sign_contract(actor=boss, customer=customer, kind=coverage,
                       starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=300),
-                      price=D("1200"), devices=[device])
+                      price=D("1200"), devices=[device], bill=services.bill_contract)
     ticket = open_test_ticket(actor=boss, customer=customer, device=device)
     return diagnosed(ticket, covered=True if coverage == "warranty" else
                      (None if coverage != "none" else False))
@@ -218,7 +218,8 @@ def test_diagnosed_not_covered_keeps_annual_contract_out(boss, point):
     device = DeviceFactory(customer=customer)
     today = timezone.localdate()
     sign_contract(actor=boss, customer=customer, kind="annual", starts_on=today,
-                  ends_on=today + timedelta(days=30), price=D("0"), devices=[device])
+                  ends_on=today + timedelta(days=30), price=D("0"), devices=[device],
+                  bill=services.bill_contract)
     ticket = diagnosed(open_test_ticket(actor=boss, customer=customer, device=device),
                        covered=False)
     add_visits(ticket, 1)
@@ -229,7 +230,8 @@ def test_expired_contract_does_not_cover(boss, point):
     customer = CustomerFactory(zone="prefecture", service_point=point)
     device = DeviceFactory(customer=customer)
     sign_contract(actor=boss, customer=customer, kind="annual", starts_on=date(2020, 1, 1),
-                  ends_on=date(2020, 12, 31), price=D("0"), devices=[device])
+                  ends_on=date(2020, 12, 31), price=D("0"), devices=[device],
+                  bill=services.bill_contract)
     ticket = open_test_ticket(actor=boss, customer=customer, device=device)
     add_visits(ticket, 1)
     assert services.quote_ticket(actor=boss, ticket=ticket, lines=[]).total == D("100.00")

@@ -96,7 +96,7 @@ def _ticket(boss, point, *, zone="prefecture", kind=None, covers_visits=None,
         sign_contract(actor=boss, customer=customer, kind=kind,
                       starts_on=today - timedelta(days=10), ends_on=today + timedelta(days=300),
                       price=D("0"), devices=[device], covers_visits=covers_visits,
-                      covers_parts=covers_parts)
+                      covers_parts=covers_parts, bill=services.bill_contract)
     ticket = open_test_ticket(actor=boss, customer=customer, device=device)
     return diagnosed(ticket, covered=None)
 

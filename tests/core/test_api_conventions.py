@@ -1,4 +1,4 @@
-"""API.md "Conventions": tokens, the error shape, lists, OpenAPI."""
+"""docs/api-conventions.md: tokens, the error shape, lists, OpenAPI."""
 import pytest
 
 from aftersales.customers.models import Customer
@@ -16,8 +16,11 @@ def test_wrong_credentials_are_401_in_the_error_shape(anon_api, agent):
     response = anon_api.post("/auth/token", {"username": "hotline", "password": "nope"})
     assert response.status_code == 401
     assert response.json() == {"error": {"code": "invalid_credentials",
-                                         "message": "Wrong username or password.",
+                                         "message": "用户名或密码错误。",  # zh-hans by default
                                          "field": None}}
+    english = anon_api.post("/auth/token", {"username": "hotline", "password": "nope"},
+                            HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["error"]["message"] == "Wrong username or password."
 
 
 def test_calls_without_a_token_are_401(anon_api):

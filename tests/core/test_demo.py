@@ -1,5 +1,5 @@
 """`aftersales demo` builds its data through the services; a small run must succeed."""
-from aftersales.core.demo import demo_exists, load_demo
+from aftersales.demo.loader import demo_exists, load_demo
 from aftersales.devices.models import Device
 from aftersales.network.models import ServicePoint, User
 from aftersales.tickets.models import Ticket

@@ -1,8 +1,9 @@
-"""API.md "Warranty": POST /warranty/check, with the unit's history and contracts."""
+"""The warranty check: POST /warranty/check, with the unit's history and contracts."""
 from datetime import date
 
 import pytest
 
+from aftersales.billing.services import bill_contract
 from aftersales.contracts import services as contract_services
 from aftersales.devices.services import record_repair
 
@@ -87,7 +88,8 @@ def test_repair_warranty_after_expiry(agent_api, phone, part_factory):
 def test_an_active_annual_contract_makes_an_expired_unit_free(agent_api, phone, admin_user):
     contract_services.sign_contract(actor=admin_user, customer=phone.customer, kind="annual",
                                     starts_on=date(2027, 3, 1), ends_on=date(2028, 2, 29),
-                                    price="3000", devices=[phone])
+                                    price="3000", devices=[phone],
+                                    bill=bill_contract)
     body = check(agent_api, phone.serial, on="2027-06-01", evidence=PROOF).json()
     assert (body["covered"], body["basis"]) == (True, "contract")
     assert body["warranty_ends"] == "2028-02-29"

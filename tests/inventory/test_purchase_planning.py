@@ -1,6 +1,6 @@
 """Planning: reorder point and quantity per part and store, reorder alerts, and a purchase
 plan suggested from the last 90 days' consumption, on hand and in transit."""
-from datetime import datetime, timedelta, timezone as tz
+from datetime import UTC, datetime, timedelta
 
 import time_machine
 from hypothesis import given
@@ -60,9 +60,9 @@ def test_purchase_plan_from_the_ledger(branch_keeper_api, branch, branch_enginee
                          engineer=branch_engineer)
     cancelled = make_ticket(number="SR20261101-0001", service_point=branch,
                             engineer=branch_engineer)
-    with time_machine.travel(datetime(2026, 8, 15, 2, tzinfo=tz.utc)):
+    with time_machine.travel(datetime(2026, 8, 15, 2, tzinfo=UTC)):
         services.issue_to_ticket(actor=branch_engineer, ticket=ticket, sku="SCR-X9", qty=12)
-    with time_machine.travel(datetime(2026, 11, 1, 2, tzinfo=tz.utc)):
+    with time_machine.travel(datetime(2026, 11, 1, 2, tzinfo=UTC)):
         services.issue_to_ticket(actor=branch_engineer, ticket=ticket, sku="SCR-X9", qty=6)
         services.issue_to_ticket(actor=branch_engineer, ticket=cancelled, sku="SCR-X9", qty=1)
         services.return_ticket_parts(actor=branch_engineer, ticket=cancelled)
@@ -71,7 +71,7 @@ def test_purchase_plan_from_the_ledger(branch_keeper_api, branch, branch_enginee
     services.set_reorder_levels(actor=branch_keeper, warehouse=branch_store, part=battery,
                                 reorder_point=5, reorder_qty=20)
     # when
-    with time_machine.travel(datetime(2026, 11, 23, 2, tzinfo=tz.utc)):
+    with time_machine.travel(datetime(2026, 11, 23, 2, tzinfo=UTC)):
         body = branch_keeper_api.get("/stock/purchase-plan",
                                      {"warehouse": branch_store.pk}).json()
     # then: screens 12 on hand ≤ 15 → refill to 25; batteries 8 > 5 → nothing
@@ -88,7 +88,7 @@ def test_the_window_is_configuration(branch_keeper_api, branch, branch_engineer,
     stock(branch_store, screen, 10)
     ticket = make_ticket(number="SR20261001-0001", service_point=branch,
                          engineer=branch_engineer)
-    with time_machine.travel(datetime.now(tz.utc) - timedelta(days=45)):
+    with time_machine.travel(datetime.now(UTC) - timedelta(days=45)):
         services.issue_to_ticket(actor=branch_engineer, ticket=ticket, sku="SCR-X9", qty=4)
     # when
     body = branch_keeper_api.get("/stock/purchase-plan", {"warehouse": branch_store.pk}).json()

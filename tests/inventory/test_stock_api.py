@@ -1,4 +1,4 @@
-"""API.md "Parts": warehouses, receipts, the stock list (scoped by service point),
+"""The parts endpoints: warehouses, receipts, the stock list (scoped by service point),
 adjustments, transfers, stock counts and the ledger."""
 from decimal import Decimal
 

@@ -116,10 +116,10 @@ def test_send_in_progress_carries_label_and_tracking_number(customer):
 
 def test_staff_are_told_by_email_else_sms_once(ticket, user_factory, point):
     # given
-    boss = user_factory(username="boss", role="manager", service_point=point,
-                        email="boss@example.cn")
-    deputy = user_factory(username="deputy", role="manager", service_point=point,
-                          phone="13700000000")
+    user_factory(username="boss", role="manager", service_point=point,
+                 email="boss@example.cn")
+    user_factory(username="deputy", role="manager", service_point=point,
+                 phone="13700000000")
     user_factory(username="hq_boss", role="manager", email="hq@example.cn")
     # when
     managers = supervisors_of(ticket)

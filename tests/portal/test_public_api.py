@@ -1,4 +1,4 @@
-"""API.md "Public": tracking by number + phone (404 otherwise) or by the secret link,
+"""The public endpoints: tracking by number + phone (404 otherwise) or by the secret link,
 warranty by serial/IMEI without personal data, booking, and rate limiting (429)."""
 from datetime import date
 

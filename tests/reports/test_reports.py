@@ -1,4 +1,4 @@
-"""API.md "Reports": monthly fault analysis and SLA compliance, JSON and Excel."""
+"""The report endpoints: monthly fault analysis and SLA compliance, JSON and Excel."""
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO

@@ -8,6 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from aftersales.billing.services import bill_contract
 from aftersales.contracts import services as contracts
 from aftersales.inventory import services as inventory
 from aftersales.tickets import services as tickets
@@ -87,7 +88,8 @@ def test_hotline_search_and_archive_cost_the_same_for_one_and_many(shop):
         contracts.sign_contract(actor=shop["users"]["manager"], customer=customer,
                                 kind="annual", starts_on=today,
                                 ends_on=today + timedelta(days=364), price="3000.00",
-                                devices=list(customer.devices.all()))
+                                devices=list(customer.devices.all()),
+                                bill=bill_contract)
 
     sign()
     archive = f"/customers/{customer.pk}/"

@@ -1,18 +1,20 @@
-"""API.md "Money": payments, and the finance views (debts with ageing, daily takings,
+"""The money endpoints: payments, and the finance views (debts with ageing, daily takings,
 service-point subsidy statements)."""
 from datetime import date, datetime
-from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from aftersales.contracts.selectors import access_contract
 from aftersales.core.api import ERRORS, Money, MoneyIn, paginate
+from aftersales.core.api_types import choices_literal
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.scoping import require_role
-from aftersales.contracts.selectors import access_contract
 from aftersales.tickets.selectors import access_ticket
 
-from . import fees, selectors, services
+from . import fees, selectors, services, terms
+from .models import PaymentMethod
 
 router = Router(tags=["billing"])
 
@@ -23,7 +25,7 @@ class PaymentIn(Schema):
     ticket: int | None = None
     contract: int | None = Field(None, description="instead of ticket: a contract sold")
     amount: MoneyIn
-    method: Literal["cash", "transfer", "card", "wechat", "alipay"]
+    method: choices_literal(PaymentMethod)
     note: str = Field("", max_length=200)
 
 
@@ -152,7 +154,7 @@ def list_payments(request, ticket: int, page: int = 1, page_size: int = 50):
     try:
         found = access_ticket(actor=request.auth, ticket_id=ticket)
     except NotFound:
-        raise ValidationFailed("Unknown ticket.", field="ticket") from None
+        raise ValidationFailed(_("Unknown ticket."), field="ticket") from None
     data = paginate(request, selectors.payment_list(ticket=found), page=page,
                     page_size=page_size)
     data["items"] = [{"id": e.pk, "ticket": found.pk, "amount": -e.amount, "method": e.method,
@@ -175,18 +177,18 @@ def _payment_out(entry, ticket, contract) -> dict:
 @router.post("/payments", response={201: PaymentOut, **ERRORS})
 def record_payment(request, payload: PaymentIn):
     if (payload.ticket is None) == (payload.contract is None):
-        raise ValidationFailed("Give either a ticket or a contract.", field="ticket")
+        raise ValidationFailed(_("Give either a ticket or a contract."), field="ticket")
     ticket = contract = None
     try:
         if payload.ticket is not None:
             ticket = access_ticket(actor=request.auth, ticket_id=payload.ticket)
     except NotFound:
-        raise ValidationFailed("Unknown ticket.", field="ticket") from None
+        raise ValidationFailed(_("Unknown ticket."), field="ticket") from None
     try:
         if payload.contract is not None:
             contract = access_contract(actor=request.auth, contract_id=payload.contract)
     except NotFound:
-        raise ValidationFailed("Unknown contract.", field="contract") from None
+        raise ValidationFailed(_("Unknown contract."), field="contract") from None
     entry = services.record_payment(actor=request.auth, ticket=ticket, contract=contract,
                                     amount=payload.amount, method=payload.method,
                                     note=payload.note)
@@ -229,12 +231,12 @@ def _debt_out(charge, today: date) -> dict:
             "total": charge.charged, "paid": charge.paid, "outstanding": charge.outstanding,
             "resolved_on": charge.resolved_on, "due_on": charge.due_on,
             "days_overdue": max(0, (today - charge.due_on).days),
-            "bucket": fees.ageing_bucket(due_on=charge.due_on, today=today),
+            "bucket": terms.ageing_bucket(due_on=charge.due_on, today=today),
             "refused": charge.refused_at is not None}
 
 
 @router.get("/finance/debts", response={200: DebtList, **ERRORS})
-def list_debts(request, bucket: Literal["current", "1_15", "16_60", "60_plus"] | None = None,
+def list_debts(request, bucket: choices_literal(terms.AGEING_BUCKETS) | None = None,
                customer: int | None = None, page: int = 1, page_size: int = 50):
     require_role(request.auth, *FINANCE_READERS)
     from django.utils import timezone
@@ -251,7 +253,7 @@ def list_debts(request, bucket: Literal["current", "1_15", "16_60", "60_plus"] |
 
 
 @router.get("/finance/takings", response={200: TakingsOut, **ERRORS})
-def daily_takings(request, date: date | None = None):  # noqa: A002 - API.md's name
+def daily_takings(request, date: date | None = None):  # noqa: A002 - the public name
     require_role(request.auth, *FINANCE_READERS)
     from django.utils import timezone
 

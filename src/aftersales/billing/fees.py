@@ -41,18 +41,18 @@ Choices worth knowing:
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
+
+from aftersales.core.money import ZERO, to_money
 
 __all__ = [
     "ZONES",
     "LINE_KINDS",
     "ITEM_KINDS",
     "TRIP_KINDS",
-    "AGEING_BUCKETS",
     "money",
     "ZoneFees",
     "FeeSchedule",
@@ -62,8 +62,6 @@ __all__ = [
     "QuoteLine",
     "Quote",
     "build_quote",
-    "due_date",
-    "ageing_bucket",
 ]
 
 ZONES = ("city", "prefecture", "province")
@@ -72,15 +70,12 @@ LINE_KINDS = ("visit", "revisit", "transport", "part", "labour", "factory_repair
 ITEM_KINDS = ("part", "labour", "factory_repair")
 #: Kinds that follow ``Coverage.covers_visits`` rather than ``Coverage.covered``.
 TRIP_KINDS = ("visit", "revisit", "transport")
-AGEING_BUCKETS = ("current", "1_15", "16_60", "60_plus")
 
 #: Used when a line is covered but no reason was given.
 DEFAULT_COVERED_REASON = "warranty"
 #: Reason on the lines of a trip caused by our own misdiagnosis (not charged).
 MISDIAGNOSIS = "misdiagnosis"
 
-_CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
 
 # Chinese descriptions shown on the quote; kept here so wording is uniform.
 _DESC_VISIT = "上门服务费"
@@ -116,7 +111,7 @@ def money(value: object) -> Decimal:
     """
     amount = _to_decimal(value, "money")
     try:
-        return amount.quantize(_CENT, rounding=ROUND_HALF_UP)
+        return to_money(amount)
     except InvalidOperation:
         raise ValueError(f"money: {value!r} is too large") from None
 
@@ -458,39 +453,3 @@ def build_quote(
 # --------------------------------------------------------------------------
 # Payment terms
 # --------------------------------------------------------------------------
-
-
-def _plain_date(value: object, what: str) -> _dt.date:
-    # datetime is a date subclass; mixing them silently shifts by time zone.
-    if not isinstance(value, _dt.date) or isinstance(value, _dt.datetime):
-        raise TypeError(f"{what}: expected datetime.date, got {type(value).__name__}")
-    return value
-
-
-def due_date(
-    *,
-    total: Decimal,
-    resolved_on: _dt.date,
-    on_spot_limit: Decimal = Decimal("2000"),
-    credit_days: int = 15,
-) -> _dt.date:
-    """Small bills (≤ limit, inclusive) are paid on the spot; larger ones get credit."""
-    amount = money(total)
-    limit = money(on_spot_limit)
-    _plain_date(resolved_on, "resolved_on")
-    _int(credit_days, "credit_days", minimum=0)
-    if amount <= limit:
-        return resolved_on
-    return resolved_on + _dt.timedelta(days=credit_days)
-
-
-def ageing_bucket(*, due_on: _dt.date, today: _dt.date) -> str:
-    """Receivables ageing: "current" until the due day passes, then by days overdue."""
-    overdue = (_plain_date(today, "today") - _plain_date(due_on, "due_on")).days
-    if overdue <= 0:
-        return "current"
-    if overdue <= 15:
-        return "1_15"
-    if overdue <= 60:
-        return "16_60"
-    return "60_plus"

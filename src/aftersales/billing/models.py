@@ -11,13 +11,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aftersales.core.models import OneRowPolicy
-from aftersales.core.money import MoneyField
+from aftersales.core.models import MoneyField, OneRowPolicy
 from aftersales.customers.models import Zone
 from aftersales.network.models import ServicePoint
 
 # --------------------------------------------------------------------------
-# Configuration (admin-editable, seeded with PRODUCT.md's defaults)
+# Configuration (admin-editable, seeded with the defaults of docs/rules.md)
 # --------------------------------------------------------------------------
 
 

@@ -22,10 +22,10 @@ from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 
 from aftersales.contracts.models import Contract
-from aftersales.core.money import ZERO, to_money
+from aftersales.core.money import ZERO, from_cents, to_money
 from aftersales.core.scoping import scope
 
-from . import fees
+from . import fees, terms
 from .models import (
     BillingPolicy,
     Charge,
@@ -163,10 +163,6 @@ def cents(field: str = "amount"):
     return Cast(Round(F(field) * Value(100)), BigIntegerField())
 
 
-def from_cents(value) -> Decimal:
-    return (Decimal(int(value or 0)) / 100).quantize(Decimal("0.01"))
-
-
 def _as_money(cents_expr):
     return ExpressionWrapper(cents_expr * Value(Decimal("0.01")), output_field=MONEY)
 
@@ -249,18 +245,19 @@ def ticket_money(*, ticket) -> dict:
 # Finance views
 # --------------------------------------------------------------------------
 
-BUCKETS = fees.AGEING_BUCKETS
+BUCKETS = terms.AGEING_BUCKETS
 
 
 def _bucket_filter(bucket: str, today: date) -> Q:
-    """The due-date range of an ageing bucket (the same edges as fees.ageing_bucket)."""
-    if bucket == "current":
-        return Q(due_on__gte=today)
-    if bucket == "1_15":
-        return Q(due_on__lt=today, due_on__gte=today - timedelta(days=15))
-    if bucket == "16_60":
-        return Q(due_on__lt=today - timedelta(days=15), due_on__gte=today - timedelta(days=60))
-    return Q(due_on__lt=today - timedelta(days=60))
+    """The due-date range of an ageing bucket: the edges are terms.AGEING_EDGES, the same
+    data terms.ageing_bucket reads."""
+    earliest, latest = terms.bucket_due_range(bucket, today=today)
+    found = Q()
+    if earliest is not None:
+        found &= Q(due_on__gte=earliest)
+    if latest is not None:
+        found &= Q(due_on__lte=latest)
+    return found
 
 
 def debt_list(*, actor, today: date | None = None, bucket: str | None = None,
@@ -296,7 +293,7 @@ def debt_totals(*, actor, today: date | None = None, customer_id: int | None = N
                   .annotate(owed=Sum(cents())).filter(owed__gt=0)}
     totals = {name: ZERO for name in BUCKETS}
     for row in per_charge.values():
-        name = fees.ageing_bucket(due_on=row["charge__due_on"], today=today)
+        name = terms.ageing_bucket(due_on=row["charge__due_on"], today=today)
         totals[name] = to_money(totals[name] + from_cents(row["owed"]))
     totals["total"] = to_money(sum(totals.values(), ZERO))
     return totals
@@ -344,5 +341,5 @@ def customer_debts(*, customer, today: date | None = None) -> list[dict]:
              "total": to_money(charge.charged), "paid": to_money(charge.paid),
              "outstanding": to_money(charge.outstanding), "due_on": charge.due_on,
              "refused": charge.refused_at is not None,
-             "bucket": fees.ageing_bucket(due_on=charge.due_on, today=today)}
+             "bucket": terms.ageing_bucket(due_on=charge.due_on, today=today)}
             for charge in rows]

@@ -21,10 +21,10 @@ from aftersales.core.errors import Conflict, Forbidden, ValidationFailed
 from aftersales.core.money import ZERO, to_money
 from aftersales.core.scoping import require_role
 from aftersales.customers.models import Customer
-from aftersales.network.models import User
-from aftersales.tickets.models import Ticket
+from aftersales.network.models import ServicePoint, User
 
-from . import fees, selectors
+from . import debts, fees, selectors, terms
+from .errors import BillingCode
 from .models import (
     BillingPolicy,
     LabourRate,
@@ -41,14 +41,14 @@ from .models import (
     SubsidyStatement,
 )
 
-#: Ticket kinds refused at intake for a blocked customer or an unpaid unit.
-DEBT_CHECKED_KINDS = ("repair", "installation", "maintenance")
 #: The lines a rejected quote still charges: what was agreed before it (the trips).
 AGREED_BEFORE_QUOTE = ("visit", "revisit")
 PAYMENT_TAKERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.FINANCE, User.Role.ENGINEER)
 FINANCE = (User.Role.ADMIN, User.Role.FINANCE)
 #: Ticket kinds that are not a service point's job for the subsidy.
 NOT_SUBSIDISED = ("consultation", "complaint")
+#: A job counts for the subsidy once its ticket is resolved (or closed after that).
+JOB_DONE_STATUSES = ("resolved", "closed")
 
 
 # --------------------------------------------------------------------------
@@ -59,16 +59,16 @@ NOT_SUBSIDISED = ("consultation", "complaint")
 def check_intake(*, customer: Customer, device=None, kind: str) -> None:
     """Refuse a repair, installation or maintenance for a customer blocked for debt or a
     unit with an unpaid repair; consultations and complaints are always taken."""
-    if kind not in DEBT_CHECKED_KINDS:
+    if not debts.checked_at_intake(kind):
         return
     blocked, reason = Customer.objects.filter(pk=customer.pk).values_list(
         "blocked", "blocked_reason").get()
     if blocked:
-        raise Conflict("customer_blocked",
+        raise Conflict(BillingCode.CUSTOMER_BLOCKED,
                        _("The customer is blocked: %(reason)s") % {"reason": reason}
                        if reason else _("The customer is blocked."), field="customer")
     if device is not None and selectors.device_has_unpaid_repair(device_id=device.pk):
-        raise Conflict("device_unpaid",
+        raise Conflict(BillingCode.DEVICE_UNPAID,
                        _("This unit has an unpaid repair; it must be paid first."),
                        field="device")
 
@@ -195,7 +195,7 @@ def _item(index: int, raw: object, *, factory_price: Decimal | None,
     return priced
 
 
-def _price(*, ticket: Ticket, items=(), transport: int = 0) -> fees.Quote:
+def _price(*, ticket, items=(), transport: int = 0) -> fees.Quote:
     return fees.build_quote(
         schedule=selectors.fee_schedule(), zone=ticket.customer.zone,
         visits=selectors.visits_of(ticket=ticket), large_unit_transports=transport,
@@ -203,7 +203,7 @@ def _price(*, ticket: Ticket, items=(), transport: int = 0) -> fees.Quote:
 
 
 @transaction.atomic
-def quote_ticket(*, actor: User, ticket: Ticket, lines: list[dict] | None = None,
+def quote_ticket(*, actor: User, ticket, lines: list[dict] | None = None,
                  transport: int = 0) -> Quote:
     """Price the job (trips from the ticket's visits, transport, parts, labour, factory
     repair; free what warranty or a contract covers) and keep it as the ticket's quote,
@@ -251,13 +251,13 @@ def quote_ticket(*, actor: User, ticket: Ticket, lines: list[dict] | None = None
 
 
 @transaction.atomic
-def approve_price_change(*, actor: User, ticket: Ticket) -> Quote:
+def approve_price_change(*, actor: User, ticket) -> Quote:
     """A manager approves the prices an engineer changed on the waiting quote (the lines
     keep the published price and the engineer's reason); then the customer is asked."""
     require_role(actor, *PRICE_SETTERS)
     quote = _pending_quote(ticket)
     if quote.price_change != "pending":
-        raise Conflict("no_price_change", _("No changed price waits for a manager."))
+        raise Conflict(BillingCode.NO_PRICE_CHANGE, _("No changed price waits for a manager."))
     quote.price_change = "approved"
     quote.price_approved_by = actor
     quote.price_approved_at = timezone.now()
@@ -265,21 +265,21 @@ def approve_price_change(*, actor: User, ticket: Ticket) -> Quote:
     return quote
 
 
-def _pending_quote(ticket: Ticket) -> Quote:
+def _pending_quote(ticket) -> Quote:
     quote = (Quote.objects.select_for_update()
              .filter(ticket=ticket, status=Quote.Status.PENDING).first())
     if quote is None:
-        raise Conflict("no_pending_quote", _("No quote is waiting for the customer."))
+        raise Conflict(BillingCode.NO_PENDING_QUOTE, _("No quote is waiting for the customer."))
     return quote
 
 
 @transaction.atomic
-def approve_quote(*, actor: User, ticket: Ticket) -> Quote:
+def approve_quote(*, actor: User, ticket) -> Quote:
     """The customer agrees: the quoted work may start and will be charged. A price an
     engineer changed must have a manager's approval first."""
     quote = _pending_quote(ticket)
     if quote.price_change == "pending":
-        raise Conflict("price_not_approved",
+        raise Conflict(BillingCode.PRICE_NOT_APPROVED,
                        _("A changed price waits for a manager's approval."))
     quote.status = Quote.Status.APPROVED
     quote.decided_at = timezone.now()
@@ -289,7 +289,7 @@ def approve_quote(*, actor: User, ticket: Ticket) -> Quote:
 
 
 @transaction.atomic
-def reject_quote(*, actor: User, ticket: Ticket) -> Quote:
+def reject_quote(*, actor: User, ticket) -> Quote:
     """The customer refuses: no quoted work is done or charged; what was agreed before the
     quote (the trips) falls due now, as the job ends."""
     quote = _pending_quote(ticket)
@@ -303,11 +303,11 @@ def reject_quote(*, actor: User, ticket: Ticket) -> Quote:
     return quote
 
 
-def require_approved(*, ticket: Ticket) -> None:
+def require_approved(*, ticket) -> None:
     """No chargeable work (parts, resolve) while a quote above zero waits or was refused."""
     quote = selectors.current_quote(ticket=ticket)
     if quote is not None and quote.status in (Quote.Status.PENDING, Quote.Status.REJECTED):
-        raise Conflict("quote_not_approved",
+        raise Conflict(BillingCode.QUOTE_NOT_APPROVED,
                        _("The customer has not approved the quote.") if
                        quote.status == Quote.Status.PENDING else
                        _("The customer rejected the quote."))
@@ -318,11 +318,11 @@ def require_approved(*, ticket: Ticket) -> None:
 # --------------------------------------------------------------------------
 
 
-def _resolved_on(ticket: Ticket) -> date:
+def _resolved_on(ticket) -> date:
     return timezone.localdate(ticket.resolved_at) if ticket.resolved_at else timezone.localdate()
 
 
-def _book(*, actor: User | None, ticket: Ticket, lines: list, quote: Quote | None
+def _book(*, actor: User | None, ticket, lines: list, quote: Quote | None
           ) -> Charge | None:
     """Make `lines` the ticket's charge: the first time a charge row and a ledger row;
     later (re-resolved after a reopen) a new posting of lines and a ledger adjustment
@@ -330,8 +330,8 @@ def _book(*, actor: User | None, ticket: Ticket, lines: list, quote: Quote | Non
     total = to_money(sum((line.amount for line in lines), ZERO))
     policy = BillingPolicy.current()
     resolved_on = _resolved_on(ticket)
-    due_on = fees.due_date(total=total, resolved_on=resolved_on,
-                           on_spot_limit=policy.on_spot_limit, credit_days=policy.credit_days)
+    due_on = terms.due_date(total=total, resolved_on=resolved_on,
+                            on_spot_limit=policy.on_spot_limit, credit_days=policy.credit_days)
     charge = Charge.objects.select_for_update().filter(ticket=ticket).first()
     if charge is None:
         if total == 0:
@@ -375,7 +375,7 @@ def _copy_lines(charge: Charge, lines: list) -> None:
 
 
 @transaction.atomic
-def post_charges(*, actor: User, ticket: Ticket) -> Charge | None:
+def post_charges(*, actor: User, ticket) -> Charge | None:
     """On resolve the charges fall due: the approved quote's lines, or (no quote, or it
     was rejected) the trips alone. Up to the on-the-spot limit the same day, above it
     within the credit days. None when nothing is owed."""
@@ -410,9 +410,9 @@ def bill_contract(*, actor: User | None, contract) -> Charge | None:
     signed_on = contract.signed_on or contract.starts_on
     charge = Charge.objects.create(
         contract=contract, customer_id=contract.customer_id, resolved_on=signed_on,
-        due_on=fees.due_date(total=price, resolved_on=signed_on,
-                             on_spot_limit=policy.on_spot_limit,
-                             credit_days=policy.credit_days))
+        due_on=terms.due_date(total=price, resolved_on=signed_on,
+                              on_spot_limit=policy.on_spot_limit,
+                              credit_days=policy.credit_days))
     ChargeLine.objects.create(charge=charge, posting=1, position=1, kind="contract",
                               description=_("Contract %(number)s") % {"number": contract.number},
                               qty=1, unit_price=price, amount=price)
@@ -422,7 +422,7 @@ def bill_contract(*, actor: User | None, contract) -> Charge | None:
 
 
 @transaction.atomic
-def record_payment(*, actor: User, ticket: Ticket | None = None, contract=None,
+def record_payment(*, actor: User, ticket=None, contract=None,
                    amount: Decimal, method: str, note: str = "") -> LedgerEntry:
     """Money received for a ticket (or a contract sold). More than is outstanding is
     refused; the charge row is locked first, so a concurrent second payment sees the
@@ -446,7 +446,8 @@ def record_payment(*, actor: User, ticket: Ticket | None = None, contract=None,
     if amount > outstanding:
         raise ValidationFailed(
             _("The amount is more than the %(outstanding)s outstanding.")
-            % {"outstanding": f"{outstanding:.2f}"}, field="amount", code="exceeds_outstanding")
+            % {"outstanding": f"{outstanding:.2f}"}, field="amount",
+            code=BillingCode.EXCEEDS_OUTSTANDING)
     entry = LedgerEntry.objects.create(charge=charge, customer_id=charge.customer_id,
                                        kind=LedgerEntry.Kind.PAYMENT, amount=-amount,
                                        method=method, note=note[:200], created_by=actor)
@@ -455,7 +456,7 @@ def record_payment(*, actor: User, ticket: Ticket | None = None, contract=None,
 
 
 @transaction.atomic
-def refund_return(*, actor: User, ticket: Ticket, amount: Decimal, method: str,
+def refund_return(*, actor: User, ticket, amount: Decimal, method: str,
                   note: str = "") -> LedgerEntry:
     """退货: the invoice price is refunded to the customer — a refund entry in the ledger
     (the ticket's charge row is its anchor and lock), never a deleted charge. Once per
@@ -478,7 +479,7 @@ def refund_return(*, actor: User, ticket: Ticket, amount: Decimal, method: str,
                                        device_id=ticket.device_id, resolved_on=today,
                                        due_on=today)
     elif charge.entries.filter(kind=LedgerEntry.Kind.REFUND).exists():
-        raise Conflict("already_refunded", _("The return is already refunded."))
+        raise Conflict(BillingCode.ALREADY_REFUNDED, _("The return is already refunded."))
     return LedgerEntry.objects.create(charge=charge, customer_id=charge.customer_id,
                                       kind=LedgerEntry.Kind.REFUND, amount=-amount,
                                       method=method, note=(note or "")[:200],
@@ -486,14 +487,14 @@ def refund_return(*, actor: User, ticket: Ticket, amount: Decimal, method: str,
 
 
 @transaction.atomic
-def refuse_payment(*, actor: User, ticket: Ticket, note: str = "") -> None:
+def refuse_payment(*, actor: User, ticket, note: str = "") -> None:
     """The customer refuses to pay the ticket's debt: it becomes an old debt at once (the
     unit gets no new repair) and counts toward blocking the customer."""
     charge = Charge.objects.select_for_update().filter(ticket_id=ticket.pk).first()
     if charge is None or selectors.charge_outstanding(charge_id=charge.pk) <= 0:
-        raise Conflict("nothing_outstanding", _("Nothing is owed on this ticket."))
+        raise Conflict(BillingCode.NOTHING_OUTSTANDING, _("Nothing is owed on this ticket."))
     if charge.refused_at is not None:
-        raise Conflict("already_refused", _("The refusal is already recorded."))
+        raise Conflict(BillingCode.ALREADY_REFUSED, _("The refusal is already recorded."))
     charge.refused_at = timezone.now()
     charge.refused_note = (note or "")[:200]
     charge.save(update_fields=["refused_at", "refused_note"])
@@ -504,17 +505,18 @@ def _update_block(*, actor: User | None, customer_id: int) -> Customer:
     """Block a customer with enough refused unpaid repairs; lift a debt block as soon as no
     old debt (refused or overdue) is left. A block set by anyone else is left alone."""
     customer = Customer.objects.select_for_update().get(pk=customer_id)
-    debts = selectors.old_debts().filter(customer_id=customer_id)
-    refused = debts.filter(refused_at__isnull=False).count()
+    old = selectors.old_debts().filter(customer_id=customer_id)
+    refused = old.filter(refused_at__isnull=False).count()
     policy = BillingPolicy.current()
     if not customer.blocked:
-        if policy.block_after_refusals and refused >= policy.block_after_refusals:
+        if debts.should_block(refused_unpaid=refused, block_after=policy.block_after_refusals):
             reason = _("Refused to pay %(count)d repairs; service resumes when every old "
                        "debt is paid.") % {"count": refused}
             _set_block(actor=actor, customer=customer, blocked=True, reason=reason)
         return customer
     last = DebtBlockEvent.objects.filter(customer_id=customer_id).order_by("-id").first()
-    if last is not None and last.blocked and not debts.exists():
+    blocked_for_debt = last is not None and last.blocked
+    if debts.should_lift(blocked_for_debt=blocked_for_debt, old_debts=old.count()):
         _set_block(actor=actor, customer=customer, blocked=False, reason="")
     return customer
 
@@ -576,21 +578,26 @@ def settle_subsidies(*, actor: User, month: date) -> tuple[SubsidySettlement, bo
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(datetime.combine(month, time.min), tz)
     stop = timezone.make_aware(datetime.combine(end, time.min), tz)
-    jobs = (Ticket.objects.filter(service_point__isnull=False, resolved_at__gte=start,
-                                  resolved_at__lt=stop,
-                                  status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
-            .exclude(kind__in=NOT_SUBSIDISED).filter(subsidy_line__isnull=True)
-            .select_related("service_point").order_by("service_point_id", "id"))
+    # Tickets sit above billing: the month's jobs are read through the service points'
+    # tickets relation (point, tier, ticket), one query, without importing the tickets app.
+    jobs = (ServicePoint.objects
+            .filter(tickets__resolved_at__gte=start, tickets__resolved_at__lt=stop,
+                    tickets__status__in=JOB_DONE_STATUSES,
+                    tickets__subsidy_line__isnull=True)
+            .order_by("pk", "tickets__id")
+            .values_list("pk", "tickets__id", "tickets__kind"))
     rates = {rate.tier: rate.per_job for rate in SubsidyRate.objects.all()}
-    by_point: dict[int, list[Ticket]] = {}
-    for ticket in jobs:
-        by_point.setdefault(ticket.service_point_id, []).append(ticket)
-    for tickets in by_point.values():
-        point = tickets[0].service_point
+    by_point: dict[int, list[int]] = {}
+    for point_id, ticket_id, kind in jobs:
+        if kind not in NOT_SUBSIDISED:
+            by_point.setdefault(point_id, []).append(ticket_id)
+    points = ServicePoint.objects.in_bulk(list(by_point))
+    for point_id, ticket_ids in by_point.items():
+        point = points[point_id]
         per_job = to_money(rates.get(point.tier, ZERO))
         statement = SubsidyStatement.objects.create(
             settlement=settlement, service_point=point, month=month, tier=point.tier,
-            per_job=per_job, jobs=len(tickets), amount=to_money(per_job * len(tickets)))
-        SubsidyLine.objects.bulk_create([SubsidyLine(statement=statement, ticket=ticket,
-                                                     amount=per_job) for ticket in tickets])
+            per_job=per_job, jobs=len(ticket_ids), amount=to_money(per_job * len(ticket_ids)))
+        SubsidyLine.objects.bulk_create([SubsidyLine(statement=statement, ticket_id=ticket_id,
+                                                     amount=per_job) for ticket_id in ticket_ids])
     return settlement, True

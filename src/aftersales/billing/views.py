@@ -12,6 +12,7 @@ from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.views import errors_of, staff_view
 from aftersales.network.models import NetworkPolicy
 from aftersales.network.selectors import credit_limit, service_point_list
+from aftersales.tickets.selectors import ticket_list
 
 from . import selectors, services
 from .models import PaymentMethod
@@ -47,7 +48,6 @@ def finance(request):
 @staff_view
 @require_POST
 def payment(request):
-    from aftersales.tickets.selectors import ticket_list
 
     values = {k: request.POST.get(k, "").strip() for k in ("ticket", "amount", "method")}
     try:

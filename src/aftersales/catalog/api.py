@@ -1,12 +1,13 @@
 
-from typing import Literal
 
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from aftersales.core.api import ERRORS, Money, MoneyIn, paginate
+from aftersales.core.api_types import choices_literal
 
 from . import selectors, services
+from .models import KnowledgeArticle, Part
 
 router = Router(tags=["catalog"])
 
@@ -41,7 +42,7 @@ class PartIn(Schema):
     name: str = Field(max_length=120)
     price: MoneyIn
     cost: MoneyIn | None = None
-    accessory_kind: Literal["earphone", "battery", "charger", "cable"] | None = None
+    accessory_kind: choices_literal(Part.AccessoryKind) | None = None
     models: list[str] = Field([], description="codes of the product models it fits")
 
 
@@ -133,7 +134,7 @@ def list_fault_codes(request, page: int = 1, page_size: int = 200):
 # Knowledge base (知识库): found by the hotline while the customer is on the line.
 
 class KnowledgeArticleIn(Schema):
-    kind: Literal["fault_fix", "faq"] = "fault_fix"
+    kind: choices_literal(KnowledgeArticle.Kind) = "fault_fix"
     title: str = Field(max_length=200)
     symptoms: str = ""
     answer: str
@@ -172,7 +173,7 @@ class KnowledgeArticleList(Schema):
 @router.get("/knowledge", response={200: KnowledgeArticleList, **ERRORS}, tags=["knowledge"])
 def search_knowledge(request, q: str | None = None, model: str | None = None,
                      fault_code: str | None = None,
-                     kind: Literal["fault_fix", "faq"] | None = None,
+                     kind: choices_literal(KnowledgeArticle.Kind) | None = None,
                      page: int = 1, page_size: int = 20):
     qs = selectors.knowledge_search(q=q, model=model, fault_code=fault_code, kind=kind)
     return paginate(request, qs, page=page, page_size=page_size)

@@ -5,7 +5,10 @@ when the demo catalog has them (X9, R300, NVR16, K2; F-SCR, F-BAT, ...), else le
 """
 from __future__ import annotations
 
+from aftersales.network.models import User
+
 from .models import FaultCode, KnowledgeArticle, ProductModel
+from .services import create_knowledge_article
 
 ARTICLES = [
     # kind, model code, fault code, title, symptoms, answer
@@ -50,10 +53,6 @@ ARTICLES = [
 
 def load_knowledge_demo(*, actor=None) -> int:
     """Create the demo articles that do not exist yet; return how many were created."""
-    from aftersales.network.models import User
-
-    from .services import create_knowledge_article
-
     if actor is None:
         actor = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
     if actor is None:

@@ -1,8 +1,10 @@
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from aftersales.core.errors import NotFound, ValidationFailed
 
+from .errors import CatalogCode
 from .models import AccessoryPeriod, FaultCode, KnowledgeArticle, Part, ProductModel
 
 
@@ -28,8 +30,9 @@ def get_product_model(*, code: str, field: str | None = None) -> ProductModel:
     found = ProductModel.objects.filter(code=code).first()
     if found is None:
         if field:
-            raise ValidationFailed("Unknown product model.", field=field, code="unknown_model")
-        raise NotFound("Product model not found.")
+            raise ValidationFailed(_("Unknown product model."), field=field,
+                                   code=CatalogCode.UNKNOWN_MODEL)
+        raise NotFound(_("Product model not found."))
     return found
 
 
@@ -37,8 +40,8 @@ def get_part(*, sku: str, field: str | None = None) -> Part:
     found = Part.objects.filter(sku=sku).first()
     if found is None:
         if field:
-            raise ValidationFailed("Unknown part.", field=field, code="unknown_part")
-        raise NotFound("Part not found.")
+            raise ValidationFailed(_("Unknown part."), field=field, code=CatalogCode.UNKNOWN_PART)
+        raise NotFound(_("Part not found."))
     return found
 
 
@@ -46,8 +49,9 @@ def get_fault_code(*, code: str, field: str | None = None) -> FaultCode:
     found = FaultCode.objects.filter(code=code).first()
     if found is None:
         if field:
-            raise ValidationFailed("Unknown fault code.", field=field, code="unknown_fault_code")
-        raise NotFound("Fault code not found.")
+            raise ValidationFailed(_("Unknown fault code."), field=field,
+                                   code=CatalogCode.UNKNOWN_FAULT_CODE)
+        raise NotFound(_("Fault code not found."))
     return found
 
 
@@ -118,5 +122,5 @@ def get_knowledge_article(*, article_id: int) -> KnowledgeArticle:
     found = (KnowledgeArticle.objects.select_related("model", "fault_code")
              .filter(pk=article_id).first())
     if found is None:
-        raise NotFound("Article not found.")
+        raise NotFound(_("Article not found."))
     return found

@@ -10,6 +10,7 @@ from aftersales.core.scoping import require_role
 from aftersales.core.validation import clean_required
 from aftersales.network.models import ServicePoint, User
 
+from .errors import CatalogCode
 from .models import FaultCode, KnowledgeArticle, Part, ProductModel
 
 
@@ -21,14 +22,18 @@ def _require_hq(actor: User, *roles: str) -> None:
         raise Forbidden(_("Only headquarters edits the catalog."))
 
 
+#: The refusal when the unique field of a new catalog row is taken.
+DUPLICATE = {"code": CatalogCode.DUPLICATE_CODE, "sku": CatalogCode.DUPLICATE_SKU}
+
+
 def _create(model, field: str, message: str, **values):
     if model.objects.filter(**{field: values[field]}).exists():
-        raise Conflict(f"duplicate_{field}", message, field=field)
+        raise Conflict(DUPLICATE[field], message, field=field)
     try:
         with transaction.atomic():
             return model.objects.create(**values)
     except IntegrityError:
-        raise Conflict(f"duplicate_{field}", message, field=field) from None
+        raise Conflict(DUPLICATE[field], message, field=field) from None
 
 
 def _check_pattern(pattern: str) -> str:

@@ -1,23 +1,26 @@
 from datetime import date
 from decimal import Decimal
-from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from aftersales.billing.services import bill_contract
 from aftersales.core.api import ERRORS, Money, MoneyIn, paginate
+from aftersales.core.api_types import choices_literal
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.customers.selectors import access_customer
 from aftersales.devices.selectors import access_device
 
 from . import selectors, services
+from .models import Contract
 
 router = Router(tags=["contracts"])
 
 
 class ContractIn(Schema):
     customer: int
-    kind: Literal["warranty", "annual", "per_visit", "extended"]
+    kind: choices_literal(Contract.Kind)
     starts_on: date
     ends_on: date
     price: MoneyIn = Decimal("0.00")
@@ -67,16 +70,17 @@ def sign_contract(request, payload: ContractIn):
     try:
         customer = access_customer(actor=request.auth, customer_id=payload.customer)
     except NotFound:
-        raise ValidationFailed("Unknown customer.", field="customer") from None
+        raise ValidationFailed(_("Unknown customer."), field="customer") from None
     devices = []
     for serial in payload.devices:
         try:
             devices.append(access_device(actor=request.auth, serial=serial))
         except NotFound:
-            raise ValidationFailed(f"Unknown device {serial}.", field="devices") from None
+            raise ValidationFailed(_("Unknown device %(serial)s.") % {"serial": serial},
+                                   field="devices") from None
     data = payload.dict(exclude={"customer", "devices"})
     contract = services.sign_contract(actor=request.auth, customer=customer, devices=devices,
-                                      **data)
+                                      bill=bill_contract, **data)
     return Status(201, selectors.access_contract(actor=request.auth, contract_id=contract.pk))
 
 
@@ -95,5 +99,6 @@ def get_contract(request, contract_id: int):
 def renew_contract(request, contract_id: int, payload: RenewIn):
     contract = selectors.access_contract(actor=request.auth, contract_id=contract_id)
     renewed = services.renew_contract(actor=request.auth, contract=contract,
-                                      price=payload.price, months=payload.months)
+                                      price=payload.price, months=payload.months,
+                                      bill=bill_contract)
     return Status(201, selectors.access_contract(actor=request.auth, contract_id=renewed.pk))

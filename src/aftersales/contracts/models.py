@@ -3,7 +3,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aftersales.core.money import MoneyField
+from aftersales.core.models import MoneyField
 
 
 class Contract(models.Model):

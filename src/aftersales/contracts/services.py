@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -10,11 +11,17 @@ from aftersales.core.numbering import next_number
 from aftersales.core.scoping import require_role
 from aftersales.customers.models import Customer
 from aftersales.devices.models import Device
+from aftersales.devices.warranty import add_months
 from aftersales.network.models import User
 
+from .errors import ContractCode
 from .models import Contract
 
 EDITORS = (User.Role.ADMIN, User.Role.MANAGER)
+
+#: How a contract sold is billed: `bill(actor=..., contract=...)`. Billing sits above
+#: contracts, so the caller passes it in (billing.services.bill_contract).
+Bill = Callable[..., object]
 
 
 def _check(*, kind: str, starts_on: date, ends_on: date, customer: Customer,
@@ -34,8 +41,8 @@ def sign_contract(*, actor: User, customer: Customer, kind: str, starts_on: date
                   ends_on: date, price: Decimal, devices: list[Device] = (),
                   backup_device: bool | None = None, preventive_visits_per_year: int | None = None,
                   covers_visits: bool | None = None, covers_parts: bool = True,
-                  signed_on: date | None = None,
-                  notes: str = "", renewed_from: Contract | None = None) -> Contract:
+                  signed_on: date | None = None, notes: str = "",
+                  renewed_from: Contract | None = None, bill: Bill) -> Contract:
     """签约: a contract with its covered devices. Annual maintenance includes a backup
     device after 48 h and quarterly preventive visits unless told otherwise."""
     require_role(actor, *EDITORS)
@@ -55,23 +62,20 @@ def sign_contract(*, actor: User, customer: Customer, kind: str, starts_on: date
         signed_on=signed_on or starts_on, notes=notes, renewed_from=renewed_from)
     if devices:
         contract.devices.set(devices)
-    from aftersales.billing.services import bill_contract
-
-    bill_contract(actor=actor, contract=contract)  # the price is owed from signing
+    bill(actor=actor, contract=contract)  # the price is owed from signing
     return contract
 
 
 @transaction.atomic
 def renew_contract(*, actor: User, contract: Contract, price: Decimal | None = None,
-                   months: int = 12) -> Contract:
+                   months: int = 12, bill: Bill) -> Contract:
     """续签: the next contract starts the day after this one ends; the old one is kept."""
     locked = Contract.objects.select_for_update().get(pk=contract.pk)
     if Contract.objects.filter(renewed_from=locked).exists():
-        raise Conflict("already_renewed", _("This contract has already been renewed."))
+        raise Conflict(ContractCode.ALREADY_RENEWED, _("This contract has already been renewed."))
     if locked.status == Contract.Status.TERMINATED:
-        raise Conflict("contract_terminated", _("A terminated contract cannot be renewed."))
-    from aftersales.devices.warranty import add_months
-
+        raise Conflict(ContractCode.CONTRACT_TERMINATED,
+                       _("A terminated contract cannot be renewed."))
     starts_on = locked.ends_on + timedelta(days=1)
     ends_on = add_months(locked.ends_on, months)
     return sign_contract(
@@ -80,4 +84,4 @@ def renew_contract(*, actor: User, contract: Contract, price: Decimal | None = N
         devices=list(locked.devices.all()), backup_device=locked.backup_device,
         preventive_visits_per_year=locked.preventive_visits_per_year,
         covers_visits=locked.covers_visits, covers_parts=locked.covers_parts,
-        renewed_from=locked)
+        renewed_from=locked, bill=bill)

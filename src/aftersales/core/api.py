@@ -13,6 +13,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -124,9 +125,10 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 
 def page_params(page: int, page_size: int) -> tuple[int, int]:
     if page < 1:
-        raise ValidationFailed("page starts at 1.", field="page")
+        raise ValidationFailed(_("page starts at 1."), field="page")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise ValidationFailed(f"page_size is 1 to {MAX_PAGE_SIZE}.", field="page_size")
+        raise ValidationFailed(_("page_size is 1 to %(most)d.") % {"most": MAX_PAGE_SIZE},
+                               field="page_size")
     return page, page_size
 
 
@@ -148,6 +150,6 @@ def paginate(request, qs, *, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE) 
 def login_for_token(username: str, password: str):
     user = authenticate(username=username, password=password)
     if user is None or not user.is_active:
-        raise DomainError("invalid_credentials", "Wrong username or password.",
+        raise DomainError("invalid_credentials", _("Wrong username or password."),
                           kind=ErrorKind.UNAUTHORIZED)
     return issue_token(user)

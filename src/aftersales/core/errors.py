@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+
 
 class ErrorKind(StrEnum):
     INVALID = "invalid"  # 422: bad input
@@ -11,6 +13,27 @@ class ErrorKind(StrEnum):
     CONFLICT = "conflict"  # 409: state, stale version, business rule
     UNAUTHORIZED = "unauthorized"  # 401
     RATE_LIMITED = "rate_limited"  # 429
+
+
+class CoreCode(StrEnum):
+    """The error codes the core app answers with. The values are part of the public
+    API (docs/api-conventions.md, "Errors"): never change one."""
+
+    BAD_REQUEST = "bad_request"  # the request cannot be read
+    CONFLICT = "conflict"  # the request conflicts with the record's state
+    FORBIDDEN = "forbidden"  # the actor's role may not do this
+    INVALID = "invalid"  # bad input (the field is named)
+    INVALID_CREDENTIALS = "invalid_credentials"  # wrong user name or password
+    #: not a valid unified social credit code (统一社会信用代码)
+    INVALID_CREDIT_CODE = "invalid_credit_code"
+    INVALID_IMEI = "invalid_imei"  # not a valid IMEI (15 digits, Luhn check)
+    INVALID_PHONE = "invalid_phone"  # not a valid Chinese phone number
+    METHOD_NOT_ALLOWED = "method_not_allowed"  # the endpoint does not take this HTTP method
+    NOT_FOUND = "not_found"  # no such record (also: another service point's record)
+    RATE_LIMITED = "rate_limited"  # too many requests; try again later
+    REQUIRED = "required"  # a required field is empty
+    TOO_LONG = "too_long"  # the text is longer than the field allows
+    UNAUTHORIZED = "unauthorized"  # no valid token or session
 
 
 HTTP_STATUS = {
@@ -28,10 +51,10 @@ class DomainError(Exception):
 
     kind: ErrorKind = ErrorKind.CONFLICT
 
-    def __init__(self, code: str, message: str, *, field: str | None = None,
+    def __init__(self, code: StrEnum | str, message: str, *, field: str | None = None,
                  kind: ErrorKind | None = None):
         super().__init__(message)
-        self.code = code
+        self.code = str(code)  # an app's error-code enum (<app>/errors.py); its value
         self.message = str(message)
         self.field = field
         if kind is not None:
@@ -48,22 +71,25 @@ class DomainError(Exception):
 class ValidationFailed(DomainError):
     kind = ErrorKind.INVALID
 
-    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid"):
+    def __init__(self, message: str, *, field: str | None = None,
+                 code: StrEnum | str = CoreCode.INVALID):
         super().__init__(code, message, field=field)
 
 
 class NotFound(DomainError):
     kind = ErrorKind.NOT_FOUND
 
-    def __init__(self, message: str = "Not found.", *, code: str = "not_found"):
-        super().__init__(code, message)
+    def __init__(self, message: str | None = None, *,
+                 code: StrEnum | str = CoreCode.NOT_FOUND):
+        super().__init__(code, message or _("Not found."))
 
 
 class Forbidden(DomainError):
     kind = ErrorKind.FORBIDDEN
 
-    def __init__(self, message: str = "Not allowed.", *, code: str = "forbidden"):
-        super().__init__(code, message)
+    def __init__(self, message: str | None = None, *,
+                 code: StrEnum | str = CoreCode.FORBIDDEN):
+        super().__init__(code, message or _("Not allowed."))
 
 
 class Conflict(DomainError):

@@ -2,6 +2,22 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .money import ZERO
+
+
+class MoneyField(models.DecimalField):
+    """CNY amount: 14 digits, 2 places."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("default", ZERO)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
+
 
 class Sequence(models.Model):
     """A counter per (name, period) for readable unique numbers such as SR20261123-0042."""

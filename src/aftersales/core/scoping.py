@@ -4,6 +4,7 @@ A user tied to a service point sees and changes only that point's records; anyth
 else answers 404 as if it did not exist (no information leaks about other points).
 """
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from .errors import Forbidden, NotFound
 
@@ -20,7 +21,7 @@ def get_scoped(qs: QuerySet, *, actor, path: str = "service_point", message: str
                **lookup):
     obj = scope(qs, actor=actor, path=path).filter(**lookup).first()
     if obj is None:
-        raise NotFound(message or "Not found.")
+        raise NotFound(message)
     return obj
 
 
@@ -28,10 +29,10 @@ def check_point(*, actor, service_point_id: int | None, field: str = "service_po
     """A point-bound user may only write records of their own point."""
     point_id = getattr(actor, "service_point_id", None)
     if point_id is not None and service_point_id != point_id:
-        raise NotFound("Service point not found.")
+        raise NotFound(_("Service point not found."))
 
 
 def require_role(actor, *roles: str) -> None:
     if actor.is_superuser or actor.role in roles:
         return
-    raise Forbidden("Your role may not do this.")
+    raise Forbidden(_("Your role may not do this."))

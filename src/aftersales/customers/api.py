@@ -1,15 +1,23 @@
-from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import EmailStr, Field
 
+from aftersales.billing.selectors import customer_outstanding_subquery
 from aftersales.core.api import ERRORS, Money, paginate
+from aftersales.core.api_types import choices_literal
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.network.selectors import access_service_point
 
 from . import selectors, services
+from .models import Customer, Zone
 
 router = Router(tags=["customers"])
+
+
+def _money() -> dict:
+    """The billing columns a customer is shown with (its outstanding amount)."""
+    return {"outstanding": customer_outstanding_subquery()}
 
 
 class ContactIn(Schema):
@@ -20,11 +28,11 @@ class ContactIn(Schema):
 
 class CustomerIn(Schema):
     name: str = Field(max_length=120)
-    kind: Literal["person", "company"]
+    kind: choices_literal(Customer.Kind)
     phone: str = Field(max_length=30)
     email: EmailStr | None = None
     address: str | None = Field(None, max_length=200)
-    zone: Literal["city", "prefecture", "province"]
+    zone: choices_literal(Zone)
     service_point: int | None = None
     credit_code: str | None = Field(None, max_length=18)
     notes: str | None = None
@@ -36,7 +44,7 @@ class CustomerPatch(Schema):
     phone: str | None = Field(None, max_length=30)
     email: EmailStr | None = None
     address: str | None = Field(None, max_length=200)
-    zone: Literal["city", "prefecture", "province"] | None = None
+    zone: choices_literal(Zone) | None = None
     credit_code: str | None = Field(None, max_length=18)
     notes: str | None = None
 
@@ -80,7 +88,7 @@ def _point(request, point_id: int | None):
     try:
         return access_service_point(actor=request.auth, service_point_id=point_id)
     except NotFound:
-        raise ValidationFailed("Unknown service point.", field="service_point") from None
+        raise ValidationFailed(_("Unknown service point."), field="service_point") from None
 
 
 @router.post("/customers", response={201: CustomerDetail, **ERRORS})
@@ -90,18 +98,21 @@ def create_customer(request, payload: CustomerIn):
     customer = services.create_customer(
         actor=request.auth, service_point=_point(request, payload.service_point),
         contacts=[c.dict() for c in payload.contacts], **data)
-    return Status(201, selectors.access_customer(actor=request.auth, customer_id=customer.pk))
+    return Status(201, selectors.access_customer(actor=request.auth, customer_id=customer.pk,
+                                                 annotations=_money()))
 
 
 @router.get("/customers", response={200: CustomerList, **ERRORS})
 def list_customers(request, q: str | None = None, page: int = 1, page_size: int = 50):
-    return paginate(request, selectors.customer_list(actor=request.auth, q=q), page=page,
+    return paginate(request, selectors.customer_list(actor=request.auth, q=q,
+                                                       annotations=_money()), page=page,
                     page_size=page_size)
 
 
 @router.get("/customers/{customer_id}", response={200: CustomerDetail, **ERRORS})
 def get_customer(request, customer_id: int):
-    return selectors.access_customer(actor=request.auth, customer_id=customer_id)
+    return selectors.access_customer(actor=request.auth, customer_id=customer_id,
+                                     annotations=_money())
 
 
 @router.patch("/customers/{customer_id}", response={200: CustomerDetail, **ERRORS})
@@ -109,7 +120,8 @@ def update_customer(request, customer_id: int, payload: CustomerPatch):
     customer = selectors.access_customer(actor=request.auth, customer_id=customer_id)
     services.update_customer(actor=request.auth, customer=customer,
                              **payload.dict(exclude_unset=True))
-    return selectors.access_customer(actor=request.auth, customer_id=customer_id)
+    return selectors.access_customer(actor=request.auth, customer_id=customer_id,
+                                     annotations=_money())
 
 
 @router.post("/customers/{customer_id}/contacts", response={201: ContactOut, **ERRORS})

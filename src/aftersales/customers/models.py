@@ -4,7 +4,7 @@ from simple_history.models import HistoricalRecords
 
 
 class Zone(models.TextChoices):
-    """The fee zone of an address, relative to the serving point (PRODUCT.md fee table)."""
+    """The fee zone of an address, relative to the serving point (the fee table in docs/rules.md)."""
 
     CITY = "city", _("City (市区)")
     PREFECTURE = "prefecture", _("Prefecture (市区外)")

@@ -20,19 +20,24 @@ def _check_choices(*, kind: str, zone: str) -> None:
 
 
 @transaction.atomic
-def create_customer(*, actor: User, name: str, kind: str, phone: str, zone: str,
+def create_customer(*, actor: User | None, name: str, kind: str, phone: str, zone: str,
                     email: str = "", address: str = "", credit_code: str = "",
                     service_point: ServicePoint | None = None, notes: str = "",
                     contacts: list[dict] | None = None) -> Customer:
-    require_role(actor, *EDITORS)
+    """Open a customer record. `actor=None` is the system acting for the customer (a web
+    booking on the public portal): no role or service-point check applies, the record
+    belongs to no point until staff assign one."""
+    if actor is not None:
+        require_role(actor, *EDITORS)
     name = clean_required(name, field="name", max_length=120)
     _check_choices(kind=kind, zone=zone)
     phone = clean_phone(phone)
     if credit_code:
         credit_code = clean_credit_code(credit_code)
-    if service_point is None and actor.service_point_id is not None:
-        service_point = actor.service_point
-    check_point(actor=actor, service_point_id=service_point.pk if service_point else None)
+    if actor is not None:
+        if service_point is None and actor.service_point_id is not None:
+            service_point = actor.service_point
+        check_point(actor=actor, service_point_id=service_point.pk if service_point else None)
     customer = Customer.objects.create(
         number=next_number(prefix="C", width=7), name=name, kind=kind, phone=phone,
         email=email or "", address=address or "", zone=zone, credit_code=credit_code,
@@ -67,9 +72,11 @@ def update_customer(*, actor: User, customer: Customer, **changes) -> Customer:
 
 
 @transaction.atomic
-def add_contact(*, actor: User, customer: Customer, name: str, phone: str, title: str = "",
-                is_primary: bool = False, field_prefix: str = "") -> Contact:
-    require_role(actor, *EDITORS)
+def add_contact(*, actor: User | None, customer: Customer, name: str, phone: str,
+                title: str = "", is_primary: bool = False, field_prefix: str = "") -> Contact:
+    """`actor=None`: the system, as in create_customer."""
+    if actor is not None:
+        require_role(actor, *EDITORS)
     name = clean_required(name, field=f"{field_prefix}name", max_length=60)
     phone = clean_phone(phone, field=f"{field_prefix}phone")
     return Contact.objects.create(customer=customer, name=name, phone=phone, title=title,

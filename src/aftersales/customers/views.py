@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from aftersales.billing.selectors import customer_outstanding_subquery
 from aftersales.contracts.selectors import contract_list
 from aftersales.core.errors import DomainError
 from aftersales.core.views import errors_of, staff_view
@@ -53,7 +54,8 @@ def device_rows(*, actor, customer_id: int) -> list[dict]:
 
 @staff_view
 def archive(request, customer_id: int):
-    customer = access_customer(actor=request.user, customer_id=customer_id)
+    customer = access_customer(actor=request.user, customer_id=customer_id,
+                               annotations={"outstanding": customer_outstanding_subquery()})
     from aftersales.tickets import views as ticket_views
 
     # the archive's fault box sends `fault`; the new-ticket form's summary sends `summary`

@@ -1,11 +1,13 @@
 from datetime import date
-from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from aftersales.catalog.selectors import get_product_model
+from aftersales.catalog.selectors import get_fault_code, get_part, get_product_model
+from aftersales.contracts.selectors import warranty_covers
 from aftersales.core.api import ERRORS, paginate
+from aftersales.core.api_types import choices_literal
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.customers.selectors import access_customer
 
@@ -70,7 +72,7 @@ def register_device(request, payload: DeviceIn):
     try:
         customer = access_customer(actor=request.auth, customer_id=payload.customer)
     except NotFound:
-        raise ValidationFailed("Unknown customer.", field="customer") from None
+        raise ValidationFailed(_("Unknown customer."), field="customer") from None
     data = payload.dict(exclude={"model", "customer"})
     data = {k: ("" if v is None and k in {"invoice_no", "warranty_card_no", "dealer"} else v)
             for k, v in data.items()}
@@ -96,7 +98,7 @@ def get_device(request, serial: str):
 
 
 class FaultIn(Schema):
-    kind: Literal["performance", "appearance", "accessory", "own_reason"] = "performance"
+    kind: choices_literal(warranty.FAULT_KINDS) = "performance"
     part: str | None = Field(None, description="part SKU")
     code: str | None = Field(None, description="fault code")
     caused_by_repair: bool = Field(
@@ -136,7 +138,7 @@ class WarrantyCheckIn(Schema):
     serial: str
     on: date | None = None
     fault: FaultIn = Field(default_factory=FaultIn)
-    cause: Literal["none", "misuse", "self_repair", "force_majeure"] = "none"
+    cause: choices_literal(warranty.CAUSES) = "none"
     evidence: EvidenceIn = Field(default_factory=EvidenceIn)
 
 
@@ -156,15 +158,13 @@ def decision_out(decision: warranty.Decision) -> dict:
 
 def fault_of(fault: FaultIn) -> warranty.Fault:
     """Resolve the part SKU to its accessory kind so the accessory periods apply."""
-    from aftersales.catalog.selectors import get_fault_code, get_part
-
     accessory_kind = None
     if fault.part:
         accessory_kind = get_part(sku=fault.part, field="fault.part").accessory_kind or None
     if fault.code:
         get_fault_code(code=fault.code, field="fault.code")
     if fault.kind == "accessory" and accessory_kind is None:
-        raise ValidationFailed("An accessory fault names the accessory part.",
+        raise ValidationFailed(_("An accessory fault names the accessory part."),
                                field="fault.part")
     return warranty.Fault(kind=fault.kind, part_sku=fault.part, accessory_kind=accessory_kind,
                           code=fault.code, caused_by_repair=fault.caused_by_repair)
@@ -175,5 +175,6 @@ def check_warranty(request, payload: WarrantyCheckIn):
     device = selectors.access_device(actor=request.auth, serial=payload.serial)
     decision = selectors.warranty_decision(
         device=device, fault=fault_of(payload.fault), cause=payload.cause,
-        evidence=warranty.Evidence(**payload.evidence.dict()), on=payload.on)
+        evidence=warranty.Evidence(**payload.evidence.dict()), on=payload.on,
+        covers=warranty_covers(device_id=device.pk))
     return decision_out(decision)

@@ -1,11 +1,12 @@
+from collections.abc import Sequence
 from datetime import date
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aftersales.catalog.selectors import accessory_months
-from aftersales.contracts.models import Contract
 from aftersales.core.scoping import get_scoped, scope
 from aftersales.network.models import User
 
@@ -36,7 +37,7 @@ def device_list(*, actor: User, q: str | None = None, customer_id: int | None = 
 
 def access_device(*, actor: User, serial: str) -> Device:
     return get_scoped(_base(), actor=actor, path=POINT_PATH, serial=(serial or "").upper(),
-                      message="Device not found.")
+                      message=_("Device not found."))
 
 
 def find_device(*, serial: str) -> Device | None:
@@ -83,14 +84,6 @@ def extension_days(device: Device) -> int:
     return sum(WarrantyExtension.objects.filter(device=device).values_list("days", flat=True))
 
 
-def covers_of(device: Device) -> list[warranty.ContractCover]:
-    contracts = Contract.objects.filter(
-        devices=device, status=Contract.Status.ACTIVE,
-        kind__in=[Contract.Kind.ANNUAL, Contract.Kind.EXTENDED])
-    return [warranty.ContractCover(kind=c.kind, starts_on=c.starts_on, ends_on=c.ends_on)
-            for c in contracts]
-
-
 def repairs_of(device: Device) -> list[warranty.PastRepair]:
     return [warranty.PastRepair(repaired_on=r.repaired_on, fault_code=r.fault_code or None,
                                 part_sku=r.part_sku or None)
@@ -98,12 +91,15 @@ def repairs_of(device: Device) -> list[warranty.PastRepair]:
 
 
 def warranty_decision(*, device: Device, fault: warranty.Fault, cause: str,
-                      evidence: warranty.Evidence, on: date | None = None) -> warranty.Decision:
-    """Gather the unit's facts (model periods, policy, contracts, repair history) and ask
-    the pure engine."""
+                      evidence: warranty.Evidence,
+                      covers: Sequence[warranty.ContractCover], on: date | None = None
+                      ) -> warranty.Decision:
+    """Gather the unit's facts (model periods, policy, repair history) and ask the pure
+    engine. `covers` are the unit's service contracts in force; contracts sit above
+    devices, so the caller passes them in (`contracts.selectors.warranty_covers`)."""
     return warranty.decide(unit=unit_of(device), fault=fault, cause=cause, evidence=evidence,
                            on=on or timezone.localdate(), policy=policy_for(device),
-                           repairs=repairs_of(device), contracts=covers_of(device))
+                           repairs=repairs_of(device), contracts=list(covers))
 
 
 def warranty_ends(device: Device, *, on: date | None = None,

@@ -11,36 +11,44 @@ from aftersales.customers.models import Customer
 from aftersales.network.models import User
 
 from . import selectors, warranty
+from .errors import DeviceCode
 from .models import Device, RepairRecord, UnitExchange, WarrantyExtension
 
 EDITORS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.AGENT, User.Role.ENGINEER)
 
 
 @transaction.atomic
-def register_device(*, actor: User, serial: str, model: ProductModel, customer: Customer,
-                    imei: str | None = None, purchase_date: date | None = None,
-                    invoice_no: str = "", warranty_card_no: str = "",
-                    manufactured_on: date | None = None, dealer: str = "") -> Device:
-    require_role(actor, *EDITORS)
+def register_device(*, actor: User | None, serial: str, model: ProductModel,
+                    customer: Customer, imei: str | None = None,
+                    purchase_date: date | None = None, invoice_no: str = "",
+                    warranty_card_no: str = "", manufactured_on: date | None = None,
+                    dealer: str = "", replaces: Device | None = None) -> Device:
+    """Register a unit to its owner. `actor=None` is the system acting for a higher
+    service that has already decided who may do this (the warehouse issuing a
+    replacement unit); staff calling directly must be editors. `replaces` links a
+    replacement unit (换机) to the unit it replaces."""
+    if actor is not None:
+        require_role(actor, *EDITORS)
     serial = clean_required(serial, field="serial", max_length=40).upper()
     imei = clean_imei(imei) if imei else None
     if purchase_date and manufactured_on and purchase_date < manufactured_on:
         raise ValidationFailed(_("The purchase date is before the manufacture date."),
                                field="purchase_date")
     if Device.objects.filter(serial=serial).exists():
-        raise Conflict("duplicate_serial", _("A device with this serial exists."),
+        raise Conflict(DeviceCode.DUPLICATE_SERIAL, _("A device with this serial exists."),
                        field="serial")
     if imei and Device.objects.filter(imei=imei).exists():
-        raise Conflict("duplicate_imei", _("A device with this IMEI exists."), field="imei")
+        raise Conflict(DeviceCode.DUPLICATE_IMEI, _("A device with this IMEI exists."),
+                       field="imei")
     try:
         with transaction.atomic():
             return Device.objects.create(
                 serial=serial, imei=imei, model=model, customer=customer,
                 purchase_date=purchase_date, invoice_no=invoice_no or "",
                 warranty_card_no=warranty_card_no or "", manufactured_on=manufactured_on,
-                dealer=dealer or "")
+                dealer=dealer or "", replaces=replaces)
     except IntegrityError:
-        raise Conflict("duplicate_serial", _("A device with this serial or IMEI exists."),
+        raise Conflict(DeviceCode.DUPLICATE_SERIAL, _("A device with this serial or IMEI exists."),
                        field="serial") from None
 
 
@@ -86,10 +94,10 @@ def exchange_unit(*, actor: User | None, device: Device, on: date, new_serial: s
     if device.imei and not imei:
         raise ValidationFailed(_("The new unit's IMEI is required."), field="new_imei")
     if Device.objects.filter(serial=serial).exists():
-        raise Conflict("duplicate_serial", _("A device with this serial exists."),
+        raise Conflict(DeviceCode.DUPLICATE_SERIAL, _("A device with this serial exists."),
                        field="new_serial")
     if imei and Device.objects.filter(imei=imei).exists():
-        raise Conflict("duplicate_imei", _("A device with this IMEI exists."),
+        raise Conflict(DeviceCode.DUPLICATE_IMEI, _("A device with this IMEI exists."),
                        field="new_imei")
     start = warranty.exchange_start(exchanged_on=on, purchase_date=device.purchase_date,
                                     policy=policy)

@@ -5,8 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aftersales.core.models import OneRowPolicy
-from aftersales.core.money import MoneyField
+from aftersales.core.models import MoneyField, OneRowPolicy
 
 
 class Warehouse(models.Model):
@@ -212,6 +211,9 @@ class StockCountLine(models.Model):
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["count", "part"],
                                                name="count_line_unique_part")]
+
+    def __str__(self):
+        return f"{self.part_id}: {self.expected} → {self.counted}"
 
 
 class ReturnedUnit(models.Model):

@@ -5,7 +5,9 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from aftersales.catalog.models import Part
 from aftersales.core.errors import NotFound
 from aftersales.core.money import to_money
 from aftersales.core.scoping import get_scoped, scope
@@ -36,22 +38,27 @@ def stock_value_of_point(*, service_point_id: int) -> Decimal:
 
 # -- warehouses and levels ---------------------------------------------------------------
 
-def warehouse_list(*, actor) -> QuerySet[Warehouse]:
-    return scope(Warehouse.objects.select_related("service_point", "engineer"),
-                 actor=actor).order_by("code")
+def warehouse_list(*, actor, active_only: bool = False) -> QuerySet[Warehouse]:
+    qs = Warehouse.objects.select_related("service_point", "engineer")
+    if active_only:
+        qs = qs.filter(active=True)
+    return scope(qs, actor=actor).order_by("code")
 
 
 def access_warehouse(*, actor, warehouse_id: int) -> Warehouse:
     return get_scoped(Warehouse.objects.select_related("service_point", "engineer"),
-                      actor=actor, pk=warehouse_id, message="Warehouse not found.")
+                      actor=actor, pk=warehouse_id, message=_("Warehouse not found."))
 
 
 def stock_list(*, actor, warehouse_id: int | None = None, sku: str | None = None,
-               below_reorder: bool = False) -> QuerySet[StockLevel]:
+               below_reorder: bool = False, warehouse_code: str | None = None
+               ) -> QuerySet[StockLevel]:
     qs = scope(StockLevel.objects.select_related("warehouse", "part"), actor=actor,
                path=LEVEL_POINT)
     if warehouse_id is not None:
         qs = qs.filter(warehouse_id=warehouse_id)
+    if warehouse_code:
+        qs = qs.filter(warehouse__code=warehouse_code)
     if sku:
         qs = qs.filter(part__sku=sku.strip())
     if below_reorder:
@@ -125,7 +132,6 @@ def purchase_plan(*, actor, warehouse: Warehouse) -> dict:
     levels = {lv.part_id: lv for lv in stock_list(actor=actor, warehouse_id=warehouse.pk)}
     items = []
     part_ids = set(levels) | set(used)
-    from aftersales.catalog.models import Part
 
     parts = {p.pk: p for p in Part.objects.filter(pk__in=part_ids)}
     for part_id in sorted(part_ids, key=lambda pk: parts[pk].sku):
@@ -160,7 +166,8 @@ def _either_side(qs: QuerySet, *, actor) -> QuerySet:
 
 def _requisitions() -> QuerySet[Requisition]:
     return (Requisition.objects
-            .select_related("from_warehouse__service_point", "to_warehouse__service_point")
+            .select_related("from_warehouse__service_point", "to_warehouse__service_point",
+                            "created_by")
             .prefetch_related(Prefetch("lines", queryset=RequisitionLine.objects
                                        .select_related("part").order_by("id"))))
 
@@ -175,7 +182,7 @@ def requisition_list(*, actor, status: str | None = None) -> QuerySet[Requisitio
 def access_requisition(*, actor, requisition_id: int) -> Requisition:
     found = _either_side(_requisitions(), actor=actor).filter(pk=requisition_id).first()
     if found is None:
-        raise NotFound("Requisition not found.")
+        raise NotFound(_("Requisition not found."))
     return found
 
 
@@ -195,7 +202,7 @@ def faulty_part_list(*, actor, status: str | None = None) -> QuerySet[FaultyPart
 def access_faulty_part(*, actor, faulty_id: int) -> FaultyPartReturn:
     found = _either_side(_faulty(), actor=actor).filter(pk=faulty_id).first()
     if found is None:
-        raise NotFound("Faulty part not found.")
+        raise NotFound(_("Faulty part not found."))
     return found
 
 
@@ -213,4 +220,4 @@ def returned_unit_list(*, actor, status: str | None = None) -> QuerySet[Returned
 
 def access_returned_unit(*, actor, unit_id: int) -> ReturnedUnit:
     return get_scoped(_returned(), actor=actor, path=LEVEL_POINT, pk=unit_id,
-                      message="Returned unit not found.")
+                      message=_("Returned unit not found."))

@@ -1,14 +1,16 @@
 from decimal import Decimal
-from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from aftersales.core.api import ERRORS, Money, paginate
+from aftersales.core.api_types import choices_literal
 from aftersales.core.errors import NotFound, ValidationFailed
+from aftersales.inventory.selectors import stock_value_of_point
 
 from . import selectors, services
-from .models import ServicePoint
+from .models import ServicePoint, User
 
 router = Router(tags=["network"])
 
@@ -16,8 +18,8 @@ router = Router(tags=["network"])
 class ServicePointIn(Schema):
     code: str = Field(min_length=1, max_length=20)
     name: str = Field(min_length=1, max_length=100)
-    kind: Literal["hq", "branch", "authorized"]
-    tier: Literal["diamond", "gold", "a", "general"] = "general"
+    kind: choices_literal(ServicePoint.Kind)
+    tier: choices_literal(ServicePoint.Tier) = "general"
     city: str = Field("", max_length=50)
     address: str = Field("", max_length=200)
     phone: str = Field("", max_length=20)
@@ -61,7 +63,7 @@ class StaffIn(Schema):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=128)
     name: str = Field(min_length=1, max_length=60)
-    role: Literal["admin", "manager", "agent", "engineer", "warehouse", "finance"]
+    role: choices_literal(User.Role)
     service_point: int | None = None
     skills: list[str] = []
     phone: str = Field("", max_length=20)
@@ -84,7 +86,7 @@ def _point_out(point: ServicePoint) -> dict:
         "id": point.pk, "code": point.code, "name": point.name, "kind": point.kind,
         "tier": point.tier, "city": point.city, "deposit": deposit,
         "credit_limit": selectors.credit_limit(deposit=deposit),
-        "stock_value": selectors.stock_value(service_point_id=point.pk),
+        "stock_value": stock_value_of_point(service_point_id=point.pk),
     }
 
 
@@ -123,7 +125,7 @@ def create_staff(request, payload: StaffIn):
             point = selectors.access_service_point(actor=request.auth,
                                                    service_point_id=payload.service_point)
         except NotFound as exc:  # another point's id reads as unknown, named by its field
-            raise ValidationFailed("Unknown service point.", field="service_point") from exc
+            raise ValidationFailed(_("Unknown service point."), field="service_point") from exc
     data = payload.dict(exclude={"service_point"})
     return Status(201, services.create_staff(actor=request.auth, service_point=point, **data))
 

@@ -6,8 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aftersales.core.models import OneRowPolicy
-from aftersales.core.money import MoneyField
+from aftersales.core.models import MoneyField, OneRowPolicy
 
 
 class ServicePoint(models.Model):

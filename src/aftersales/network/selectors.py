@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from aftersales.core.money import ZERO, to_money
 from aftersales.core.scoping import get_scoped, scope
@@ -24,7 +25,7 @@ def service_point_list(*, actor: User) -> QuerySet[ServicePoint]:
 def access_service_point(*, actor: User, service_point_id: int) -> ServicePoint:
     return get_scoped(ServicePoint.objects.annotate(deposit_total=_deposit_subquery()),
                       actor=actor, path="pk", pk=service_point_id,
-                      message="Service point not found.")
+                      message=_("Service point not found."))
 
 
 def deposit_total(*, service_point_id: int) -> Decimal:
@@ -45,13 +46,6 @@ def staff_list(*, actor: User, role: str | None = None) -> QuerySet[User]:
     return qs.order_by("username")
 
 
-def stock_value(*, service_point_id: int) -> Decimal:
-    """The point's parts at cost, in all its warehouses (the inventory app's ledger)."""
-    from aftersales.inventory.selectors import stock_value_of_point
-
-    return stock_value_of_point(service_point_id=service_point_id)
-
-
 def access_staff(*, actor: User, user_id: int) -> User:
     return get_scoped(User.objects.select_related("service_point"), actor=actor, pk=user_id,
-                      message="Staff member not found.")
+                      message=_("Staff member not found."))

@@ -7,6 +7,7 @@ from aftersales.core.errors import Conflict, ValidationFailed
 from aftersales.core.money import to_money
 from aftersales.core.scoping import require_role
 
+from .errors import NetworkCode
 from .models import Deposit, ServicePoint, User
 
 
@@ -15,14 +16,14 @@ def create_service_point(*, actor: User, code: str, name: str, kind: str, tier: 
                          city: str = "", address: str = "", phone: str = "") -> ServicePoint:
     require_role(actor, User.Role.ADMIN)
     if ServicePoint.objects.filter(code=code).exists():
-        raise Conflict("duplicate_code", _("A service point with this code exists."),
+        raise Conflict(NetworkCode.DUPLICATE_CODE, _("A service point with this code exists."),
                        field="code")
     try:
         with transaction.atomic():
             return ServicePoint.objects.create(code=code, name=name, kind=kind, tier=tier,
                                                city=city, address=address, phone=phone)
     except IntegrityError:
-        raise Conflict("duplicate_code", _("A service point with this code exists."),
+        raise Conflict(NetworkCode.DUPLICATE_CODE, _("A service point with this code exists."),
                        field="code") from None
 
 
@@ -39,7 +40,7 @@ def record_deposit(*, actor: User, service_point: ServicePoint, amount: Decimal,
         from .selectors import deposit_total
 
         if deposit_total(service_point_id=locked.pk) + amount < 0:
-            raise Conflict("deposit_insufficient",
+            raise Conflict(NetworkCode.DEPOSIT_INSUFFICIENT,
                            _("The refund is larger than the deposit held."), field="amount")
     return Deposit.objects.create(service_point=locked, amount=amount, note=note,
                                   created_by=actor)
@@ -64,7 +65,8 @@ def create_staff(*, actor: User, username: str, password: str, name: str, role: 
         raise ValidationFailed(_("The password needs at least 8 characters."),
                                field="password")
     if User.objects.filter(username=username).exists():
-        raise Conflict("duplicate_username", _("This username is taken."), field="username")
+        raise Conflict(NetworkCode.DUPLICATE_USERNAME, _("This username is taken."),
+                       field="username")
     user = User(username=username, name=name, role=role, service_point=service_point,
                 skills=sorted({s.strip() for s in (skills or []) if s.strip()}), phone=phone,
                 is_staff=role == User.Role.ADMIN, is_superuser=role == User.Role.ADMIN)
@@ -73,6 +75,6 @@ def create_staff(*, actor: User, username: str, password: str, name: str, role: 
         with transaction.atomic():
             user.save()
     except IntegrityError:
-        raise Conflict("duplicate_username", _("This username is taken."),
+        raise Conflict(NetworkCode.DUPLICATE_USERNAME, _("This username is taken."),
                        field="username") from None
     return user

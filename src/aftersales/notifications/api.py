@@ -1,13 +1,14 @@
 """Staff alerts raised by the sweeps: the manager's escalation list, the agent's callback
 list (GET /alerts), and acknowledging one."""
 from datetime import datetime
-from typing import Literal
 
 from ninja import Router, Schema
 
 from aftersales.core.api import ERRORS, paginate
+from aftersales.core.api_types import choices_literal
 
 from . import selectors, services
+from .models import Alert
 
 router = Router(tags=["alerts"])
 
@@ -43,9 +44,8 @@ class AlertList(Schema):
 
 
 @router.get("/alerts", response={200: AlertList, **ERRORS})
-def list_alerts(request, kind: Literal["response_overdue", "phone_escalation", "backup_device",
-                                       "callback_due"] | None = None,
-                for_role: Literal["manager", "agent"] | None = None, open: bool = True,
+def list_alerts(request, kind: choices_literal(Alert.Kind) | None = None,
+                for_role: choices_literal(Alert.Role) | None = None, open: bool = True,
                 page: int = 1, page_size: int = 50):
     qs = selectors.alert_list(actor=request.auth, kind=kind, for_role=for_role,
                               open_only=open)

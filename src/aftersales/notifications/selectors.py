@@ -1,4 +1,5 @@
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from aftersales.core.scoping import get_scoped, scope
 
@@ -21,4 +22,4 @@ def alert_list(*, actor, kind: str | None = None, for_role: str | None = None,
 
 
 def access_alert(*, actor, alert_id: int) -> Alert:
-    return get_scoped(Alert.objects.all(), actor=actor, pk=alert_id, message="Alert not found.")
+    return get_scoped(Alert.objects.all(), actor=actor, pk=alert_id, message=_("Alert not found."))

@@ -15,6 +15,7 @@ from aftersales.core.errors import Conflict, ValidationFailed
 from aftersales.core.scoping import check_point
 
 from .backends import SendFailed, backend_for
+from .errors import NotificationCode
 from .models import Alert, Outbox
 
 log = logging.getLogger("aftersales.notifications")
@@ -141,5 +142,6 @@ def acknowledge_alert(*, actor, alert: Alert) -> Alert:
     updated = (Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True)
                .update(acknowledged_at=timezone.now(), acknowledged_by=actor))
     if not updated:
-        raise Conflict("already_acknowledged", _("This alert was already acknowledged."))
+        raise Conflict(NotificationCode.ALREADY_ACKNOWLEDGED,
+                       _("This alert was already acknowledged."))
     return Alert.objects.get(pk=alert.pk)

@@ -1,12 +1,13 @@
-"""API.md "Public": customer self-service without a token, rate-limited per client
+"""The public endpoints: customer self-service without a token, rate-limited per client
 address and per ticket number (429 in the API error shape)."""
 from datetime import date, datetime
-from typing import Literal
 
 from ninja import Header, Router, Schema, Status
 from pydantic import Field
 
 from aftersales.core.api import ERRORS
+from aftersales.core.api_types import choices_literal
+from aftersales.tickets.models import Ticket
 
 from . import ratelimit, selectors, services
 
@@ -52,7 +53,7 @@ class BookingIn(Schema):
     phone: str = Field(max_length=20)
     serial: str | None = Field(None, max_length=40)
     summary: str = Field(max_length=200)
-    mode: Literal["onsite", "send_in", "remote"] = "onsite"
+    mode: choices_literal(Ticket.Mode) = "onsite"
 
 
 class BookingOut(Schema):

@@ -12,7 +12,7 @@ from aftersales.devices.selectors import find_device, warranty_ends
 from aftersales.tickets.models import Custody, Ticket, TicketEvent
 from aftersales.tickets.selectors import find_by_number, find_by_tracking_secret
 
-#: Actions whose time the customer sees (the stage times of PRODUCT.md), without data.
+#: Actions whose time the customer sees (the stage times of docs/rules.md), without data.
 PUBLIC_STAGES = ("open", "respond", "assign", "schedule_visit", "arrive", "depart", "receive",
                  "diagnose", "quote", "approve_quote", "reject_quote", "hold", "resume",
                  "resolve", "ship_back", "sign_off", "callback", "close", "cancel", "reopen")

@@ -8,28 +8,28 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aftersales.core.errors import Conflict, ValidationFailed
-from aftersales.core.numbering import next_number
 from aftersales.core.validation import clean_phone, clean_required
 from aftersales.customers.models import Customer, Zone
+from aftersales.customers.selectors import find_by_phone
+from aftersales.customers.services import create_customer
 from aftersales.devices.selectors import find_device
 from aftersales.tickets import services as tickets
 from aftersales.tickets.models import FollowUp, Ticket
 from aftersales.tickets.notifications import notify_ticket_opened
 
 from . import selectors
+from .errors import PortalCode
 
 WEB_BOOKING_NOTE = "Created by a web booking; confirm the fee zone and address."
 
 
 def _customer_for(*, name: str, phone: str) -> Customer:
     """The archive's customer with this phone (oldest first), else a new person record."""
-    found = (Customer.objects.filter(phone=phone).order_by("pk").first()
-             or Customer.objects.filter(contacts__phone=phone).order_by("pk").first())
+    found = find_by_phone(phone=phone)
     if found is not None:
         return found
-    return Customer.objects.create(
-        number=next_number(prefix="C", width=7), name=name, kind=Customer.Kind.PERSON,
-        phone=phone, zone=Zone.CITY, notes=WEB_BOOKING_NOTE)
+    return create_customer(actor=None, name=name, kind=Customer.Kind.PERSON, phone=phone,
+                           zone=Zone.CITY, notes=WEB_BOOKING_NOTE)
 
 
 @transaction.atomic
@@ -61,6 +61,6 @@ def rate_ticket(*, number: str, phone: str, satisfaction: int, comment: str = ""
     """The customer rates a finished job: recorded as the ticket's callback (回访)."""
     ticket = selectors.track_by_number(number=number, phone=phone)
     if not FollowUp.objects.filter(ticket=ticket, done_at__isnull=True).exists():
-        raise Conflict("nothing_to_rate", _("This request cannot be rated now."))
+        raise Conflict(PortalCode.NOTHING_TO_RATE, _("This request cannot be rated now."))
     return tickets.callback(actor=None, ticket=ticket, satisfaction=satisfaction,
                             comment=(comment or "")[:1000])

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.views import errors_of
+from aftersales.tickets.models import Ticket
 from aftersales.tickets.selectors import promised_callback_minutes
 
 from . import ratelimit, selectors, services
@@ -62,8 +63,6 @@ def stage_timeline(view: dict) -> list[dict]:
 
 
 def _tracked(context: dict, ticket) -> dict:
-    from aftersales.tickets.models import Ticket
-
     view = selectors.public_view(ticket)
     context.update(view=view, stages=stage_timeline(view),
                    status_label=Ticket.Status(view["status"]).label)

@@ -17,11 +17,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.core.errors import Conflict, DomainError, ErrorKind, ValidationFailed
+from aftersales.core.errors import Conflict, CoreCode, DomainError, ErrorKind, ValidationFailed
 from aftersales.core.scoping import check_point
 from aftersales.core.validation import clean_phone
 from aftersales.customers.models import Customer
 
+from .errors import TelephonyCode
 from .models import AgentLine, Call
 
 POP_WINDOW = timedelta(minutes=2)  # a call older than this no longer pops up
@@ -35,7 +36,7 @@ def expected_signature(secret: str, timestamp: str, body: bytes) -> str:
 def check_request(*, token: str, timestamp: str, signature: str, body: bytes,
                   now: float | None = None) -> None:
     """Refuse (401) anything not signed by the call centre, or signed too long ago."""
-    unauthorized = DomainError("unauthorized", _("The call centre's credentials are wrong."),
+    unauthorized = DomainError(CoreCode.UNAUTHORIZED, _("The call centre's credentials are wrong."),
                                kind=ErrorKind.UNAUTHORIZED)
     if not settings.TELEPHONY_TOKEN or not settings.TELEPHONY_SECRET:
         raise unauthorized
@@ -44,15 +45,15 @@ def check_request(*, token: str, timestamp: str, signature: str, body: bytes,
     try:
         stamp = int(timestamp)
     except (TypeError, ValueError):
-        raise DomainError("stale_request", _("The request's timestamp is missing or wrong."),
+        raise DomainError(TelephonyCode.STALE_REQUEST, _("The request's timestamp is missing or wrong."),
                           kind=ErrorKind.UNAUTHORIZED) from None
     now = time.time() if now is None else now
     if abs(now - stamp) > settings.TELEPHONY_MAX_SKEW_SECONDS:
-        raise DomainError("stale_request", _("The request's timestamp is too old."),
+        raise DomainError(TelephonyCode.STALE_REQUEST, _("The request's timestamp is too old."),
                           kind=ErrorKind.UNAUTHORIZED)
     expected = expected_signature(settings.TELEPHONY_SECRET, timestamp, body)
     if not hmac.compare_digest(expected, signature or ""):
-        raise DomainError("bad_signature", _("The request's signature does not match."),
+        raise DomainError(TelephonyCode.BAD_SIGNATURE, _("The request's signature does not match."),
                           kind=ErrorKind.UNAUTHORIZED)
 
 
@@ -86,7 +87,7 @@ def log_incoming_call(*, number: str, extension: str, signature: str, call_id: s
                 customer=_customer_by_phone(phone), call_id=(call_id or "").strip()[:80],
                 signature=signature[:100], received_at=at or timezone.now())
     except IntegrityError:
-        raise Conflict("replayed", _("This call was already reported.")) from None
+        raise Conflict(TelephonyCode.REPLAYED, _("This call was already reported.")) from None
     return call
 
 
@@ -109,14 +110,14 @@ def attach_call_to_ticket(*, actor, call: Call, ticket) -> Call:
     """The ticket opened from a screen-pop remembers the call (and the call its ticket)."""
     check_point(actor=actor, service_point_id=ticket.service_point_id)
     if call.agent_id not in (None, actor.pk):
-        raise Conflict("not_your_call", _("This call rang at another agent's desk."))
+        raise Conflict(TelephonyCode.NOT_YOUR_CALL, _("This call rang at another agent's desk."))
     if call.ticket_id not in (None, ticket.pk):
-        raise Conflict("call_has_ticket", _("This call already has a ticket."))
+        raise Conflict(TelephonyCode.CALL_HAS_TICKET, _("This call already has a ticket."))
     updated = Call.objects.filter(pk=call.pk, ticket__isnull=True).update(
         ticket=ticket, customer=call.customer or ticket.customer)
     call.refresh_from_db()
     if not updated and call.ticket_id != ticket.pk:
-        raise Conflict("call_has_ticket", _("This call already has a ticket."))
+        raise Conflict(TelephonyCode.CALL_HAS_TICKET, _("This call already has a ticket."))
     return call
 
 
@@ -128,7 +129,7 @@ def set_extension(*, actor, agent, extension: str) -> AgentLine:
                                field="extension")
     taken = AgentLine.objects.filter(extension=extension).exclude(agent=agent).exists()
     if taken:
-        raise Conflict("extension_taken", _("Another agent has this extension."),
+        raise Conflict(TelephonyCode.EXTENSION_TAKEN, _("Another agent has this extension."),
                        field="extension")
     line, _created = AgentLine.objects.update_or_create(agent=agent,
                                                         defaults={"extension": extension})

@@ -468,6 +468,7 @@ def diagnose(*, actor: User | None, ticket: Ticket, fault_code: FaultCode, findi
     """Records the fault (reproduced or not: an exchange or return needs it confirmed) and
     takes the warranty decision (kept on the ticket). A fault the engineer attributes to
     our previous repair is free like the repair warranty."""
+    from aftersales.contracts.selectors import warranty_covers
     from aftersales.devices import warranty
     from aftersales.devices.selectors import warranty_decision
 
@@ -492,6 +493,7 @@ def diagnose(*, actor: User | None, ticket: Ticket, fault_code: FaultCode, findi
             "invoice": bool(device.invoice_no), "warranty_card": bool(device.warranty_card_no)})
         decision = warranty_decision(
             device=device, cause=cause, evidence=proof_obj, on=timezone.localdate(now),
+            covers=warranty_covers(device_id=device.pk),
             fault=warranty.Fault(kind=fault_kind, part_sku=part.sku if part else None,
                                  accessory_kind=(part.accessory_kind or None) if part else None,
                                  code=fault_code.code, caused_by_repair=caused_by_repair))

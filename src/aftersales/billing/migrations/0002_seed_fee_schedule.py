@@ -1,5 +1,5 @@
-"""Seed PRODUCT.md's fee table and payment rules; subsidy rates are the house default
-(PRODUCT.md names the tiers but no figures; finance edits them in the admin)."""
+"""Seed the default fee table and payment rules (docs/rules.md); subsidy rates are the house default
+(the product names the tiers but no figures; finance edits them in the admin)."""
 from decimal import Decimal
 
 from django.db import migrations

@@ -11,6 +11,18 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from stdnum import luhn
+from stdnum.cn import uscc
+
+from aftersales.billing import services as billing
+from aftersales.catalog import services as catalog
+from aftersales.catalog.knowledge_demo import load_knowledge_demo
+from aftersales.contracts import services as contracts
+from aftersales.customers import services as customer_services
+from aftersales.devices import services as device_services
+from aftersales.inventory.demo import load_inventory_demo
+from aftersales.network import services as network
+from aftersales.network.models import ServicePoint, User
+from aftersales.tickets.demo import load_tickets_demo
 
 DEMO_PASSWORD = "demo12345"
 
@@ -100,35 +112,23 @@ def _imei(rng: random.Random) -> str:
 
 
 def _credit_code(rng: random.Random) -> str:
-    from stdnum.cn import uscc
-
     body = "91130" + "".join(rng.choice("0123456789") for _ in range(3)) + \
         "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
     return body + uscc.calc_check_digit(body)
 
 
 def _weighted(rng: random.Random, pairs):
-    values, weights = zip(*pairs)
+    values, weights = zip(*pairs, strict=True)
     return rng.choices(values, weights=weights)[0]
 
 
 def demo_exists() -> bool:
-    from aftersales.network.models import ServicePoint
-
     return ServicePoint.objects.filter(code="HQ").exists()
 
 
 @transaction.atomic
 def load_demo(*, customers: int = 200, devices: int = 1000, seed: int = 20261123,
               stdout=None) -> dict:
-    from aftersales.billing import services as billing
-    from aftersales.catalog import services as catalog
-    from aftersales.contracts import services as contracts
-    from aftersales.customers import services as customer_services
-    from aftersales.devices import services as device_services
-    from aftersales.network import services as network
-    from aftersales.network.models import User
-
     rng = random.Random(seed)
     today = timezone.localdate()
     root = User.objects.filter(username="admin").first()
@@ -229,20 +229,15 @@ def load_demo(*, customers: int = 200, devices: int = 1000, seed: int = 20261123
             actor=root, customer=customer, kind=kind, starts_on=start,
             ends_on=start + timedelta(days=364),
             price=Decimal(rng.choice([3000, 6800, 12000])) if kind != "per_visit" else Decimal(0),
-            devices=covered)
+            devices=covered, bill=billing.bill_contract)
         contract_count += 1
         if contract.price and rng.random() < 0.9:  # most contracts sold are paid
             billing.record_payment(actor=staff["finance"], contract=contract,
                                    amount=contract.price, method="transfer", note="合同款")
 
-    from aftersales.catalog.knowledge_demo import load_knowledge_demo
-    from aftersales.inventory.demo import load_inventory_demo
-
     summary = {"service_points": len(points), "staff": len(staff), "customers": len(people),
                "devices": len(made), "contracts": contract_count,
                "knowledge_articles": load_knowledge_demo(actor=root)}
     summary.update(load_inventory_demo(actor=root, seed=seed))
-    from aftersales.tickets.demo import load_tickets_demo
-
     summary.update(load_tickets_demo(actor=staff["manager"], seed=seed))
     return summary

@@ -4,6 +4,10 @@ import multiprocessing
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.core.wsgi import get_wsgi_application
+from gunicorn.app.base import BaseApplication
+
+from aftersales.tickets.sweeps import start_embedded_scheduler
 
 
 class Command(BaseCommand):
@@ -22,9 +26,7 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             workers = min(workers, 2)  # one writer at a time anyway; threads carry the load
-        from gunicorn.app.base import BaseApplication
-
-        from aftersales.wsgi import application
+        application = get_wsgi_application()
 
         class Server(BaseApplication):
             def load_config(self):
@@ -38,8 +40,6 @@ class Command(BaseCommand):
 
         if settings.EMBEDDED_SCHEDULER:
             # Embedded mode (no broker): the sweeps run in a thread of this process.
-            from aftersales.tickets.sweeps import start_embedded_scheduler
-
             start_embedded_scheduler(interval=settings.SWEEP_INTERVAL_SECONDS,
                                      mail_interval=settings.MAIL_FETCH_INTERVAL_SECONDS)
         self.stdout.write(f"Serving Aftersales on http://{bind}/")

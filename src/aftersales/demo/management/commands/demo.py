@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from aftersales.core.demo import DEMO_PASSWORD, STAFF, demo_exists, load_demo
+from aftersales.demo.loader import DEMO_PASSWORD, STAFF, demo_exists, load_demo
 
 
 class Command(BaseCommand):
