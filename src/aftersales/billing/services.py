@@ -27,10 +27,10 @@ from . import debts, fees, selectors, terms
 from .errors import BillingCode
 from .models import (
     BillingPolicy,
-    LabourRate,
     Charge,
     ChargeLine,
     DebtBlockEvent,
+    LabourRate,
     LedgerEntry,
     PaymentMethod,
     Quote,

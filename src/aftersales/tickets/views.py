@@ -4,7 +4,6 @@ engineer's phone view. Reads go through selectors, writes through services."""
 from __future__ import annotations
 
 import inspect
-
 from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
