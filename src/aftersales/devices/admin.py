@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Device, RepairRecord, WarrantyPolicy
+from .models import Device, RepairRecord, UnitExchange, WarrantyExtension, WarrantyPolicy
 
 
 @admin.register(Device)
@@ -23,3 +23,31 @@ class RepairRecordAdmin(SimpleHistoryAdmin):
 class WarrantyPolicyAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "repeat_fault_repairs", "repeat_fault_window_days",
                     "repair_warranty_days", "own_reason_return_days"]
+
+
+@admin.register(UnitExchange)
+class UnitExchangeAdmin(admin.ModelAdmin):
+    """Exchanges are written by the 三包 exchange action; read here."""
+
+    list_display = ["device", "new_device", "item_sku", "exchanged_on", "periods_restart",
+                    "reference"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WarrantyExtension)
+class WarrantyExtensionAdmin(admin.ModelAdmin):
+    list_display = ["device", "days", "reason", "reference", "created_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
