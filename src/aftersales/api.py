@@ -49,6 +49,16 @@ class TokenOut(Schema):
     token: str
 
 
+class HealthOut(Schema):
+    status: str
+
+
+@api.get("/health", auth=None, response=HealthOut, tags=["auth"])
+def health(request):
+    """For load balancers and monitors: the process answers (no database query)."""
+    return {"status": "ok"}
+
+
 @api.post("/auth/token", auth=None, response={200: TokenOut, **ERRORS}, tags=["auth"])
 def obtain_token(request, payload: TokenIn):
     return {"token": login_for_token(payload.username, payload.password)}

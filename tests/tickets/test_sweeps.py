@@ -326,3 +326,28 @@ def test_two_sweeps_at_once_raise_one_alert():
     assert TicketEvent.objects.filter(ticket=ticket, action="response_overdue").count() == 1
     assert TicketEvent.objects.filter(ticket=ticket, action="sla_breach").count() == 2
     assert Outbox.objects.filter(kind="response_overdue").count() == 1
+
+
+def test_a_backlog_of_callbacks_larger_than_a_batch_is_listed_entirely(customer, desk,
+                                                                       monkeypatch):
+    # given: seven callbacks due, batches of three, two of them already listed
+    from aftersales.tickets import sweeps
+
+    monkeypatch.setattr(sweeps, "CALLBACK_BATCH", 3)
+    solved = []
+    for _ in range(7):
+        ticket = open_at(START, customer, mode="remote", kind="consultation")
+        with time_machine.travel("2026-11-23 09:02 +0800", tick=False):
+            tickets.respond(actor=desk, ticket=ticket)
+            tickets.resolve(actor=desk, ticket=ticket, resolution="电话指导解决")
+        solved.append(ticket)
+    first_run = sweep_at("2026-11-24 09:05 +0800")["callbacks_due"]
+    Alert.objects.filter(kind="callback_due").exclude(
+        ticket__in=solved[:2]).delete()  # as if only the two oldest had been listed before
+    # when
+    done = sweep_at("2026-11-24 10:00 +0800")["callbacks_due"]
+    # then: the oldest listed ones did not hide the other five
+    assert first_run == 7
+    assert done == 5
+    assert Alert.objects.filter(kind="callback_due").count() == 7
+    assert sweep_at("2026-11-24 11:00 +0800")["callbacks_due"] == 0

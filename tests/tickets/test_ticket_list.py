@@ -80,12 +80,13 @@ def test_list_costs_the_same_for_1_and_50_tickets(customer, hotline, hotline_api
                                                    django_assert_num_queries, params):
     # given one ticket
     _make_many(1, customer, hotline, tech)
-    # then: auth + one page query
-    with django_assert_num_queries(2):
+    # then: auth + one page query (+ the customers with that phone, looked up first)
+    expected = 3 if "phone" in params else 2
+    with django_assert_num_queries(expected):
         one = hotline_api.get("/tickets", params)
     # given 50
     _make_many(49, customer, hotline, tech)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(expected):
         many = hotline_api.get("/tickets", {**params, "page_size": 200})
     assert one.status_code == many.status_code == 200
     if not params or params.get("q") or params.get("phone"):

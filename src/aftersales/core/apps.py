@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "aftersales.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from . import search  # noqa: F401  (registers the text_contains lookup)

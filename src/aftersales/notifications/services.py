@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from aftersales.core.errors import Conflict, ValidationFailed
 from aftersales.core.scoping import check_point
 
+from . import dispatch
 from .backends import SendFailed, backend_for
 from .errors import NotificationCode
 from .models import Alert, Outbox
@@ -25,12 +26,9 @@ CLAIM_SECONDS = 300
 
 
 def _enqueue(outbox_id: int) -> None:
-    from .tasks import send_outbox_task
+    from .tasks import send_outbox_task  # the task module imports this one
 
-    try:
-        send_outbox_task.delay(outbox_id)
-    except Exception:  # broker down: the row stays pending and the sweep sends it later
-        log.exception("Could not hand outbox row %s to the broker", outbox_id)
+    dispatch.hand_on(send_outbox_task, outbox_id)
 
 
 @transaction.atomic

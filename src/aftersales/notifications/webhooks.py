@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from . import dispatch
 from .models import WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger("aftersales.notifications")
@@ -55,10 +56,7 @@ def backoff(attempts: int) -> timedelta:
 def _enqueue(delivery_id: int) -> None:
     from .tasks import deliver_webhook_task  # the task module imports this one
 
-    try:
-        deliver_webhook_task.delay(delivery_id)
-    except Exception:  # broker down: the sweep posts it later
-        log.exception("Could not hand webhook delivery %s to the broker", delivery_id)
+    dispatch.hand_on(deliver_webhook_task, delivery_id)
 
 
 def queue_event(*, event: str, event_id: str, payload: dict) -> list[WebhookDelivery]:

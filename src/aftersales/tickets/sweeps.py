@@ -17,7 +17,8 @@ import time
 from datetime import datetime, timedelta
 
 from django.db import close_old_connections, connections, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import CharField, Exists, OuterRef
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -200,20 +201,36 @@ def sweep_backup_devices(*, now: datetime) -> int:
     return _each(rows, handle)
 
 
+CALLBACK_BATCH = 1000
+
+
 def sweep_callbacks_due(*, now: datetime) -> int:
-    """Callbacks (回访) that fell due → onto the agents' callback list (alerts for agents)."""
-    due = list(FollowUp.objects.select_related("ticket", "ticket__customer")
+    """Callbacks (回访) that fell due → onto the agents' callback list (alerts for agents).
+
+    Those already listed are left out in the query itself, before the batch is cut, so a
+    backlog larger than one batch is worked off batch by batch (never stuck on the oldest
+    thousand)."""
+    listed = Alert.objects.filter(kind=K.CALLBACK_DUE, ticket=OuterRef("ticket"),
+                                  key=Cast(OuterRef("pk"), output_field=CharField()))
+    pending = (FollowUp.objects.select_related("ticket", "ticket__customer")
                .filter(done_at__isnull=True, due_at__lte=now)
-               .exclude(ticket__status=Ticket.Status.CANCELLED).order_by("due_at")[:1000])
-    listed = set(Alert.objects.filter(kind=K.CALLBACK_DUE,
-                                      key__in=[str(f.pk) for f in due])
-                 .values_list("key", flat=True))
+               .exclude(ticket__status=Ticket.Status.CANCELLED)
+               .filter(~Exists(listed)).order_by("due_at"))
 
     def handle(follow_up: FollowUp) -> bool:
         return _alert_and_tell(follow_up.ticket, kind=K.CALLBACK_DUE, due=follow_up.due_at,
                                now=now, message=_("Callback due"), key=str(follow_up.pk),
                                for_role=Alert.Role.AGENT, tell=False)
-    return _each([f for f in due if str(f.pk) not in listed], handle)
+
+    done = 0
+    while True:
+        batch = list(pending[:CALLBACK_BATCH])
+        if not batch:
+            return done
+        listed_now = _each(batch, handle)
+        done += listed_now
+        if listed_now == 0:  # every row of the batch failed: leave them to the next run
+            return done
 
 
 SWEEPS = {

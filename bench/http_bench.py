@@ -1,0 +1,363 @@
+"""Benchmark over HTTP: `aftersales serve` (2 workers) driven by wrk, with references.
+
+    .venv/bin/python bench/http_bench.py --scale 0.01 --duration 10      # generate, then measure
+    .venv/bin/python bench/http_bench.py --no-generate --duration 30     # on data already loaded
+
+AFTERSALES_DATABASE_URL names the PostgreSQL database (it is generated into when empty).
+Scenarios, each `wrk -t2 -cC -dD --latency` against the app on 127.0.0.1:
+intake (POST /tickets), hotline look-ups (phone, last four digits, serial, name, ticket
+number; API and console), the ticket list (filters, substring search), one action
+(`respond`), the public tracking page; references in the same run: the same stack's empty
+JSON endpoint (the framework's ceiling) and pgbench inserting ticket-sized rows (the
+storage's ceiling). In-process: the monthly fault analysis and the SLA sweep. For each:
+requests/s, p50/p99, non-2xx answers, queries per request; memory per worker after the run.
+Results: a JSON file and a Markdown table under bench/results/. Never a test: numbers only.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+PORT = 8190
+
+
+def django_setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aftersales.settings")
+    os.environ.setdefault("AFTERSALES_LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "-qq", "install", "-y", "wrk"], check=False,
+                       stdout=subprocess.DEVNULL, env={**os.environ,
+                                                       "DEBIAN_FRONTEND": "noninteractive"})
+    found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("wrk is needed (Debian package wrk)")
+    return found
+
+
+def samples(n: int = 500) -> dict:
+    """Real keys from the data: phones, serials, names, ticket numbers, secrets."""
+    from aftersales.core.api import issue_token
+    from aftersales.customers.models import Customer
+    from aftersales.devices.models import Device
+    from aftersales.network.models import User
+    from aftersales.tickets.models import Ticket
+
+    admin, _ = User.objects.get_or_create(username="bench_admin", defaults={
+        "role": "admin", "is_superuser": True, "is_staff": True, "name": "压测管理员"})
+    admin.set_password("bench-pass-2611")
+    admin.save()
+    step = max(Customer.objects.count() // n, 1)
+    customers = list(Customer.objects.order_by("id").values("id", "phone", "name")[::step][:n])
+    devices = list(Device.objects.order_by("id").values_list("serial", flat=True)[:: max(
+        Device.objects.count() // n, 1)][:n])
+    tickets = list(Ticket.objects.order_by("id").values("id", "number", "tracking_secret")[:: max(
+        Ticket.objects.count() // n, 1)][:n])
+    return {"token": issue_token(admin), "customers": customers, "serials": devices,
+            "tickets": tickets}
+
+
+def lua_list(name: str, values: list[str]) -> str:
+    return f"{name} = {{" + ",".join(json.dumps(v, ensure_ascii=False) for v in values) + "}\n"
+
+
+def script_get(paths: list[str], headers: dict) -> str:
+    head = "".join(f'wrk.headers["{k}"] = {json.dumps(v)}\n' for k, v in headers.items())
+    return (lua_list("paths", paths) + head +
+            "local i = 0\nrequest = function()\n  i = i + 1\n"
+            "  return wrk.format('GET', paths[(i % #paths) + 1])\nend\n")
+
+
+def script_post(paths: list[str], bodies: list[str], headers: dict) -> str:
+    head = "".join(f'wrk.headers["{k}"] = {json.dumps(v)}\n' for k, v in headers.items())
+    return (lua_list("paths", paths) + lua_list("bodies", bodies) + head +
+            'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+            "local i = 0\nrequest = function()\n  i = i + 1\n"
+            "  return wrk.format('POST', paths[(i % #paths) + 1], nil, bodies[(i % #bodies) + 1])\n"
+            "end\n")
+
+
+def run_wrk(wrk: str, script: str, *, duration: int, connections: int, port: int = PORT,
+            path: str = "") -> dict:
+    url_path = path
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(script)
+        path = fh.name
+    done = subprocess.run([wrk, "-t2", f"-c{connections}", f"-d{duration}s", "--latency",
+                           "--timeout", "30s", "-s", path, f"http://127.0.0.1:{port}{url_path}"],
+                          capture_output=True, text=True, timeout=duration + 90)
+    os.unlink(path)
+    result = parse_wrk(done.stdout)
+    if not result["requests"]:
+        print(f"wrk measured nothing: {done.stdout[-500:]} {done.stderr[-500:]}",
+              file=sys.stderr)
+    return result
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def parse_wrk(out: str) -> dict:
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    total = re.search(r"(\d+) requests in", out)
+    return {"rps": float(rps.group(1)) if rps else 0.0,
+            "p50_ms": _ms(lat["50"]) if "50" in lat else None,
+            "p99_ms": _ms(lat["99"]) if "99" in lat else None,
+            "requests": int(total.group(1)) if total else 0,
+            "non_2xx": int(bad.group(1)) if bad else 0}
+
+
+def queries_per_request(path: str, *, method="GET", body=None, token: str) -> int:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    with CaptureQueriesContext(connection) as ctx:
+        if method == "GET":
+            client.get(path, HTTP_AUTHORIZATION=f"Bearer {token}")
+        else:
+            client.post(path, body, content_type="application/json",
+                        HTTP_AUTHORIZATION=f"Bearer {token}")
+    return len(ctx.captured_queries)
+
+
+def start_server(workers: int) -> subprocess.Popen:
+    env = {**os.environ, "WEB_CONCURRENCY": str(workers), "AFTERSALES_LOG_LEVEL": "WARNING",
+           "AFTERSALES_EMBEDDED_SCHEDULER": "false", "AFTERSALES_ACCESS_LOG": "false"}
+    proc = subprocess.Popen([str(VENV_BIN / "aftersales"), "serve", "--bind",
+                             f"127.0.0.1:{PORT}", "--no-migrate"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/v1/health", timeout=2)
+            return proc
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise SystemExit("the server did not start")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server and its workers: TERM, then KILL if it lingers."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+
+
+def worker_rss_mb(proc: subprocess.Popen) -> list[float]:
+    out = subprocess.run(["ps", "-o", "pid=,ppid=,rss=", "-ax"], capture_output=True,
+                         text=True).stdout
+    return [int(rss) / 1024 for pid, ppid, rss in (line.split() for line in out.splitlines())
+            if int(ppid) == proc.pid]
+
+
+def pgbench_rows(duration: int, connections: int) -> float | None:
+    """The storage ceiling: pgbench inserting ticket-sized rows into a scratch table."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not shutil.which("pgbench"):
+        return None
+    with connection.cursor() as cur:
+        cur.execute("CREATE TABLE IF NOT EXISTS bench_ticket_like (id bigserial primary key, "
+                    "number text unique, status text, customer_id bigint, summary text, "
+                    "created_at timestamptz default now(), data jsonb)")
+    settings = connection.settings_dict
+    script = ("INSERT INTO bench_ticket_like (number, status, customer_id, summary, data) "
+              "VALUES ('B' || txid_current() || '-' || (random()*1e9)::bigint, 'new', "
+              "(random()*1e6)::bigint, '屏幕不亮，无法开机', '{\"channel\": \"phone\"}');\n")
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as fh:
+        fh.write(script)
+    out = subprocess.run(["pgbench", "-n", "-h", settings["HOST"] or "127.0.0.1", "-p",
+                          str(settings["PORT"] or 5432), "-U", settings["USER"] or "postgres",
+                          "-c", str(connections), "-j", "2", "-T", str(duration), "-f", fh.name,
+                          settings["NAME"]], capture_output=True, text=True).stdout
+    os.unlink(fh.name)
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_ticket_like")
+    found = re.search(r"tps = ([\d.]+)", out)
+    return float(found.group(1)) if found else None
+
+
+def in_process(repeat: int = 3) -> dict:
+    """The monthly fault analysis and the SLA sweep, timed in this process."""
+    from django.utils import timezone
+
+    from aftersales.network.models import User
+    from aftersales.reports import selectors as reports
+    from aftersales.tickets.sweeps import run_sweeps
+
+    results = {}
+    actor = User.objects.get(username="bench_admin")
+    month = (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        reports.fault_analysis(actor=actor, month=month)
+        times.append(time.perf_counter() - t)
+    results["fault_analysis_s"] = round(statistics.median(times), 3)
+    t = time.perf_counter()
+    run_sweeps()
+    results["sla_sweep_first_s"] = round(time.perf_counter() - t, 3)
+    t = time.perf_counter()
+    run_sweeps()
+    results["sla_sweep_again_s"] = round(time.perf_counter() - t, 3)
+    return results
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=0.01)
+    parser.add_argument("--no-generate", action="store_true")
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    parser.add_argument("--helpdesk", action="store_true",
+                        help="also run django-helpdesk 2.6.1 with as many tickets (same run)")
+    args = parser.parse_args(argv)
+    django_setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    sys.path.insert(0, str(ROOT / "bench"))
+    from aftersales.customers.models import Customer
+
+    if not args.no_generate and not Customer.objects.exists():
+        import generate
+
+        generate.generate(scale=args.scale, seed=2611)
+    wrk = ensure_wrk()
+    s = samples()
+    auth = {"Authorization": f"Bearer {s['token']}"}
+    phones = [c["phone"] for c in s["customers"]]
+    names = [c["name"][:2] for c in s["customers"]]
+    numbers = [t["number"] for t in s["tickets"]]
+    scenarios = {
+        "empty JSON endpoint (framework ceiling)": script_get(["/api/v1/health"], {}),
+        "lookup: phone (API)": script_get([f"/api/v1/customers?q={p}" for p in phones], auth),
+        "lookup: last 4 digits (API)": script_get([f"/api/v1/customers?q={p[-4:]}"
+                                                   for p in phones], auth),
+        "lookup: serial (API)": script_get([f"/api/v1/devices/{x}" for x in s["serials"]], auth),
+        "lookup: name (API)": script_get([f"/api/v1/customers?q={n}" for n in names], auth),
+        "lookup: ticket number (API)": script_get([f"/api/v1/tickets?q={n}" for n in numbers],
+                                                  auth),
+        "tickets by phone (API)": script_get([f"/api/v1/tickets?phone={p}" for p in phones],
+                                             auth),
+        "ticket list, status filter": script_get(["/api/v1/tickets?status=closed&page_size=50"],
+                                                 auth),
+        "ticket list, substring search": script_get(
+            [f"/api/v1/tickets?q={n}&page_size=50" for n in ("屏幕", "充电", "开机", "信号")],
+            auth),
+        "public tracking page": script_get([f"/portal/t/{t['tracking_secret']}"
+                                            for t in s["tickets"]], {}),
+        "intake (POST /tickets)": script_post(
+            ["/api/v1/tickets"],
+            [json.dumps({"customer": c["id"], "channel": "phone", "kind": "repair",
+                         "priority": "normal", "mode": "send_in", "summary": "屏幕不亮"},
+                        ensure_ascii=False) for c in s["customers"]], auth),
+    }
+    results = {"date": date.today().isoformat(), "scale": args.scale,
+               "customers": Customer.objects.count(), "workers": args.workers,
+               "connections": args.connections, "duration_s": args.duration, "http": {}}
+    server = start_server(args.workers)
+    try:
+        for name, script in scenarios.items():
+            results["http"][name] = run_wrk(wrk, script, duration=args.duration,
+                                            connections=args.connections)
+            print(f"{name:<42} {results['http'][name]}", flush=True)
+        # one action: respond to the tickets intake just opened
+        from aftersales.tickets.models import Ticket
+
+        fresh = list(Ticket.objects.filter(status="new", summary="屏幕不亮")
+                     .order_by("-id").values_list("id", flat=True)[:20000])
+        if fresh:
+            results["http"]["action: respond"] = run_wrk(wrk, script_post(
+                [f"/api/v1/tickets/{i}/actions/respond" for i in fresh],
+                [json.dumps({"note": "已联系客户"}, ensure_ascii=False)], auth),
+                duration=min(args.duration, 5), connections=args.connections)
+        results["worker_rss_mb"] = [round(x, 1) for x in worker_rss_mb(server)]
+    finally:
+        stop(server)
+    customer = s["customers"][0]
+    results["queries"] = {
+        "intake": queries_per_request("/api/v1/tickets", method="POST", token=s["token"], body={
+            "customer": customer["id"], "channel": "phone", "kind": "repair",
+            "priority": "normal", "mode": "send_in", "summary": "屏幕不亮"}),
+        "lookup: phone": queries_per_request(f"/api/v1/customers?q={customer['phone']}",
+                                             token=s["token"]),
+        "ticket list": queries_per_request("/api/v1/tickets?page_size=50", token=s["token"]),
+        "tickets by phone": queries_per_request(f"/api/v1/tickets?phone={customer['phone']}",
+                                                token=s["token"]),
+    }
+    results["pgbench_tps"] = pgbench_rows(args.duration, args.connections)
+    if args.helpdesk:
+        from aftersales.tickets.models import Ticket
+
+        import helpdesk_bench
+
+        results["http"].update(helpdesk_bench.run(Ticket.objects.count(), args.duration,
+                                                  args.connections))
+    results["in_process"] = in_process()
+    ceiling = results["http"]["empty JSON endpoint (framework ceiling)"]["rps"]
+    intake = results["http"]["intake (POST /tickets)"]["rps"]
+    results["ratios"] = {
+        "intake / framework ceiling": round(intake / ceiling, 3) if ceiling else None,
+        "intake / pgbench rows": (round(intake / results["pgbench_tps"], 3)
+                                  if results["pgbench_tps"] else None)}
+    peer = results["http"].get("helpdesk: create ticket", {}).get("rps")
+    if peer:
+        results["ratios"]["intake / django-helpdesk create"] = round(intake / peer, 2)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = out / f"{results['date']}-http-scale{args.scale}"
+    stem.with_suffix(".json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    lines = [f"# HTTP benchmark {results['date']} (scale {args.scale}, "
+             f"{results['customers']:,} customers, {args.workers} workers, "
+             f"{args.connections} connections, {args.duration} s each)", "",
+             "| scenario | req/s | p50 ms | p99 ms | non-2xx |", "| --- | ---: | ---: | ---: | ---: |"]
+    for name, r in results["http"].items():
+        lines.append(f"| {name} | {r['rps']:.0f} | {r['p50_ms']} | {r['p99_ms']} | "
+                     f"{r['non_2xx']} |")
+    lines += ["", f"pgbench rows/s: {results['pgbench_tps']}; worker RSS MB: "
+              f"{results['worker_rss_mb']}; queries: {results['queries']}; "
+              f"in-process: {results['in_process']}; ratios: {results['ratios']}"]
+    stem.with_suffix(".md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Substring search of Chinese text that an index can answer, also for two characters.
+
+pg_trgm needs three characters of a pattern to use its index, but most Chinese words are
+two (屏幕, 充电, 开机). On PostgreSQL a GIN index on the *bigrams* of a column answers
+those: `aftersales_bigrams(col) @> aftersales_bigrams('屏幕')` narrows to the rows holding
+every two-character piece of the query, and the LIKE re-checks the exact substring. The
+function is created by core's migration 0003 (IMMUTABLE, so it can back an expression
+index); each app adds the indexes its searches need. On SQLite the lookup is a plain LIKE.
+
+    Ticket.objects.filter(summary__text_contains="屏幕")
+"""
+from __future__ import annotations
+
+from django.db.models import CharField, Lookup, TextField
+
+BIGRAMS_SQL = """
+CREATE OR REPLACE FUNCTION aftersales_bigrams(value text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURNS NULL ON NULL INPUT AS $$
+  SELECT CASE WHEN length(value) < 2 THEN ARRAY[value]
+         ELSE ARRAY(SELECT DISTINCT substr(value, i, 2)
+                    FROM generate_series(1, length(value) - 1) AS i) END
+$$;
+"""
+
+
+def bigram_index_sql(table: str, column: str, name: str) -> str:
+    return (f'CREATE INDEX IF NOT EXISTS {name} ON "{table}" '
+            f'USING gin (aftersales_bigrams("{column}"))')
+
+
+class TextContains(Lookup):
+    """`col LIKE '%q%'`, answered from the bigram index on PostgreSQL."""
+
+    lookup_name = "text_contains"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        like = connection.ops.prep_for_like_query(rhs_params[0]) if rhs_params else ""
+        pattern = f"%{like}%"
+        if connection.vendor == "postgresql" and len(rhs_params[0]) >= 2:
+            return (f"(aftersales_bigrams({lhs}) @> aftersales_bigrams(%s) "
+                    f"AND {lhs} LIKE %s)", [*lhs_params, rhs_params[0], *lhs_params, pattern])
+        escape = " ESCAPE '\\'" if connection.vendor == "sqlite" else ""
+        return f"{lhs} LIKE %s{escape}", [*lhs_params, pattern]
+
+
+CharField.register_lookup(TextContains)
+TextField.register_lookup(TextContains)

@@ -1,0 +1,51 @@
+"""The hot filters of the ticket list are answered from indexes on PostgreSQL: read from
+EXPLAIN with sequential scans priced out, so a plan that cannot use an index shows one."""
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from aftersales.tickets import selectors
+from tests.factories import CustomerFactory, ServicePointFactory, UserFactory
+from tests.tickets.factories import open_test_ticket
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
+                                reason="plans are PostgreSQL's")
+
+
+@pytest.fixture
+def data(db):
+    point = ServicePointFactory(code="SJZ")
+    agent = UserFactory(role="admin", service_point=None)
+    customer = CustomerFactory(phone="13812345678", service_point=point)
+    for summary in ("屏幕不亮", "无法充电", "手机不开机"):
+        open_test_ticket(actor=agent, customer=customer, summary=summary)
+    return agent
+
+
+def plan(qs) -> str:
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_the_phone_filter_uses_indexes_not_a_join_over_all_tickets(data):
+    text = plan(selectors.ticket_list(actor=data, phone="13812345678"))
+    assert "Seq Scan on tickets_ticket" not in text, text
+    assert "Hash Join" not in text, text
+
+
+@pytest.mark.parametrize("word", ["屏幕", "充电", "不开机"])
+def test_a_two_character_word_is_searched_through_the_bigram_index(data, word):
+    qs = selectors.ticket_list(actor=data, q=word)
+    text = plan(qs)
+    assert "ticket_summary_bigram_idx" in text, text
+    assert [t.summary for t in qs if word in t.summary]  # and it finds the ticket
+
+
+def test_the_search_is_exact_about_the_substring(data):
+    found = [t.summary for t in selectors.ticket_list(actor=data, q="不开")]
+    assert found == ["手机不开机"]
+    assert list(selectors.ticket_list(actor=data, q="开不")) == []
