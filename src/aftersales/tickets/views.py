@@ -228,7 +228,11 @@ ACTION_INPUTS = {
     "exchange": ["new_serial", "new_imei", "accessory"], "return_unit": ["amount", "method"],
     "mark_misdiagnosis": ["trip_no"],
 }
-EVENT_LABELS = {**ACTION_LABELS, "open": gettext_lazy("Opened"), "sla_breach": gettext_lazy("SLA breached")}
+EVENT_LABELS = {**ACTION_LABELS, "open": gettext_lazy("Opened"), "sla_breach": gettext_lazy("SLA breached"),
+                "attach": gettext_lazy("File attached"),
+                "clock_overdue": gettext_lazy("Promised time missed"),
+                "late_repair_offer": gettext_lazy("Late repair: remedy offered"),
+                "late_remedy": gettext_lazy("Late repair: customer's choice")}
 STATUS_LABELS = dict(Ticket.Status.choices)
 CAUSES = [("none", gettext_lazy("No user fault")), ("misuse", gettext_lazy("Misuse")), ("self_repair", gettext_lazy("Self-repair")),
           ("force_majeure", gettext_lazy("Force majeure"))]
