@@ -43,29 +43,9 @@ LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}
 TOP_SCREENS = LAYERS[-2] | LAYERS[-1]
 INTERFACE_NAMES = {"api", "views", "urls", "admin"}
 
-#: Known violations inside the tickets app and the screens it hands to the new console app
-#: (helper r9t's part of issue 9). Each entry is (importing module, imported module).
-#: The integrator empties this list once that work has landed; nothing else may be added.
-ALLOWED = {
-    ("customers/views.py", "aftersales.tickets.views"),  # hotline/archive -> console
-    # function-local imports in the tickets app (the seams r9t makes plain):
-    ("tickets/api.py", "aftersales.billing.selectors"),
-    ("tickets/api.py", "aftersales.catalog.selectors"),
-    ("tickets/api.py", "aftersales.customers.selectors"),
-    ("tickets/api.py", "aftersales.devices.selectors"),
-    ("tickets/api.py", "aftersales.network.selectors"),
-    ("tickets/documents.py", "aftersales.billing.selectors"),
-    ("tickets/services.py", "aftersales.billing.services"),
-    ("tickets/services.py", "aftersales.contracts.selectors"),
-    ("tickets/services.py", "aftersales.devices.selectors"),
-    ("tickets/services.py", "aftersales.devices.services"),
-    ("tickets/services.py", "aftersales.devices.warranty"),
-    ("tickets/services.py", "aftersales.inventory.services"),
-    ("tickets/views.py", "aftersales.billing.selectors"),
-    ("tickets/views.py", "aftersales.catalog.selectors"),
-    ("tickets/views.py", "aftersales.core.scoping"),
-    ("tickets/views.py", "aftersales.network.selectors"),
-}
+#: Known violations (importing module, imported module). Empty since the tickets side
+#: landed; nothing may be added.
+ALLOWED: set[tuple[str, str]] = set()
 
 
 def _app_of(rel: Path) -> str | None:

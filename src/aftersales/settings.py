@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "aftersales.notifications",
     "aftersales.telephony",
     "aftersales.demo",
+    "aftersales.console",
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/", include("aftersales.portal.urls")),
-    path("customers/", include("aftersales.customers.urls")),
+    path("", include("aftersales.console.urls")),
     path("tickets/", include("aftersales.tickets.urls")),
     path("warehouse/", include("aftersales.inventory.urls")),
     path("finance/", include("aftersales.billing.urls")),

@@ -79,11 +79,6 @@ def tech_api(tech):
     return ApiClient(tech)
 
 
-@pytest.fixture
-def api_urls(settings):
-    settings.ROOT_URLCONF = "tests.billing.urls"
-
-
 def act(api, ticket_id, action, **fields):
     """POST /tickets/{id}/actions/{action}; returns the response."""
     return api.post(f"/tickets/{ticket_id}/actions/{action}", fields)

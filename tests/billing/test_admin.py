@@ -14,7 +14,7 @@ PAGES = ["zonefee", "billingpolicy", "subsidyrate", "quote", "charge", "ledgeren
 
 
 @pytest.fixture
-def admin_client_(api_urls, admin_user):
+def admin_client_(admin_user):
     client = Client()
     client.force_login(admin_user)
     return client

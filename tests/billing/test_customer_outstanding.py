@@ -22,7 +22,7 @@ def owing(actor, point, n):
     return customers
 
 
-def test_list_shows_outstanding_at_fixed_queries(api_urls, boss, boss_api, point,
+def test_list_shows_outstanding_at_fixed_queries(boss, boss_api, point,
                                                  django_assert_num_queries):
     # given two customers owing 100 - 0.10 and 100 - 1.10
     owing(boss, point, 2)

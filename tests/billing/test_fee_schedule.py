@@ -43,7 +43,7 @@ def test_edited_rows_feed_the_engine():
     assert (schedule.long_visit_hours, schedule.max_visits_without_manager) == (D("6.00"), 2)
 
 
-def test_fee_schedule_api(api_urls, agent_api):
+def test_fee_schedule_api(agent_api):
     ZoneFee.objects.filter(zone="province").update(transport=D("550.00"))
     body = agent_api.get("/fee-schedule").json()
     assert body == {

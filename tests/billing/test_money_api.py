@@ -16,7 +16,7 @@ NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 
 
 @pytest.fixture(autouse=True)
-def frozen(api_urls):
+def frozen():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
 

@@ -20,7 +20,7 @@ OCTOBER = datetime(2026, 10, 15, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def frozen(api_urls):
+def frozen():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
 

@@ -5,10 +5,10 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 
-from aftersales.inventory import services as inventory_services
-from aftersales.inventory.models import StockLevel
 from aftersales.customers.models import Customer
 from aftersales.devices.models import RepairRecord
+from aftersales.inventory import services as inventory_services
+from aftersales.inventory.models import StockLevel
 from aftersales.tickets.models import FollowUp, Ticket, TicketEvent
 from tests.factories import FaultCodeFactory, PartFactory, ServicePointFactory
 from tests.inventory.factories import WarehouseFactory

@@ -1,6 +1,6 @@
 """SLA clocks on real tickets, frozen time: each target, a pause, working days across a
 statutory holiday and an adjusted working day (调休), a breach, the next-hour query."""
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -8,7 +8,6 @@ import time_machine
 
 from aftersales.tickets import selectors
 from aftersales.tickets.models import BusinessDay, CalendarYear, SLATarget, Ticket
-
 from tests.conftest import ApiClient
 
 from .conftest import act
@@ -173,8 +172,9 @@ def test_sla_targets_are_rows_the_admin_edits(make_ticket):
 def test_service_point_hours_with_a_lunch_break(make_ticket, point):
     # given the point works 08:30-11:30 and 14:00-17:00, and the admin makes the urgent
     # on-site target 4 business hours
-    from aftersales.tickets.models import WorkingWindow
     from datetime import time
+
+    from aftersales.tickets.models import WorkingWindow
     WorkingWindow.objects.create(service_point=point, starts=time(8, 30), ends=time(11, 30))
     WorkingWindow.objects.create(service_point=point, starts=time(14), ends=time(17))
     SLATarget.objects.filter(name="onsite", priority="urgent").update(amount=240,

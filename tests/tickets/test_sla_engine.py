@@ -13,7 +13,6 @@ from aftersales.tickets.sla import (
     Pause,
     Target,
     WorkingHours,
-    default_targets,
     due_at,
     elapsed,
     is_breached,
@@ -70,23 +69,12 @@ def test_respond_is_ten_clock_minutes_even_on_a_holiday_night():
 def test_onsite_clock_targets_by_priority(priority, expected):
     # given an on-site ticket opened at 20:00 on a holiday (clock ignores the calendar)
     start = sh(2026, 10, 2, 20, 0)
-    onsite = next(t for t in default_targets(priority, "onsite") if t.name == "onsite")
+    hours = {"urgent": 6, "high": 24, "normal": 48, "low": 72}[priority]  # PRODUCT.md's seed
+    onsite = Target("onsite", hours * 60, "clock")
     # when
     result = due(start, onsite)
     # then
     assert result == expected
-
-
-def test_default_targets_shapes():
-    # given / when
-    onsite = default_targets("urgent", "onsite")
-    carry_in = default_targets("low", "carry_in")
-    # then
-    assert onsite == (Target("respond", 10, "clock"), Target("onsite", 360, "clock"),
-                      Target("resolve", 1, "working_days"))
-    assert [t.name for t in carry_in] == ["respond", "resolve"]
-    with pytest.raises(ValueError):
-        default_targets("critical", "onsite")
 
 
 # -- business targets ----------------------------------------------------------

@@ -247,7 +247,7 @@ def test_the_embedded_scheduler_runs_the_sweeps(customer, boss):
 
 
 def test_the_embedded_scheduler_survives_a_failing_run(monkeypatch):
-    import aftersales.tickets.sweeps as sweeps
+    from aftersales.tickets import sweeps
 
     def broken(**kwargs):
         raise RuntimeError("database away")

@@ -2,7 +2,7 @@
 ageing, daily takings, subsidy statements. Balances are always sums of the ledger."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
@@ -22,6 +22,7 @@ from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 
 from aftersales.contracts.models import Contract
+from aftersales.core.dates import local_day_bounds
 from aftersales.core.money import ZERO, from_cents, to_money
 from aftersales.core.scoping import scope
 
@@ -299,15 +300,9 @@ def debt_totals(*, actor, today: date | None = None, customer_id: int | None = N
     return totals
 
 
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(day, time.min), tz)
-    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), tz)
-
-
 def takings(*, actor, day: date) -> dict:
     """Payments received on a business day (Asia/Shanghai), by method."""
-    start, end = day_bounds(day)
+    start, end = local_day_bounds(day)
     qs = scope(LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PAYMENT, created_at__gte=start,
                                           created_at__lt=end),
                actor=actor, path="charge__" + POINT_PATH)

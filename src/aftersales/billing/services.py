@@ -9,7 +9,7 @@ Lock order: charge, then customer.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.catalog.models import Part
+from aftersales.core.dates import month_bounds, next_month, parse_month
 from aftersales.core.errors import Conflict, Forbidden, ValidationFailed
 from aftersales.core.money import ZERO, to_money
 from aftersales.core.scoping import require_role
@@ -541,17 +542,10 @@ def review_debt_blocks(*, actor: User | None, customer: Customer) -> Customer:
 
 
 def month_start(value: str | date) -> date:
-    if isinstance(value, date):
-        return value.replace(day=1)
     try:
-        year, month = (int(part) for part in str(value).split("-"))
-        return date(year, month, 1)
-    except (TypeError, ValueError):
+        return parse_month(value)
+    except ValueError:
         raise ValidationFailed(_("A month is written YYYY-MM."), field="month") from None
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 @transaction.atomic
@@ -563,7 +557,7 @@ def settle_subsidies(*, actor: User, month: date) -> tuple[SubsidySettlement, bo
     if actor.service_point_id is not None:
         raise Forbidden(_("Only head-office finance settles subsidies."))
     month = month_start(month)
-    end = _next_month(month)
+    end = next_month(month)
     if end > timezone.localdate():
         raise ValidationFailed(_("Only a month that has ended can be settled."),
                                field="month")
@@ -575,9 +569,7 @@ def settle_subsidies(*, actor: User, month: date) -> tuple[SubsidySettlement, bo
             settlement = SubsidySettlement.objects.create(month=month, created_by=actor)
     except IntegrityError:  # settled by a concurrent request just now
         return SubsidySettlement.objects.get(month=month), False
-    tz = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(month, time.min), tz)
-    stop = timezone.make_aware(datetime.combine(end, time.min), tz)
+    start, stop = month_bounds(month)
     # Tickets sit above billing: the month's jobs are read through the service points'
     # tickets relation (point, tier, ticket), one query, without importing the tickets app.
     jobs = (ServicePoint.objects

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from .errors import DomainError
 
 HOME_BY_ROLE = {
-    "agent": "customers:hotline",
+    "agent": "console:hotline",
     "manager": "tickets:list",
-    "engineer": "tickets:my_day",
+    "engineer": "console:my_day",
     "warehouse": "inventory:stock",
     "finance": "billing:finance",
     "admin": "tickets:list",

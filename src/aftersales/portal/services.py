@@ -15,7 +15,6 @@ from aftersales.customers.services import create_customer
 from aftersales.devices.selectors import find_device
 from aftersales.tickets import services as tickets
 from aftersales.tickets.models import FollowUp, Ticket
-from aftersales.tickets.notifications import notify_ticket_opened
 
 from . import selectors
 from .errors import PortalCode
@@ -52,7 +51,6 @@ def book_repair(*, name: str, phone: str, summary: str, mode: str = "onsite",
         actor=None, customer=customer, channel=Ticket.Channel.WEB, kind=Ticket.Kind.REPAIR,
         priority=Ticket.Priority.NORMAL, mode=mode, summary=summary, device=device,
         contact_name=name, contact_phone=phone, idempotency_key=idempotency_key)
-    notify_ticket_opened(ticket)  # idempotent: once however often intake tells it
     return ticket
 
 

@@ -1,27 +1,20 @@
 """Report queries: one aggregate query each, scoped by the actor's service point."""
-import calendar
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count, F, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.core.dates import local_days_bounds, month_bounds, next_month, parse_month
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.scoping import require_role, scope
 from aftersales.devices.models import Device
 from aftersales.network.models import User
 from aftersales.tickets.models import Ticket
 
-from .rates import month_bounds, rate
+from .rates import rate
 
 READERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.FINANCE)
 REPAIR_KINDS = ("repair", "return", "exchange")
-
-
-def _local_range(start: date, end_inclusive: date) -> tuple[datetime, datetime]:
-    zone = timezone.get_current_timezone()
-    return (datetime.combine(start, time.min, tzinfo=zone),
-            datetime.combine(end_inclusive + timedelta(days=1), time.min, tzinfo=zone))
 
 
 def fault_analysis(*, actor: User, month: str) -> list[dict]:
@@ -29,12 +22,11 @@ def fault_analysis(*, actor: User, month: str) -> list[dict]:
     the units sold of that model up to the month's end (the installed base)."""
     require_role(actor, *READERS)
     try:
-        year, number = month_bounds(month)
+        first = parse_month(month)
     except ValueError:
         raise ValidationFailed(_("The month is written YYYY-MM."), field="month") from None
-    first = date(year, number, 1)
-    last = date(year, number, calendar.monthrange(year, number)[1])
-    since, until = _local_range(first, last)
+    since, until = month_bounds(first)
+    last = next_month(first) - timedelta(days=1)
     tickets = scope(Ticket.objects, actor=actor).filter(
         kind__in=REPAIR_KINDS, resolved_at__gte=since, resolved_at__lt=until,
         device__isnull=False, fault_code__isnull=False)
@@ -57,7 +49,7 @@ def sla_compliance(*, actor: User, since: date, until: date) -> dict:
     require_role(actor, *READERS)
     if until < since:
         raise ValidationFailed(_("The end date is before the start date."), field="to")
-    start, end = _local_range(since, until)
+    start, end = local_days_bounds(since, until)
     qs = scope(Ticket.objects, actor=actor).filter(created_at__gte=start, created_at__lt=end)
     totals = qs.aggregate(
         tickets=Count("id"),

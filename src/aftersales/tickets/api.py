@@ -6,20 +6,23 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from aftersales.billing.selectors import ticket_money
+from aftersales.catalog.selectors import get_fault_code
 from aftersales.core.api import ERRORS, Money, paginate
 from aftersales.core.errors import NotFound, ValidationFailed
+from aftersales.customers.selectors import access_customer
+from aftersales.devices.selectors import access_device
+from aftersales.network.selectors import access_staff
 
-from . import clocks, field_services, selectors, services, uploads, workflow
+from . import actions, clocks, field_services, selectors, services, uploads
 from .models import Ticket
 
 router = Router(tags=["tickets"])
-
-ActionName = Literal[tuple(workflow.ACTIONS)]  # type: ignore[valid-type]
-
 
 # -- schemas -------------------------------------------------------------------------------
 
@@ -27,11 +30,10 @@ ActionName = Literal[tuple(workflow.ACTIONS)]  # type: ignore[valid-type]
 class TicketIn(Schema):
     customer: int
     device: str | None = Field(None, description="serial")
-    channel: Literal["phone", "email", "fax", "web", "walk_in", "chat"]
-    kind: Literal["consultation", "repair", "installation", "maintenance", "training",
-                  "return", "exchange", "complaint"]
-    priority: Literal["urgent", "high", "normal", "low"] = "normal"
-    mode: Literal["onsite", "send_in", "remote"]
+    channel: Literal[tuple(Ticket.Channel.values)]  # type: ignore[valid-type]
+    kind: Literal[tuple(Ticket.Kind.values)]  # type: ignore[valid-type]
+    priority: Literal[tuple(Ticket.Priority.values)] = "normal"  # type: ignore[valid-type]
+    mode: Literal[tuple(Ticket.Mode.values)]  # type: ignore[valid-type]
     summary: str = Field(max_length=200)
     description: str = ""
     order_ref: str = Field("", max_length=60)
@@ -104,7 +106,8 @@ class TicketOut(Schema):
     satisfaction: int | None
     payment_refused: bool
     sla: SlaOut
-    actions: list[str]
+    actions: list[str] = Field(description="the actions the caller may run now (on a list row "
+                               "without the custody/visit/callback facts the ticket checks)")
 
 
 class EventOut(Schema):
@@ -182,59 +185,6 @@ class TicketList(Schema):
     next: str | None
 
 
-class ActionIn(Schema):
-    """The fields of every action (API.md table); each action reads its own."""
-
-    version: int | None = None
-    note: str = Field("", max_length=500)
-    engineer: int | None = None
-    at: datetime | None = None
-    outcome: Literal["fixed", "revisit", "customer_absent"] | None = Field(
-        None, description="depart: customer_absent needs the new appointment in `at`")
-    condition: str = Field("", max_length=200)
-    accessories: list[str] = []
-    location: str = Field("", max_length=60)
-    carrier: str = Field("", max_length=40)
-    tracking_no: str = Field("", max_length=60)
-    fault_code: str | None = None
-    findings: str = ""
-    cause: Literal["none", "misuse", "self_repair", "force_majeure"] = "none"
-    fault_kind: Literal["performance", "appearance", "accessory"] = "performance"
-    part: str | None = Field(None, description="sku of the faulty part or accessory")
-    evidence: dict[str, Any] | None = Field(
-        None, description="diagnose: the exchange evidence (as /warranty/check's `evidence`)")
-    fault_reproduced: bool | None = Field(
-        None, description="diagnose: the fault was reproduced (an exchange or return needs it)")
-    caused_by_repair: bool = Field(
-        False, description="diagnose: the engineer attributes the fault to our last repair")
-    answered: bool = Field(False, description="contact: the customer's problem was answered")
-    minutes: int | None = Field(None, description="notify_late: minutes the engineer will "
-                                "be late (told before the appointment)")
-    passed: bool = Field(True, description="test: the unit passed its test after the repair")
-    new_serial: str = Field("", max_length=40, description="exchange: the new unit's serial")
-    new_imei: str | None = Field(None, max_length=20,
-                                 description="exchange: the new unit's IMEI")
-    accessory: str = Field("", max_length=40,
-                           description="exchange: the SKU of the one faulty accessory instead "
-                           "of the unit")
-    amount: str | None = Field(None, description="return_unit: the invoice price refunded")
-    method: str = Field("", max_length=20, description="return_unit: how it is refunded")
-    trip_no: int | None = Field(None, description="mark_misdiagnosis: the trip caused by "
-                                "our misdiagnosis (not charged)")
-    lines: list[dict[str, Any]] | None = None
-    transport: int = 0
-    sku: str | None = None
-    qty: int | None = None
-    warehouse: int | None = None
-    reason: str = Field("", max_length=500)
-    resolution: str = ""
-    signed_by: str = Field("", max_length=60)
-    signature: str = Field("", description="the customer's drawn signature: PNG as base64 "
-                                           "or a data:image/png;base64 URL")
-    satisfaction: int | None = None
-    comment: str = ""
-
-
 class SuggestionOut(Schema):
     engineer: int
     name: str
@@ -293,7 +243,8 @@ def _sla(ticket: Ticket, now: datetime) -> dict:
             "breached": ticket.sla_breached or any(t["breached"] for t in targets.values())}
 
 
-def ticket_out(ticket: Ticket, *, now: datetime | None = None) -> dict:
+def ticket_out(ticket: Ticket, *, actor, now: datetime | None = None,
+               facts: bool = True) -> dict:
     now = now or timezone.now()
     engineer = ticket.engineer
     return {
@@ -321,15 +272,11 @@ def ticket_out(ticket: Ticket, *, now: datetime | None = None) -> dict:
         "signed_by": ticket.signed_by, "signed_at": _local(ticket.signed_at),
         "signature": bool(ticket.signature_png),
         "satisfaction": ticket.satisfaction, "payment_refused": ticket.payment_refused,
-        "sla": _sla(ticket, now), "actions": workflow.available_actions(ticket),
+        "sla": _sla(ticket, now), "actions": actions.available(ticket, actor, facts=facts),
     }
 
 
 def _charges(ticket: Ticket) -> dict | None:
-    try:
-        from aftersales.billing.selectors import ticket_money
-    except ImportError:
-        return None
     money = ticket_money(ticket=ticket)
     return {"lines": money["lines"], "total": money["total"], "paid": money["paid"],
             "outstanding": money["outstanding"], "due_on": money["due_on"]}
@@ -361,8 +308,8 @@ def complaint_out(complaint) -> dict:
             "owner_name": complaint.owner.display_name if complaint.owner else None}
 
 
-def ticket_detail(ticket: Ticket) -> dict:
-    out = ticket_out(ticket)
+def ticket_detail(ticket: Ticket, *, actor) -> dict:
+    out = ticket_out(ticket, actor=actor)
     out["events"] = [{"at": _local(e.at), "action": e.action,
                       "by": e.actor.display_name if e.actor else None, "by_id": e.actor_id,
                       "from_status": e.from_status, "to_status": e.to_status,
@@ -382,7 +329,8 @@ def ticket_detail(ticket: Ticket) -> dict:
 
 
 def _detail_of(request, ticket_id: int) -> dict:
-    return ticket_detail(selectors.access_ticket(actor=request.auth, ticket_id=ticket_id))
+    return ticket_detail(selectors.access_ticket(actor=request.auth, ticket_id=ticket_id),
+                         actor=request.auth)
 
 
 # -- endpoints -----------------------------------------------------------------------------
@@ -392,10 +340,6 @@ def _detail_of(request, ticket_id: int) -> dict:
 def open_ticket(request, payload: TicketIn,
                 idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     """Intake on any channel. The same Idempotency-Key again returns the same ticket."""
-    from aftersales.catalog.selectors import get_fault_code
-    from aftersales.customers.selectors import access_customer
-    from aftersales.devices.selectors import access_device
-
     actor = request.auth
     customer = access_customer(actor=actor, customer_id=payload.customer)
     device = None
@@ -403,7 +347,7 @@ def open_ticket(request, payload: TicketIn,
         try:
             device = access_device(actor=actor, serial=payload.device)
         except NotFound:
-            raise ValidationFailed("Unknown device.", field="device") from None
+            raise ValidationFailed(_("Unknown value."), field="device") from None
     fault_code = (get_fault_code(code=payload.fault_code, field="fault_code")
                   if payload.fault_code else None)
     ticket = services.open_ticket(
@@ -423,13 +367,14 @@ def list_tickets(request, status: str | None = None, customer: int | None = None
     if status:
         unknown = [s for s in status.split(",") if s and s not in Ticket.Status.values]
         if unknown:
-            raise ValidationFailed("Unknown status.", field="status")
+            raise ValidationFailed(_("Unknown value."), field="status")
     qs = selectors.ticket_list(actor=request.auth, status=status, customer_id=customer,
                                serial=serial, phone=phone, q=q, breached=breached,
                                engineer_id=engineer, service_point_id=service_point)
     result = paginate(request, qs, page=page, page_size=page_size)
     now = timezone.now()
-    return {"items": [ticket_out(t, now=now) for t in result["items"]], "next": result["next"]}
+    return {"items": [ticket_out(t, actor=request.auth, now=now, facts=False)
+                       for t in result["items"]], "next": result["next"]}
 
 
 @router.get("/tickets/{ticket_id}", response={200: TicketDetailOut, **ERRORS})
@@ -437,91 +382,29 @@ def get_ticket(request, ticket_id: int):
     return _detail_of(request, ticket_id)
 
 
-def _fields_for(request, action: str, payload: ActionIn, ticket: Ticket) -> dict:
-    """Turn the generic body into the service's keyword arguments (references resolved,
-    required fields checked)."""
-    from aftersales.catalog.selectors import get_fault_code, get_part
-    from aftersales.network.selectors import access_staff
+def _action_endpoint(name: str, spec: actions.ActionSpec):
+    def endpoint(request, ticket_id: int, payload):
+        ticket = selectors.access_ticket(actor=request.auth, ticket_id=ticket_id)
+        services.perform(actor=request.auth, ticket=ticket, action=name, data=payload)
+        return _detail_of(request, ticket_id)
 
-    def required(name):
-        value = getattr(payload, name)
-        if value is None or value == "":
-            raise ValidationFailed("This field is required.", field=name)
-        return value
+    endpoint.__name__ = f"ticket_action_{name}"  # the operation id (see aftersales.api)
+    endpoint.__doc__ = (f"{spec.label} (roles: {', '.join(spec.roles)}; modes: "
+                        f"{', '.join(sorted(spec.modes))}). 409 invalid_transition / "
+                        "stale_version / wrong_mode; 403 not allowed for the role.")
+    endpoint.__annotations__ = {"ticket_id": int, "payload": spec.schema}
+    return endpoint
 
-    if action == "respond":
-        return {"note": payload.note}
-    if action == "assign":
-        try:
-            engineer = access_staff(actor=request.auth, user_id=required("engineer"))
-        except NotFound:
-            raise ValidationFailed("Unknown engineer.", field="engineer") from None
-        return {"engineer": engineer}
-    if action == "schedule_visit":
-        return {"at": required("at")}
-    if action == "depart":
-        return {"outcome": required("outcome"), "note": payload.note, "at": payload.at}
-    if action == "receive":
-        return {"condition": payload.condition, "accessories": payload.accessories,
-                "location": payload.location}
-    if action == "ship_back":
-        return {"carrier": payload.carrier, "tracking_no": payload.tracking_no}
-    if action == "diagnose":
-        return {"fault_code": get_fault_code(code=required("fault_code"), field="fault_code"),
-                "findings": payload.findings, "cause": payload.cause,
-                "fault_kind": payload.fault_kind, "evidence": payload.evidence,
-                "fault_reproduced": payload.fault_reproduced,
-                "caused_by_repair": payload.caused_by_repair,
-                "part": get_part(sku=payload.part, field="part") if payload.part else None}
-    if action == "quote":
-        return {"lines": payload.lines, "transport": payload.transport}
-    if action == "use_part":
-        return {"sku": required("sku"), "qty": required("qty"),
-                "warehouse": payload.warehouse}
-    if action in ("hold", "resume"):
-        if action == "hold":
-            required("reason")
-        return {"reason": payload.reason}
-    if action in ("escalate", "close", "cancel", "reopen"):
-        return {"reason": payload.reason}
-    if action == "resolve":
-        return {"resolution": payload.resolution}
-    if action == "sign_off":
-        return {"signed_by": required("signed_by"), "satisfaction": payload.satisfaction,
-                "signature": payload.signature}
-    if action == "refuse_payment":
-        return {"note": payload.note}
-    if action == "callback":
-        return {"satisfaction": required("satisfaction"), "comment": payload.comment}
-    if action == "contact":
-        return {"note": payload.note, "answered": payload.answered}
-    if action == "notify_late":
-        return {"minutes": required("minutes")}
-    if action == "take_away":
-        return {"condition": payload.condition, "accessories": payload.accessories}
-    if action == "test":
-        return {"passed": payload.passed, "note": payload.note}
-    if action == "no_fault_found":
-        return {"resolution": payload.resolution}
-    if action == "exchange":
-        return {"new_serial": payload.new_serial, "new_imei": payload.new_imei,
-                "accessory": payload.accessory}
-    if action == "mark_misdiagnosis":
-        return {"trip_no": required("trip_no")}
-    if action == "return_unit":
-        return {"amount": required("amount"), "method": required("method"),
-                "note": payload.note}
-    return {}
+
+for _name, _spec in actions.SPECS.items():
+    router.post(f"/tickets/{{ticket_id}}/actions/{_name}",
+                response={200: TicketDetailOut, **ERRORS})(_action_endpoint(_name, _spec))
 
 
 @router.post("/tickets/{ticket_id}/actions/{action}", response={200: TicketDetailOut, **ERRORS})
-def run_action(request, ticket_id: int, action: ActionName, payload: ActionIn):
-    """Every action of API.md's table. 409 invalid_transition / stale_version."""
-    ticket = selectors.access_ticket(actor=request.auth, ticket_id=ticket_id)
-    fields = _fields_for(request, action, payload, ticket)
-    services.ACTIONS[action](actor=request.auth, ticket=ticket, version=payload.version,
-                             **fields)
-    return _detail_of(request, ticket_id)
+def unknown_action(request, ticket_id: int, action: str):
+    """Any other action name is refused (422, field `action`)."""
+    raise ValidationFailed(_("Unknown action."), field="action")
 
 
 @router.get("/tickets/{ticket_id}/suggestions", response={200: SuggestionList, **ERRORS})
@@ -539,15 +422,13 @@ def dispatch_suggestions(request, ticket_id: int):
 @router.patch("/tickets/{ticket_id}/complaint", response={200: ComplaintOut, **ERRORS})
 def update_complaint(request, ticket_id: int, payload: ComplaintIn):
     """The 顾客抱怨处理报告 of a complaint ticket: cause, handling, result, owner."""
-    from aftersales.network.selectors import access_staff
-
     ticket = selectors.access_ticket(actor=request.auth, ticket_id=ticket_id)
     owner = None
     if payload.owner is not None:
         try:
             owner = access_staff(actor=request.auth, user_id=payload.owner)
         except NotFound:
-            raise ValidationFailed("Unknown staff member.", field="owner") from None
+            raise ValidationFailed(_("Unknown value."), field="owner") from None
     complaint = services.update_complaint(
         actor=request.auth, ticket=ticket, cause=payload.cause, handling=payload.handling,
         result=payload.result, owner=owner, version=payload.version)

@@ -5,10 +5,10 @@ from django.core.checks import Tags, Warning, register
 from django.db import DatabaseError
 from django.utils import timezone
 
+from .clocks import missing_years
+
 
 def calendar_warnings() -> list[str]:
-    from .clocks import missing_years
-
     this_year = timezone.localdate().year
     return [str(year) for year in missing_years(years=range(this_year, this_year + 2))]
 

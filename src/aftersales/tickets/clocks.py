@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from . import sla
 from .models import BusinessDay, CalendarYear, SLATarget, Ticket, TicketPause, WorkingWindow
+from .workflow import FINAL
 
 log = logging.getLogger(__name__)
 
 TARGETS = ("respond", "onsite", "resolve", "escalate", "contact", "reply", "answer")
-FINAL = (Ticket.Status.RESOLVED, Ticket.Status.CLOSED, Ticket.Status.CANCELLED)
 _warned_years: set[int] = set()
 
 
@@ -142,10 +142,8 @@ def refresh(ticket: Ticket, *, now: datetime) -> list[str]:
                 warn_unknown(calendar, start, due)
         if due is None:
             continue
-        if met[name] is not None:
-            breached = breached or met[name] > due
-        elif final:
-            breached = breached or stopped_at > due
+        if met[name] is not None or final:
+            breached = breached or sla.is_breached(due=due, met_at=met[name], now=stopped_at)
         else:
             next_due = due if next_due is None else min(next_due, due)
     ticket.sla_next_due = None if final else next_due

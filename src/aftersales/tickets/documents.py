@@ -15,6 +15,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from aftersales.billing.selectors import ticket_money
+
 FONT = "STSong-Light"
 LABEL_SIZE = (60 * mm, 40 * mm)
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -100,12 +102,7 @@ def service_form(ticket) -> bytes:
 
 
 def _quote_data(ticket) -> dict:
-    from aftersales.billing import selectors as billing_selectors
-
-    finder = getattr(billing_selectors, "ticket_quote", None)
-    if finder is not None:
-        return finder(ticket=ticket)
-    return billing_selectors.ticket_money(ticket=ticket)
+    return ticket_money(ticket=ticket)
 
 
 def quote(ticket) -> bytes:

@@ -32,7 +32,7 @@ from aftersales.customers.models import Customer
 
 from . import events
 from .models import Ticket, TicketEvent
-from .notifications import notify_ticket_opened
+from .services import open_ticket
 
 log = logging.getLogger("aftersales.inbound_mail")
 
@@ -109,14 +109,11 @@ def process_message(raw: bytes) -> MailResult:
     key = _idempotency_key(message_id)
     if Ticket.objects.filter(idempotency_key=key).exists():
         return MailResult("duplicate", Ticket.objects.get(idempotency_key=key))
-    from .services import open_ticket
-
     ticket = open_ticket(
         actor=None, customer=customer, channel=Ticket.Channel.EMAIL,
         kind=Ticket.Kind.CONSULTATION, priority=Ticket.Priority.NORMAL,
         mode=Ticket.Mode.REMOTE, summary=(subject or "(e-mail)")[:200], description=body,
         contact_name=(name or "")[:60], idempotency_key=key)
-    notify_ticket_opened(ticket)
     return MailResult("ticket", ticket)
 
 

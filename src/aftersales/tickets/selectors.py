@@ -1,6 +1,8 @@
 """Reads of tickets, scoped to the actor's service point (another point's ticket is 404)."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -10,16 +12,16 @@ from aftersales.network.models import User
 
 from . import clocks
 from .models import FollowUp, ProductFeedback, Ticket, TicketEvent, Visit
-from .workflow import OPEN
+from .workflow import OPEN, OPEN_STATUSES
 
 
 def _base() -> QuerySet[Ticket]:
     return Ticket.objects.select_related("customer", "device", "device__model", "engineer",
-                                         "service_point", "fault_code")
+                                         "service_point", "fault_code", "custody")
 
 
 def _detail() -> QuerySet[Ticket]:
-    return _base().select_related("custody", "complaint", "complaint__owner").prefetch_related(
+    return _base().select_related("complaint", "complaint__owner").prefetch_related(
         Prefetch("events", queryset=TicketEvent.objects.select_related("actor")
                  .order_by("at", "id")),
         Prefetch("visits", queryset=Visit.objects.select_related("engineer")
@@ -120,3 +122,72 @@ def promised_callback_minutes(*, channel: str = "") -> int | None:
     `channel`, in minutes, as configured (the SLA "contact" row); the hotline script, the
     SMS and the portal quote it."""
     return clocks.promised_minutes(channel=channel)
+
+
+# -- what the console's screens read --------------------------------------------------------
+
+
+def tickets_by_number(*, actor: User, q: str, limit: int = 10) -> list[Ticket]:
+    """The hotline box typed a ticket number (SR...)."""
+    q = (q or "").strip().upper()
+    if not q.startswith("SR") or len(q) < 4:
+        return []
+    return list(ticket_list(actor=actor, q=q)[:limit])
+
+
+def tickets_of_customer(*, actor: User, customer_id: int, limit: int = 100) -> list[Ticket]:
+    return list(ticket_list(actor=actor, customer_id=customer_id)[:limit])
+
+
+#: The list's tabs (the filter each applies is in `filtered_list`).
+TABS = ("mine", "unassigned", "breaching", "awaiting_approval", "on_hold", "open", "all")
+BREACHING_WITHIN = timedelta(hours=1)
+
+
+def default_tab(actor: User) -> str:
+    return "mine" if actor.role == User.Role.ENGINEER else "open"
+
+
+def filtered_list(*, actor: User, tab: str | None = None, status: str | None = None,
+                  q: str | None = None, kind: str | None = None, priority: str | None = None,
+                  mode: str | None = None) -> tuple[str, QuerySet[Ticket]]:
+    """The rows behind a tab of the list and its filters (the same rows for Excel)."""
+    tab = tab or default_tab(actor)
+    qs = ticket_list(actor=actor, status=status, q=q)
+    if tab == "mine":
+        qs = qs.filter(engineer_id=actor.pk, status__in=OPEN_STATUSES)
+    elif tab == "unassigned":
+        qs = qs.filter(engineer__isnull=True, status__in=OPEN_STATUSES)
+    elif tab == "breaching":
+        qs = qs.filter(status__in=OPEN_STATUSES,
+                       sla_next_due__lte=timezone.now() + BREACHING_WITHIN)
+        qs = qs.order_by("sla_next_due", "id")
+    elif tab in ("awaiting_approval", "on_hold"):
+        qs = qs.filter(status=tab)
+    elif tab == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    for key, value in (("kind", kind), ("priority", priority), ("mode", mode)):
+        if value:
+            qs = qs.filter(**{key: value})
+    return tab, qs
+
+
+def unassigned_open(*, actor: User, limit: int) -> list[Ticket]:
+    return list(ticket_list(actor=actor).filter(engineer__isnull=True,
+                                                status__in=OPEN_STATUSES)[:limit])
+
+
+def open_jobs_of(*, actor: User, engineer_id: int) -> list[Ticket]:
+    return list(ticket_list(actor=actor, engineer_id=engineer_id)
+                .filter(status__in=OPEN_STATUSES).order_by("sla_next_due", "id"))
+
+
+def visits_between(*, actor: User, start: datetime, end: datetime,
+                   engineer_id: int | None = None) -> list[Visit]:
+    """Visits with an appointment in [start, end), scoped like their tickets."""
+    qs = scope(Visit.objects.select_related("ticket", "ticket__customer", "engineer"),
+               actor=actor, path="ticket__service_point").filter(
+        scheduled_at__gte=start, scheduled_at__lt=end)
+    if engineer_id is not None:
+        qs = qs.filter(engineer_id=engineer_id)
+    return list(qs.order_by("scheduled_at"))

@@ -56,14 +56,11 @@ __all__ = [
     "BUSINESS",
     "CLOCK",
     "KINDS",
-    "MODES",
-    "PRIORITIES",
     "WORKING_DAYS",
     "BusinessCalendar",
     "Pause",
     "Target",
     "WorkingHours",
-    "default_targets",
     "due_at",
     "elapsed",
     "is_breached",
@@ -306,7 +303,7 @@ def _working_days_due(start: datetime, days: int, calendar: BusinessCalendar,
     * after the last window: the end of the last window (close of business);
     * before the first window or in the lunch gap: the next window opening
       that day (08:00 behaves like 09:00, 12:30 like 13:30), because the
-      brief's "end of the last window" would give an 08:59 ticket a later
+      rule "the end of the last window" would give an 08:59 ticket a later
       deadline than a 09:00 one;
     * on a rest day: the end of the last window, like a start after hours on
       the working day before it (a Saturday ticket is due when a Friday
@@ -391,30 +388,3 @@ def is_breached(*, due: datetime | None, met_at: datetime | None, now: datetime)
     if met_at is not None:
         return _require_aware(met_at, "met_at") > due
     return _require_aware(now, "now") > due
-
-
-PRIORITIES = ("urgent", "high", "normal", "low")
-MODES = ("onsite", "carry_in", "mail_in", "remote")
-
-_ONSITE_HOURS = {"urgent": 6, "high": 24, "normal": 48, "low": 72}
-_RESOLVE_WORKING_DAYS = {"urgent": 1, "high": 2, "normal": 3, "low": 5}
-_RESPOND_MINUTES = 10
-
-
-def default_targets(priority: str, mode: str) -> tuple[Target, ...]:
-    """Illustrative defaults (fixtures, first-run seed); the real values live in the database.
-
-    Every ticket gets a 10-minute clock ``respond`` (hotline call-back).  An
-    on-site ticket also gets a clock ``onsite`` target (6/24/48/72 h for
-    urgent/high/normal/low); every ticket gets a ``resolve`` target in
-    working days (1/2/3/5).
-    """
-    if priority not in PRIORITIES:
-        raise ValueError(f"unknown priority {priority!r}; expected one of {PRIORITIES}")
-    if mode not in MODES:
-        raise ValueError(f"unknown service mode {mode!r}; expected one of {MODES}")
-    targets = [Target("respond", _RESPOND_MINUTES, CLOCK)]
-    if mode == "onsite":
-        targets.append(Target("onsite", _ONSITE_HOURS[priority] * 60, CLOCK))
-    targets.append(Target("resolve", _RESOLVE_WORKING_DAYS[priority], WORKING_DAYS))
-    return tuple(targets)

@@ -16,6 +16,7 @@ import threading
 import time
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import close_old_connections, connections, transaction
 from django.db.models import CharField, Exists, OuterRef
 from django.db.models.functions import Cast
@@ -29,7 +30,8 @@ from aftersales.notifications.models import Alert, SweepPolicy
 from aftersales.notifications.services import raise_alert, retry_pending_notifications
 from aftersales.notifications.webhooks import retry_due_webhooks
 
-from . import events, remedies
+from . import events, remedies, services
+from .inbound_mail import fetch_mail
 from .models import FollowUp, LateRepairOffer, Ticket, TicketPolicy
 from .notifications import notify_late_repair, notify_staff, supervisors_of
 from .workflow import OPEN
@@ -147,8 +149,6 @@ def _offer_late_remedy(ticket: Ticket, *, due: datetime, now: datetime) -> None:
 def sweep_phone_escalations(*, now: datetime) -> int:
     """Phone/remote support not solved within 4 h → escalated to the supervisor, who
     decides on an on-site visit."""
-    from . import services
-
     rows = _not_alerted(Ticket.objects.select_related("customer").filter(
         mode=Ticket.Mode.REMOTE, escalated_at__isnull=True, resolved_at__isnull=True,
         escalate_due__isnull=False, escalate_due__lte=now, status__in=OPEN),
@@ -253,10 +253,6 @@ def run_sweeps(*, now: datetime | None = None) -> dict[str, int]:
 
 def fetch_mail_if_configured() -> dict[str, int]:
     """Read the service mailbox once when one is configured (AFTERSALES_IMAP_HOST)."""
-    from django.conf import settings
-
-    from .inbound_mail import fetch_mail
-
     if not settings.IMAP_HOST:
         return {}
     summary = fetch_mail(host=settings.IMAP_HOST, port=settings.IMAP_PORT,

@@ -1,5 +1,6 @@
 """Celery tasks of the tickets app: thin wrappers that call the sweep services."""
 from celery import shared_task
+from django.utils import timezone
 
 from . import sweeps
 
@@ -14,8 +15,6 @@ def run_sweeps_task() -> dict[str, int]:
 def sweep_task(name: str) -> int:
     """One sweep by name (response_overdue, phone_escalations, backup_devices,
     callbacks_due)."""
-    from django.utils import timezone
-
     return sweeps.SWEEPS[name](now=timezone.now())
 
 

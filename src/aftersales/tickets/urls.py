@@ -13,7 +13,5 @@ urlpatterns = [
     path("<int:ticket_id>/service-form.pdf", views.service_form_pdf, name="service_form_pdf"),
     path("<int:ticket_id>/quote.pdf", views.quote_pdf, name="quote_pdf"),
     path("<int:ticket_id>/label.pdf", views.label_pdf, name="label_pdf"),
-    path("dispatch/", views.dispatch_board, name="dispatch"),
-    path("my-day/", views.my_day, name="my_day"),
     path("my-day/<int:ticket_id>/", views.phone_ticket, name="phone_ticket"),
 ]

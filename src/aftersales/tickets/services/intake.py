@@ -1,0 +1,97 @@
+"""Intake on any channel: the ticket is numbered, its clocks start, the customer is told."""
+from __future__ import annotations
+
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.billing import services as billing
+from aftersales.catalog.models import FaultCode
+from aftersales.core.errors import ValidationFailed
+from aftersales.core.numbering import next_number
+from aftersales.core.scoping import check_point, require_role
+from aftersales.core.validation import clean_phone, clean_required
+from aftersales.customers.models import Customer
+from aftersales.devices.models import Device
+from aftersales.network.models import User
+
+from .. import clocks, events, notifications
+from ..models import Complaint, Ticket
+
+R = User.Role
+INTAKE_ROLES = (R.ADMIN, R.MANAGER, R.AGENT, R.ENGINEER)
+
+
+def _choice(value: str, choices, *, field: str) -> str:
+    if value not in choices.values:
+        raise ValidationFailed(_("Unknown value."), field=field)
+    return value
+
+
+@transaction.atomic
+def open_ticket(*, actor: User | None, customer: Customer, channel: str, kind: str,
+                priority: str, mode: str, summary: str, device: Device | None = None,
+                description: str = "", order_ref: str = "", fault_code: FaultCode | None = None,
+                contact_name: str = "", contact_phone: str = "",
+                idempotency_key: str | None = None) -> Ticket:
+    """Intake on any channel. `actor=None` is the system (public booking, inbound e-mail).
+
+    The same `idempotency_key` again returns the ticket it created, also when both requests
+    arrive at once (the unique key decides; the loser reads the winner's ticket)."""
+    key = (idempotency_key or "").strip() or None
+    if key is not None:
+        if len(key) > 100:
+            raise ValidationFailed(_("At most %(n)d characters.") % {"n": 100},
+                                   field="idempotency_key")
+        existing = Ticket.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            return existing
+    if actor is not None:
+        require_role(actor, *INTAKE_ROLES)
+    _choice(channel, Ticket.Channel, field="channel")
+    _choice(kind, Ticket.Kind, field="kind")
+    _choice(priority, Ticket.Priority, field="priority")
+    _choice(mode, Ticket.Mode, field="mode")
+    summary = clean_required(summary, field="summary", max_length=200)
+    if device is not None and device.customer_id != customer.pk:
+        raise ValidationFailed(_("This device belongs to another customer."), field="device")
+    contact_phone = clean_phone(contact_phone, field="contact_phone") if contact_phone else ""
+    if len(order_ref or "") > 60:
+        raise ValidationFailed(_("At most %(n)d characters.") % {"n": 60}, field="order_ref")
+    if len(contact_name or "") > 60:
+        raise ValidationFailed(_("At most %(n)d characters.") % {"n": 60},
+                               field="contact_name")
+    service_point_id = customer.service_point_id
+    if service_point_id is None and actor is not None:
+        service_point_id = actor.service_point_id
+    if actor is not None:
+        check_point(actor=actor, service_point_id=service_point_id)
+    billing.check_intake(customer=customer, device=device, kind=kind)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            ticket = Ticket.objects.create(
+                number=next_number(prefix="SR", period=timezone.localdate(now).strftime(
+                    "%Y%m%d"), width=4),
+                kind=kind, mode=mode, priority=priority, channel=channel, customer=customer,
+                device=device, service_point_id=service_point_id, fault_code=fault_code,
+                summary=summary, description=description or "", order_ref=order_ref or "",
+                contact_name=contact_name or "", contact_phone=contact_phone,
+                idempotency_key=key, tracking_secret=secrets.token_urlsafe(32),
+                created_by=actor)
+    except IntegrityError:
+        if key is None:
+            raise
+        existing = Ticket.objects.filter(idempotency_key=key).first()
+        if existing is None:
+            raise
+        return existing
+    events.opened(ticket=ticket, actor=actor, at=ticket.created_at)
+    ticket.save(update_fields=clocks.refresh(ticket, now=ticket.created_at))
+    if kind == Ticket.Kind.COMPLAINT:
+        Complaint.objects.create(ticket=ticket)
+    notifications.notify_ticket_opened(ticket)  # outbox row, sent after commit
+    return ticket
+
