@@ -120,7 +120,7 @@ def test_the_factory_repair_price_is_the_models(tech, ticket, device):
     assert quote.price_change == ""
 
 
-def test_the_manager_approves_through_the_api(tech, boss, ticket, api_urls):
+def test_the_manager_approves_through_the_api(tech, boss, ticket):
     services.quote_ticket(actor=tech, ticket=ticket, lines=[
         {"kind": "part", "sku": "BAT-X9", "unit_price": "39.00", "price_reason": "优惠"}])
     refused = ApiClient(tech).post(f"/tickets/{ticket.pk}/quote/price-approval")

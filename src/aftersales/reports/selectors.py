@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 from django.db.models import Count, F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.core.dates import local_days_bounds, month_bounds, next_month, parse_month
