@@ -108,7 +108,7 @@ def script_post(paths: list[str], bodies: list[str], headers: dict) -> str:
     paths = [_quoted(p) for p in paths]
     head = "".join(f'wrk.headers["{k}"] = {json.dumps(v)}\n' for k, v in headers.items())
     return (lua_list("paths", paths) + lua_list("bodies", bodies) + head +
-            'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+            'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n' +
             SPREAD + "request = function()\n  i = i + 1\n"
             "  local k = i * 2 + offset\n"
             "  return wrk.format('POST', paths[(k % #paths) + 1], nil, bodies[(k % #bodies) + 1])\n"
