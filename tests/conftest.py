@@ -37,6 +37,15 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the rate-limit windows of the public side are
+    counted there, and one test's requests from 127.0.0.1 must not limit the next one's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _seeded_rules_after_a_flush(request):
     """Transactional tests start with the migrations' rule rows, whatever ran before."""
     marker = request.node.get_closest_marker("django_db")
