@@ -1,4 +1,6 @@
-"""Writes of the customer self-service: booking a repair and rating a finished job.
+"""Writes of the customer self-service: booking a repair (on the page by a phone the
+browser confirmed; on the public API in two steps, the request then the code sent to the
+phone) and rating a finished job.
 
 The customer is not a staff user, so these run as the system (`actor=None`) with the
 archive's own validation rules (core.validation, as customers.services uses them)."""
@@ -6,11 +8,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import secrets
 from datetime import date
 from io import BytesIO
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,6 +24,7 @@ from aftersales.billing.models import Quote
 from aftersales.billing.selectors import ticket_money
 from aftersales.billing.services import record_provider_payment
 from aftersales.catalog.models import ProductModel
+from aftersales.core import throttle
 from aftersales.core.errors import Conflict, CoreCode, NotFound, ValidationFailed
 from aftersales.core.validation import clean_phone, clean_required
 from aftersales.customers.models import Customer, Zone
@@ -30,7 +35,7 @@ from aftersales.network.models import ServicePoint
 from aftersales.tickets import services as tickets
 from aftersales.tickets.models import FollowUp, Ticket
 
-from . import payments, selectors, slots, zones
+from . import identity, payments, ratelimit, selectors, slots, zones
 from . import photos as photo_rules
 from .errors import PortalCode
 from .models import Booking, BookingPhoto, PaymentOrder, PortalPolicy, QuoteDecision, Slot
@@ -191,6 +196,112 @@ def book_repair(*, name: str, phone: str, summary: str, mode: str = "onsite",
             BookingPhoto.objects.create(booking=booking, image=upload.file, name=upload.name,
                                         content_type=upload.content_type, size=upload.size)
     return ticket
+
+
+# -- the public API's booking: a request, then the code sent to its phone ----------------
+
+BOOKING_SALT = "aftersales.portal.booking"
+
+
+def _checked_booking(*, name: str, phone: str, summary: str, mode: str = "onsite",
+                     serial: str | None = None, model: str | None = None, province: str = "",
+                     city: str = "", district: str = "", street: str = "",
+                     preferred_date: date | str | None = None, slot: str | None = None
+                     ) -> dict:
+    """Step one's checks (book_repair's own, run again when the code is confirmed); the
+    cleaned values, ready to be carried in the signed booking id."""
+    values = {"name": clean_required(name, field="name", max_length=60),
+              "phone": clean_phone(phone, mobile_only=True),
+              "summary": clean_required(summary, field="summary", max_length=200),
+              "mode": mode or "onsite", "serial": (serial or "").strip()[:40],
+              "model": (model or "").strip()[:40]}
+    if values["mode"] not in Ticket.Mode.values:
+        raise ValidationFailed(_("Unknown value."), field="mode")
+    address = _address(required=False, province=province, city=city, district=district,
+                       street=street)
+    answer = zones.derive_zone(province=address["province"], city=address["city"],
+                               district=address["district"], places=selectors.service_places())
+    when, half = _slot(required=False, preferred_date=preferred_date, slot=slot,
+                       service_point_id=answer.point_id)
+    if values["model"] and not ProductModel.objects.filter(code=values["model"]).exists():
+        raise ValidationFailed(_("Choose a model from the list."), field="model")
+    return {**values, **address, "preferred_date": when.isoformat() if when else "",
+            "slot": half}
+
+
+def _booking_values(booking_id: str) -> dict:
+    try:
+        data = signing.Signer(salt=BOOKING_SALT).unsign_object((booking_id or "").strip())
+    except (signing.BadSignature, ValueError):
+        raise NotFound(_("No booking matches this link.")) from None
+    if not isinstance(data, dict) or not isinstance(data.get("v"), dict):
+        raise NotFound(_("No booking matches this link."))
+    return data["v"]
+
+
+def _booking_key(booking_id: str) -> str:
+    """The idempotency key of the ticket a booking id becomes (one ticket per id)."""
+    return "booking:" + hashlib.sha256(booking_id.strip().encode()).hexdigest()[:40]
+
+
+def booked_ticket(*, booking_id: str) -> Ticket | None:
+    """The ticket a confirmed booking became, else None (404 for an id never given)."""
+    _booking_values(booking_id)
+    return Ticket.objects.filter(idempotency_key=_booking_key(booking_id)).first()
+
+
+def _send_booking_code(*, booking_id: str, phone: str, client_ip: str) -> None:
+    ratelimit.check_sms(phone=phone, client_ip=client_ip)
+    identity.send_code(phone=phone, purpose="booking")
+
+
+def request_booking(*, idempotency_key: str | None = None, client_ip: str = "",
+                    **fields) -> str:
+    """POST /public/bookings, step one: whatever the phone, serial or customer, the answer
+    is the same: a booking id and a code sent to the phone (text messages limited per phone
+    and per client address). Nothing enters the archive yet: the id is the signed request
+    itself. The same Idempotency-Key with the same request answers the same id and sends
+    no second code while that code lives."""
+    values = _checked_booking(**fields)
+    key = (idempotency_key or "").strip() or None
+    if key is not None and len(key) > 100:
+        raise ValidationFailed(_("At most %(n)d characters.") % {"n": 100},
+                               field="idempotency_key")
+    booking_id = signing.Signer(salt=BOOKING_SALT).sign_object(
+        {"v": values, "n": key or secrets.token_urlsafe(12)}, compress=True)
+    window = PortalPolicy.current().code_valid_minutes * 60
+    mark = f"booking:sent:{_booking_key(booking_id)}"
+    if key is not None and throttle.peek(mark, window=window).count:
+        return booking_id
+    _send_booking_code(booking_id=booking_id, phone=values["phone"], client_ip=client_ip)
+    if key is not None:
+        throttle.hit(mark, window=window)
+    return booking_id
+
+
+def resend_booking_code(*, booking_id: str, client_ip: str = "") -> str:
+    """A new code for a pending booking (the previous one stops working); SMS-limited."""
+    values = _booking_values(booking_id)
+    if booked_ticket(booking_id=booking_id) is None:
+        _send_booking_code(booking_id=booking_id, phone=values["phone"], client_ip=client_ip)
+    return booking_id
+
+
+def confirm_booking(*, booking_id: str, code: str) -> Ticket:
+    """Step two: the code from the SMS (portal.identity's booking code: expires, a few wrong
+    tries, used once). Right: book_repair makes the web ticket (a blocked customer's as a
+    consultation); the same id again answers the same ticket."""
+    values = _booking_values(booking_id)
+    done = booked_ticket(booking_id=booking_id)
+    if done is not None:
+        return done
+    if not (code or "").strip():
+        raise ValidationFailed(_("This field is required."), field="code",
+                               code=CoreCode.REQUIRED)
+    identity.confirm_code(phone=values["phone"], code=code, purpose="booking")
+    return book_repair(idempotency_key=_booking_key(booking_id), **{
+        **values, "serial": values["serial"] or None, "model": values["model"] or None,
+        "preferred_date": values["preferred_date"] or None, "slot": values["slot"] or None})
 
 
 @transaction.atomic

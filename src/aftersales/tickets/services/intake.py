@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.billing import services as billing
 from aftersales.catalog.models import FaultCode
-from aftersales.core.errors import ValidationFailed
+from aftersales.core.errors import Conflict, CoreCode, ValidationFailed
 from aftersales.core.numbering import next_number
 from aftersales.core.scoping import check_point, require_role
 from aftersales.core.validation import clean_phone, clean_required
@@ -40,6 +40,10 @@ def open_ticket(*, actor: User | None, customer: Customer, channel: str, kind: s
 
     The same `idempotency_key` again returns the ticket it created, also when both requests
     arrive at once (the unique key decides; the loser reads the winner's ticket)."""
+    if actor is not None:  # who may, before any look at the key (it tells nothing otherwise)
+        require_role(actor, *INTAKE_ROLES)
+        check_point(actor=actor, service_point_id=customer.service_point_id
+                    or actor.service_point_id)
     key = (idempotency_key or "").strip() or None
     if key is not None:
         if len(key) > 100:
@@ -47,9 +51,12 @@ def open_ticket(*, actor: User | None, customer: Customer, channel: str, kind: s
                                    field="idempotency_key")
         existing = Ticket.objects.filter(idempotency_key=key).first()
         if existing is not None:
+            if actor is not None and actor.service_point_id not in (
+                    None, existing.service_point_id):
+                raise Conflict(CoreCode.IDEMPOTENCY_MISMATCH,
+                               _("This Idempotency-Key was used for a different request."),
+                               field="idempotency_key")
             return existing
-    if actor is not None:
-        require_role(actor, *INTAKE_ROLES)
     _choice(channel, Ticket.Channel, field="channel")
     _choice(kind, Ticket.Kind, field="kind")
     _choice(priority, Ticket.Priority, field="priority")
