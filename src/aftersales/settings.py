@@ -214,6 +214,9 @@ CELERY_BEAT_SCHEDULE = {
     # the monthly fault analysis to R&D and production (sent once per month)
     "reports": {"task": "aftersales.reports.tasks.run_report_sweeps_task",
                 "schedule": 3600.0},
+    # pending public bookings past their day (they hold a name, a phone, an address)
+    "portal": {"task": "aftersales.portal.tasks.run_portal_sweeps_task",
+               "schedule": 3600.0},
 }
 EMBEDDED_SCHEDULER = env.bool("AFTERSALES_EMBEDDED_SCHEDULER", default=not BROKER_URL)
 

@@ -1,6 +1,7 @@
 """Issue 11 "In CI": a permission matrix over EVERY API endpoint (read from the OpenAPI
 document, so a new endpoint is covered the day it lands) and every console page, for every
-role × a user of the records' own service point and of another point.
+role × a user of the records' own service point and of another point (for the regional
+manager: of the records' own region and of another region, no point of their own).
 
 What must hold in every cell:
 - no 5xx, and under /api/ every refusal is in the error shape;
@@ -8,7 +9,9 @@ What must hold in every cell:
 - a user of another service point never gets a 2xx on a record of this point, and never
   sees this point's customer, unit or ticket in any list;
 - the role rules of the issue: the finance views only for finance/manager/admin (API and
-  console alike), payments not for agents or warehouse keepers.
+  console alike), payments not for agents or warehouse keepers;
+- a regional manager sees exactly the region's points: the records of a point of the region
+  open, another region's never (the "other" side above).
 """
 import json
 from decimal import Decimal
@@ -19,9 +22,10 @@ from django.test import Client
 from aftersales.api import api
 from aftersales.core.api import issue_token
 from aftersales.inventory.services import create_requisition
-from aftersales.network.models import Deposit
+from aftersales.network.models import Deposit, Region
 from aftersales.notifications.services import raise_alert
 from aftersales.tickets import services as tickets
+from aftersales.tickets.models import FollowUp
 from tests.factories import (
     CustomerFactory,
     DeviceFactory,
@@ -31,7 +35,7 @@ from tests.factories import (
 )
 from tests.inventory.factories import WarehouseFactory
 
-ROLES = ("admin", "manager", "agent", "engineer", "warehouse", "finance")
+ROLES = ("admin", "manager", "regional_manager", "agent", "engineer", "warehouse", "finance")
 MARKERS = ("石家庄客户甲", "13811112222", "SN-SJZ-0001")
 SHARED = {"code", "sku", "article_id",  # catalog records every point shares
           "kind", "year"}  # an import kind (its template), a year (the actor's own summary)
@@ -58,12 +62,16 @@ BEARER = {(method, path) for method, path, secured in _operations() if secured}
 @pytest.fixture
 def world(db):
     hq = ServicePointFactory(code="HQ", kind="hq", tier="diamond")
-    sjz = ServicePointFactory(code="SJZ", name="石家庄站")
-    bj = ServicePointFactory(code="BJ", name="北京站")
+    hebei = Region.objects.create(code="HE", name="河北大区")
+    north = Region.objects.create(code="BJR", name="北京大区")
+    sjz = ServicePointFactory(code="SJZ", name="石家庄站", region=hebei)
+    bj = ServicePointFactory(code="BJ", name="北京站", region=north)
     users = {(role, side): UserFactory(username=f"{role}_{side}", role=role,
-                                       service_point=point,
+                                       service_point=None if role == "regional_manager" else point,
+                                       region=region if role == "regional_manager" else None,
                                        is_superuser=role == "admin", is_staff=role == "admin")
-             for role in ROLES for side, point in (("own", sjz), ("other", bj))}
+             for role in ROLES
+             for side, point, region in (("own", sjz, hebei), ("other", bj, north))}
     customer = CustomerFactory(name="石家庄客户甲", phone="13811112222", service_point=sjz)
     device = DeviceFactory(serial="SN-SJZ-0001", customer=customer)
     agent = users[("agent", "own")]
@@ -81,9 +89,11 @@ def world(db):
                                      lines=[{"part": part, "qty": 1}])
     alert, _ = raise_alert(kind="response_overdue", ticket=ticket, for_role="manager",
                            message="逾期")
+    follow_up = FollowUp.objects.create(ticket=ticket, due_at=ticket.created_at)
     ids = {"ticket_id": ticket.pk, "customer_id": customer.pk, "serial": device.serial,
            "point_id": sjz.pk, "warehouse_id": store.pk, "requisition_id": requisition.pk,
-           "alert_id": alert.pk, "action": "respond", "number": ticket.number,
+           "alert_id": alert.pk, "follow_up_id": follow_up.pk,
+           "action": "respond", "number": ticket.number,
            "secret": "nope", "booking_id": "nope", "code": "NOPE", "sku": "NOPE",
            "kind": "customers"}
     return {"users": users, "ids": ids, "ticket": ticket}
@@ -162,6 +172,7 @@ def test_without_a_token_every_bearer_endpoint_is_401(world):
 
 def _console_pages(ids):
     t, c, r = ids["ticket_id"], ids["customer_id"], ids["requisition_id"]
+    a, f = ids["alert_id"], ids["follow_up_id"]
     return [("GET", "/", False), ("GET", "/customers/hotline/", False),
             ("GET", "/customers/new/", False), ("GET", f"/customers/{c}/", True),
             ("GET", "/tickets/", False), ("GET", "/tickets/export.xlsx", False),
@@ -173,7 +184,24 @@ def _console_pages(ids):
             ("GET", "/tickets/dispatch/", False), ("GET", "/tickets/my-day/", False),
             ("GET", f"/tickets/my-day/{t}/", True), ("GET", "/warehouse/", False),
             ("POST", f"/warehouse/requisitions/{r}/approve/", True),
-            ("GET", "/finance/", False), ("POST", "/finance/payments/", False)]
+            ("GET", "/finance/", False), ("POST", "/finance/payments/", False),
+            ("GET", "/finance/debts.xlsx", False), ("POST", "/finance/cash/handovers/", False),
+            # console12: the ticket story's notes, attachments and payments, the alerts
+            ("POST", f"/tickets/{t}/notes/", True), ("POST", f"/tickets/{t}/attachments/", True),
+            ("POST", f"/tickets/{t}/payments/", True),
+            ("GET", f"/tickets/{t}/payments/999999/receipt/", True),
+            ("POST", "/tickets/dispatch/move/", False),
+            ("GET", "/alerts/", False), ("GET", "/alerts/export.xlsx", False),
+            ("POST", f"/alerts/{a}/acknowledge/", True),
+            ("POST", f"/alerts/callbacks/{f}/", True),
+            # network18: the directory; and the other pages of the console
+            ("GET", "/network/directory/", False), ("GET", "/warehouse/stock.xlsx", False),
+            ("GET", "/reports/", False), ("GET", "/reports/dashboard/", False),
+            ("GET", "/imports/", False), ("GET", "/followup/", False),
+            ("GET", "/telephony/pop/", False)]
+
+#: console pages that show or move money: the same readers as the API's /finance/*
+FINANCE_PAGES = ("/finance/", "/finance/payments/", "/finance/debts.xlsx")
 
 
 def test_every_console_page_for_every_role_and_side(world):
@@ -195,7 +223,7 @@ def test_every_console_page_for_every_role_and_side(world):
                     leaked = [m for m in MARKERS if m in response.content.decode()]
                     if leaked:
                         problems.append(cell + f" (shows {leaked})")
-                if url.startswith("/finance/") and role not in (
+                if url in FINANCE_PAGES and role not in (
                         "admin", "manager", "finance") and status != 403:
                     problems.append(cell + " (finance only)")
     assert problems == []
@@ -211,3 +239,27 @@ def test_anonymous_console_pages_ask_for_login(world):
         assert response.status_code in (302, 403), url
         if response.status_code == 302:
             assert response["Location"].startswith("/login/"), url
+
+
+def test_a_regional_manager_sees_exactly_the_regions_points(world):
+    """network18: the region's point's records open and list for the region's manager; the
+    other region's manager gets 404 and empty lists (the matrix above checks every cell)."""
+    client = Client()
+    ids = world["ids"]
+    answers = {}
+    for side in ("own", "other"):
+        headers = {"HTTP_AUTHORIZATION":
+                   f"Bearer {issue_token(world['users'][('regional_manager', side)])}"}
+        answers[side] = [
+            client.get(f"/api/v1/tickets/{ids['ticket_id']}", **headers).status_code,
+            client.get(f"/api/v1/customers/{ids['customer_id']}", **headers).status_code,
+            len(client.get("/api/v1/tickets", **headers).json()["items"]),
+            len(client.get("/api/v1/customers", **headers).json()["items"])]
+    assert answers == {"own": [200, 200, 1, 1], "other": [404, 404, 0, 0]}
+    web = Client()
+    web.force_login(world["users"][("regional_manager", "own")])
+    assert web.get(f"/tickets/{ids['ticket_id']}/").status_code == 200
+    assert web.get(f"/customers/{ids['customer_id']}/").status_code == 200
+    web.force_login(world["users"][("regional_manager", "other")])
+    assert web.get(f"/tickets/{ids['ticket_id']}/").status_code == 404
+    assert web.get(f"/customers/{ids['customer_id']}/").status_code == 404

@@ -15,6 +15,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from aftersales.campaigns.sweeps import run_followup_sweeps
+from aftersales.portal.tasks import run_portal_sweeps
 from aftersales.reports.sweeps import run_report_sweeps
 from aftersales.tickets.sweeps import EmbeddedScheduler, run_sweeps
 
@@ -24,7 +25,8 @@ log = logging.getLogger("aftersales.sweeps")
 def run_all_sweeps(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     done = dict(run_sweeps(now=now))
-    for name, runner in (("follow-up", run_followup_sweeps), ("reports", run_report_sweeps)):
+    for name, runner in (("follow-up", run_followup_sweeps), ("reports", run_report_sweeps),
+                         ("portal", run_portal_sweeps)):
         try:
             done.update(runner(now=now))
         except Exception:  # the ticket sweeps' results still count

@@ -71,7 +71,9 @@ class BookingIn(Schema):
 
 
 class BookingOut(Schema):
-    id: str = Field(description="the booking's id: confirm it with the code sent by SMS")
+    id: str = Field(description="the booking's id, an opaque random token (the request "
+                    "itself waits on the server, never in the id); confirm it with the code "
+                    "sent by SMS within a day")
     number: str | None = Field(
         description="the ticket number once the code is confirmed; null while pending")
     verification_required: bool = Field(
@@ -218,7 +220,9 @@ def book(request, payload: BookingIn,
     """Step one of a booking. Every booking, whatever its phone, serial or customer, answers
     the same: 201 with `verification_required: true`, `number: null` and a code sent by SMS
     to the phone, so no answer tells an anonymous caller whether a phone or serial is known
-    or a customer blocked. Nothing enters the customer archive until the code is confirmed.
+    or a customer blocked. Nothing enters the customer archive until the code is confirmed:
+    the request waits on the server for a day and the id is an opaque token, so no name,
+    phone or address travels in a URL.
     An on-site booking may carry the address and a half-day of GET /public/booking-slots;
     whatever is given is checked. Text messages are limited per phone and per client
     address (429 with Retry-After). The same Idempotency-Key with the same request answers

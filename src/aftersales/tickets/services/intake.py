@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.billing import services as billing
 from aftersales.catalog.models import FaultCode
-from aftersales.core.errors import Conflict, CoreCode, ValidationFailed
+from aftersales.core.errors import Conflict, CoreCode, NotFound, ValidationFailed
 from aftersales.core.numbering import next_number
 from aftersales.core.scoping import check_point, require_role
 from aftersales.core.validation import clean_phone, clean_required
@@ -28,6 +28,19 @@ def _choice(value: str, choices, *, field: str) -> str:
     if value not in choices.values:
         raise ValidationFailed(_("Unknown value."), field=field)
     return value
+
+
+def _replayed(actor: User | None, existing: Ticket) -> Ticket:
+    """The ticket a repeated Idempotency-Key made, only for an actor whose scope holds it
+    (the same check_point as every write); anyone else learns nothing of it: 409."""
+    if actor is not None:
+        try:
+            check_point(actor=actor, service_point_id=existing.service_point_id)
+        except NotFound:
+            raise Conflict(CoreCode.IDEMPOTENCY_MISMATCH,
+                           _("This Idempotency-Key was used for a different request."),
+                           field="idempotency_key") from None
+    return existing
 
 
 @transaction.atomic
@@ -51,12 +64,7 @@ def open_ticket(*, actor: User | None, customer: Customer, channel: str, kind: s
                                    field="idempotency_key")
         existing = Ticket.objects.filter(idempotency_key=key).first()
         if existing is not None:
-            if actor is not None and actor.service_point_id not in (
-                    None, existing.service_point_id):
-                raise Conflict(CoreCode.IDEMPOTENCY_MISMATCH,
-                               _("This Idempotency-Key was used for a different request."),
-                               field="idempotency_key")
-            return existing
+            return _replayed(actor, existing)
     _choice(channel, Ticket.Channel, field="channel")
     _choice(kind, Ticket.Kind, field="kind")
     _choice(priority, Ticket.Priority, field="priority")
@@ -95,7 +103,7 @@ def open_ticket(*, actor: User | None, customer: Customer, channel: str, kind: s
         existing = Ticket.objects.filter(idempotency_key=key).first()
         if existing is None:
             raise
-        return existing
+        return _replayed(actor, existing)
     opened = events.opened(ticket=ticket, actor=actor, at=ticket.created_at)
     ticket.save(update_fields=clocks.refresh(ticket, now=ticket.created_at, new=True))
     complaint = (Complaint.objects.create(ticket=ticket)
