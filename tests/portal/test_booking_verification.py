@@ -9,7 +9,8 @@ from django.test import Client
 
 from aftersales.customers.models import Customer
 from aftersales.notifications.models import Outbox
-from aftersales.portal.models import PortalPolicy
+from aftersales.portal.models import PendingBooking, PortalPolicy
+from aftersales.portal.tasks import run_portal_sweeps
 from aftersales.tickets.models import Ticket
 
 
@@ -226,3 +227,41 @@ def test_the_portal_pages_code_counts_against_the_same_sms_limit(anon_api, setti
     assert [p.status_code for p in pages] == [200, 200]
     assert (api.status_code, third_page.status_code) == (429, 429)
     assert Outbox.objects.filter(recipient="13700000007").count() == 2
+
+
+def test_the_booking_id_carries_no_personal_data(anon_api):
+    """The open decision of issue 11, taken: the request waits in a PendingBooking row; the
+    id is an opaque random token, so no name, phone or address is in a URL or a log."""
+    body = _book(anon_api, name="赵女士", phone="13700000007", province="浙江省",
+                 city="杭州市", district="西湖区", street="文三路 1 号").json()
+    pending = PendingBooking.objects.get()
+    assert body["id"] == pending.token
+    assert len(body["id"]) == 43 and body["id"].replace("-", "").replace("_", "").isalnum()
+    for text in ("赵", "13700000007", "杭州", "文三路"):
+        assert text not in body["id"]
+    assert (pending.phone, pending.request["name"], pending.request["street"]) == (
+        "13700000007", "赵女士", "文三路 1 号")
+    # another booking of the same request gets another id
+    assert _book(anon_api, name="赵女士", phone="13700000007", province="浙江省",
+                 city="杭州市", district="西湖区", street="文三路 1 号").json()["id"] != body["id"]
+
+
+def test_a_confirmed_booking_keeps_no_request(anon_api):
+    body = _book(anon_api).json()
+    number = _confirm(anon_api, body["id"], _code("13700000007")).json()["number"]
+    pending = PendingBooking.objects.get(token=body["id"])
+    assert (pending.request, pending.ticket.number) == ({}, number)
+
+
+def test_a_pending_booking_expires_and_is_swept(anon_api):
+    with time_machine.travel("2026-11-23 10:00:00 +0800", tick=False):
+        stale = _book(anon_api).json()["id"]
+    with time_machine.travel("2026-11-24 09:59:00 +0800", tick=False):
+        fresh = _book(anon_api, phone="13700000008").json()["id"]
+    with time_machine.travel("2026-11-24 10:00:01 +0800", tick=False):
+        # past its day the id is unknown (before the sweep too), and the sweep deletes it
+        assert _confirm(anon_api, stale, _code("13700000007")).status_code == 404
+        assert anon_api.post(f"/public/bookings/{stale}/resend").status_code == 404
+        assert run_portal_sweeps() == {"pending_bookings": 1}
+    assert list(PendingBooking.objects.values_list("token", flat=True)) == [fresh]
+    assert not Ticket.objects.exists()

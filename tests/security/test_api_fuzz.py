@@ -27,7 +27,7 @@ from tests.factories import (
     UserFactory,
 )
 
-EXAMPLES = int(os.environ.get("AFTERSALES_FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("AFTERSALES_FUZZ_EXAMPLES", "3"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, response_headers_conformance]
 

@@ -3,6 +3,7 @@ so a key never hands another point's ticket (or a role's refusal) away."""
 import pytest
 
 from aftersales.core.errors import Forbidden, NotFound
+from aftersales.network.models import Region
 from aftersales.tickets import services
 from aftersales.tickets.models import Ticket
 from tests.factories import CustomerFactory, ServicePointFactory, UserFactory
@@ -39,4 +40,25 @@ def test_another_points_user_with_the_same_key_does_not_get_the_ticket(db, api_f
         HTTP_IDEMPOTENCY_KEY="k-1")
     assert answer.status_code == 409
     assert answer.json()["error"]["code"] == "idempotency_mismatch"
+    assert Ticket.objects.count() == 1
+
+
+def test_a_regional_manager_gets_a_repeated_key_only_within_the_region(db, api_for):
+    """network18's regional manager has no point of their own: the replay is checked against
+    the region's points like every write (check_point), never waved through."""
+    hebei, north = (Region.objects.create(code="HE", name="河北大区"),
+                    Region.objects.create(code="BJR", name="北京大区"))
+    sjz = ServicePointFactory(code="SJZ", region=hebei)
+    bj = ServicePointFactory(code="BJ", region=north)
+    customer = CustomerFactory(service_point=sjz)
+    first = _open(UserFactory(username="ag", role="agent", service_point=sjz), customer)
+    own = UserFactory(username="rm_he", role="regional_manager", region=hebei)
+    assert _open(own, customer).pk == first.pk
+    other = UserFactory(username="rm_n", role="regional_manager", region=north)
+    theirs = CustomerFactory(service_point=bj, phone="13800000009")
+    answer = api_for(other).post("/tickets", {
+        "customer": theirs.pk, "channel": "phone", "kind": "consultation",
+        "priority": "normal", "mode": "remote", "summary": "咨询"},
+        HTTP_IDEMPOTENCY_KEY="k-1")
+    assert (answer.status_code, answer.json()["error"]["code"]) == (409, "idempotency_mismatch")
     assert Ticket.objects.count() == 1

@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 from typing import Literal
 
 from django.http import HttpResponse
-from ninja import Header, Router, Schema, Status
+from ninja import Header, Path, Router, Schema, Status
 from pydantic import Field
 
 from aftersales.core.api import ERRORS, Money
@@ -89,6 +89,12 @@ class BookingOut(Schema):
 
 class ConfirmIn(Schema):
     code: str = Field(min_length=1, max_length=12, description="the code from the SMS")
+
+
+#: the id step one answered: an opaque token of a pending booking (portal.PendingBooking)
+BOOKING_ID = Path(..., min_length=1, max_length=64,
+                  description="the id POST /public/bookings answered (opaque; unknown or "
+                              "expired after a day: 404)")
 
 
 def _booking_out(booking_id: str, ticket: Ticket | None) -> dict:
@@ -235,7 +241,7 @@ def book(request, payload: BookingIn,
 
 
 @public_router.post("/bookings/{booking_id}/confirm", response={201: BookingOut, **ERRORS})
-def confirm_booking(request, booking_id: str, payload: ConfirmIn):
+def confirm_booking(request, payload: ConfirmIn, booking_id: str = BOOKING_ID):
     """Step two: the code from the SMS. Right: 201 with the ticket `number`, the call-back
     time, the fee zone and the hotline (a repeat answers the same). Wrong, expired, used or
     void after too many wrong tries: 422 `invalid_code` on `code` (ask for a new code). A
@@ -246,7 +252,7 @@ def confirm_booking(request, booking_id: str, payload: ConfirmIn):
 
 
 @public_router.post("/bookings/{booking_id}/resend", response={202: BookingOut, **ERRORS})
-def resend_booking_code(request, booking_id: str):
+def resend_booking_code(request, booking_id: str = BOOKING_ID):
     """A new code by SMS (the previous one stops working); limited like every SMS."""
     ratelimit.check(request)
     booking_id = services.resend_booking_code(booking_id=booking_id,
