@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from datetime import timedelta
 from decimal import Decimal
@@ -41,6 +42,7 @@ class JsonRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INT64 = {"minimum": -(2 ** 63), "maximum": 2 ** 63 - 1}
 PAGE_BOUNDS = {"page": {"minimum": 1, "maximum": MAX_PAGE},
                "page_size": {"minimum": 1, "maximum": MAX_PAGE_SIZE}}
@@ -59,17 +61,43 @@ def _bound_integers(node) -> None:
             _bound_integers(value)
 
 
+def _local_times(node) -> None:
+    """A time of day goes out as `HH:MM:SS` without an offset (a local time, RFC 3339's
+    `partial-time`); JSON Schema's `time` format would demand an offset."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and node.get("format") == "time":
+            node["format"] = "partial-time"
+        for value in node.values():
+            _local_times(value)
+    elif isinstance(node, list):
+        for value in node:
+            _local_times(value)
+
+
+def _answers_xlsx(parameter: dict) -> bool:
+    return parameter.get("name") == "format" and parameter.get("in") == "query" and (
+        '"xlsx"' in json.dumps(parameter.get("schema", {})))
+
+
 def declare_edge_constraints(document: dict) -> dict:
     """The OpenAPI document states what the server enforces at its edge: 64-bit integers
-    everywhere, `page` from 1 and `page_size` 1..200 on every list."""
+    everywhere, `page` from 1 and `page_size` 1..200 on every list; an operation with
+    `?format=xlsx` declares the Excel answer next to its JSON; times of day are local."""
     for path in document.get("paths", {}).values():
         for operation in path.values():
-            for parameter in operation.get("parameters", []) if isinstance(operation,
-                                                                           dict) else []:
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
                 bounds = PAGE_BOUNDS.get(parameter.get("name"))
                 if bounds and parameter.get("schema", {}).get("type") == "integer":
                     parameter["schema"].update(bounds)
+            responses = operation.get("responses", {})
+            ok = responses.get(200, responses.get("200"))
+            if ok is not None and any(_answers_xlsx(p) for p in operation.get("parameters", [])):
+                ok.setdefault("content", {}).setdefault(XLSX_MIME, {
+                    "schema": {"type": "string", "format": "binary"}})
     _bound_integers(document)
+    _local_times(document)
     return document
 
 
@@ -170,8 +198,7 @@ class ErrorOut(Schema):
 
 #: `openapi_extra` of an endpoint that also answers an Excel workbook (`?format=xlsx`).
 XLSX_RESPONSE = {"responses": {200: {"content": {
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-        "schema": {"type": "string", "format": "binary"}}}}}}
+    XLSX_MIME: {"schema": {"type": "string", "format": "binary"}}}}}}
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
           422: ErrorOut, 429: ErrorOut}
