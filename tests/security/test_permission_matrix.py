@@ -202,6 +202,8 @@ def _console_pages(ids):
 
 #: console pages that show or move money: the same readers as the API's /finance/*
 FINANCE_PAGES = ("/finance/", "/finance/payments/", "/finance/debts.xlsx")
+#: receiving an engineer's cash: finance and admin, as POST /api/v1/cash/handovers
+HANDOVER = "/finance/cash/handovers/"
 
 
 def test_every_console_page_for_every_role_and_side(world):
@@ -226,6 +228,8 @@ def test_every_console_page_for_every_role_and_side(world):
                 if url in FINANCE_PAGES and role not in (
                         "admin", "manager", "finance") and status != 403:
                     problems.append(cell + " (finance only)")
+                if url == HANDOVER and role not in ("admin", "finance") and status != 403:
+                    problems.append(cell + " (cash hand-over: finance only)")
     assert problems == []
 
 

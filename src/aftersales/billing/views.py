@@ -91,10 +91,11 @@ def _ids(raw: list[str]) -> list[int]:
         raise ValidationFailed(_("Payments are given by their ids."), field="payments") from None
 
 
-@staff_view
+@staff_view(roles=services.FINANCE)
 @require_POST
 def handover(request):
-    """Finance receives an engineer's cash: the ticked payments, the amount counted."""
+    """Finance receives an engineer's cash: the ticked payments, the amount counted (the
+    same roles as POST /cash/handovers; a refusal never shows the finance page)."""
     values = {"engineer": request.POST.get("engineer", "").strip(),
               "total": request.POST.get("total", "").strip(),
               "payments": request.POST.getlist("payments")}
