@@ -241,8 +241,8 @@ def _pending(booking_id: str, *, lock: bool = False) -> PendingBooking:
     """The live pending booking of an id (404 for an id never given or expired)."""
     token = (booking_id or "").strip()
     rows = PendingBooking.objects.select_related("ticket")
-    if lock:
-        rows = rows.select_for_update()
+    if lock:  # the row only (the ticket is an outer join PostgreSQL cannot lock)
+        rows = rows.select_for_update(of=("self",))
     pending = rows.filter(token=token, expires_at__gt=timezone.now()).first() if token else None
     if pending is None:
         raise NotFound(_("No booking matches this link."))
