@@ -214,11 +214,12 @@ def directory(*, actor: User) -> list[dict]:
 
 
 def public_service_points() -> list[dict]:
-    """The public part for the portal's service information: active points with address,
-    phone and hours, no people."""
-    return [{"code": p.code, "name": p.name, "province": p.province, "city": p.city,
-             "county": p.county,
-             "address": p.address, "phone": p.phone, "hours": p.hours,
+    """The public part of the directory, for the portal's service information: active
+    points with kind, address, phone and opening hours (as the point publishes them, "" when
+    not set), by province, city and code — no people."""
+    return [{"id": p.pk, "code": p.code, "name": p.name, "kind": p.kind,
+             "kind_label": str(p.get_kind_display()), "province": p.province, "city": p.city,
+             "county": p.county, "address": p.address, "phone": p.phone, "hours": p.hours,
              "region": p.region.name if p.region_id else ""}
             for p in ServicePoint.objects.filter(active=True).select_related("region")
-            .order_by("code")]
+            .order_by("province", "city", "code")]
