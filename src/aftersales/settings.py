@@ -217,6 +217,9 @@ CELERY_BEAT_SCHEDULE = {
     # pending public bookings past their day (they hold a name, a phone, an address)
     "portal": {"task": "aftersales.portal.tasks.run_portal_sweeps_task",
                "schedule": 3600.0},
+    # agreements and certificates about to end: reminded once each (network, issue 18)
+    "network": {"task": "aftersales.notifications.tasks.send_expiry_reminders_task",
+                "schedule": 3600.0},
 }
 EMBEDDED_SCHEDULER = env.bool("AFTERSALES_EMBEDDED_SCHEDULER", default=not BROKER_URL)
 
