@@ -23,6 +23,7 @@ from aftersales.billing.selectors import ticket_money
 from aftersales.catalog.selectors import fault_code_list, part_list
 from aftersales.contracts.selectors import warranty_covers_of
 from aftersales.core.errors import DomainError, ValidationFailed
+from aftersales.core.excel import safe_row
 from aftersales.core.views import errors_of, staff_view
 from aftersales.customers.selectors import access_customer
 from aftersales.devices.selectors import device_list, warranty_badges
@@ -88,17 +89,17 @@ def ticket_export(request):
     tab, qs = filtered_tickets(request)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Tickets"))
-    sheet.append([_("Number"), _("Status"), _("Kind"), _("Priority"), _("Customer"),
+    sheet.append(safe_row([_("Number"), _("Status"), _("Kind"), _("Priority"), _("Customer"),
                   _("Phone"), _("Device"), _("Engineer"), _("Summary"), _("Received"),
-                  _("Next due")])
+                  _("Next due")]))
     local = timezone.localtime
     for t in qs.iterator(chunk_size=500) if not qs._prefetch_related_lookups else qs:
-        sheet.append([t.number, t.get_status_display(), t.get_kind_display(),
+        sheet.append(safe_row([t.number, t.get_status_display(), t.get_kind_display(),
                       t.get_priority_display(), t.customer.name, t.customer.phone,
                       t.device.serial if t.device else "",
                       t.engineer.display_name if t.engineer else "", t.summary,
                       local(t.created_at).replace(tzinfo=None),
-                      local(t.sla_next_due).replace(tzinfo=None) if t.sla_next_due else None])
+                      local(t.sla_next_due).replace(tzinfo=None) if t.sla_next_due else None]))
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument."
                                          "spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="tickets-{tab}.xlsx"'
