@@ -172,6 +172,7 @@ def opened(request, ticket_id: int):
 
 # sweeps record their alerts on the timeline under the alert's kind (response_overdue ...)
 EVENT_LABELS = {**dict(Alert.Kind.choices), **actions.LABELS, "open": gettext_lazy("Opened"),
+                "verify_phone": gettext_lazy("Booking phone verified"),
                 "sla_breach": gettext_lazy("SLA breached")}
 STATUS_LABELS = dict(Ticket.Status.choices)
 CAUSES = [("none", gettext_lazy("No user fault")), ("misuse", gettext_lazy("Misuse")),

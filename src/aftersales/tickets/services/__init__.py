@@ -39,7 +39,7 @@ from .closing import (
 )
 from .dispatch import reject_dispatch
 from .followup import send_product_feedback, update_complaint
-from .intake import INTAKE_ROLES, open_ticket
+from .intake import INTAKE_ROLES, attach_verified_booking, open_ticket
 from .visits import (
     approve_dispatch,
     approve_visit,
@@ -86,6 +86,7 @@ def perform(*, actor: User, ticket: Ticket, action: str, data: actions.ActionIn)
 
 
 __all__ = ["ACTIONS", "INTAKE_ROLES", "approve_dispatch", "approve_quote", "approve_visit", "arrive", "assign",
+           "attach_verified_booking",
            "callback", "cancel", "close", "depart", "diagnose", "escalate", "hold",
            "open_ticket", "perform", "quote", "receive", "refuse_payment", "reject_dispatch", "reject_quote",
            "reopen", "resolve", "respond", "resume", "schedule_visit", "send_product_feedback",
