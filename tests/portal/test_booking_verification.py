@@ -385,3 +385,15 @@ def test_two_confirmations_at_once_move_the_ticket_once(customer_factory):
     assert ticket.events.filter(action="verify_phone").count() == 1
     assert list(Customer.objects.values_list("pk", flat=True)) == [archive.pk]
     assert Outbox.objects.filter(kind="ticket_opened").count() == 1
+
+
+def test_staff_see_the_provisional_record_in_chinese(anon_api, agent):
+    booking = _book(anon_api).json()
+    ticket = Ticket.objects.get(number=booking["number"])
+    staff = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    staff.force_login(agent)
+    badge = "网上预约，手机号待验证"
+    assert badge in staff.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert badge in staff.get(f"/customers/{ticket.customer_id}/").content.decode()
+    _confirm(anon_api, booking["id"], _code("13700000007"))
+    assert badge not in staff.get(f"/tickets/{ticket.pk}/").content.decode()
