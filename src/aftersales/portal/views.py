@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.views import errors_of
 from aftersales.tickets.models import Ticket
+from aftersales.tickets.selectors import promised_callback_minutes
 
 from . import identity, payments, ratelimit, selectors, services, slots
 from .models import PortalPolicy
@@ -258,6 +259,7 @@ def book(request):
         else:
             context["ticket"] = ticket
             context["booking"] = getattr(ticket, "booking", None)
+            context["promised_minutes"] = promised_callback_minutes(channel=ticket.channel)
     if not context["ticket"]:
         context["idempotency_key"] = request.POST.get("idempotency_key") or uuid.uuid4().hex
         context["slots"] = _offered(values)
