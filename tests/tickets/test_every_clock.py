@@ -13,6 +13,7 @@ from aftersales.tickets import services as tickets
 from aftersales.tickets.models import SLATarget, Ticket, TicketEvent
 from aftersales.tickets.sweeps import run_sweeps
 from tests.factories import CustomerFactory, ServicePointFactory, UserFactory
+from tests.portal.helpers import remember_phone
 
 START = "2026-11-23 09:00 +0800"  # a Monday
 
@@ -163,10 +164,12 @@ def test_a_changed_target_is_quoted_by_the_script_the_sms_and_the_portal(
     client.force_login(desk)
     page = client.get(f"/tickets/{ticket.pk}/opened/").content.decode()
     assert f"您的工单号是 {ticket.number}。工程师将在15分钟内与您联系。" in page
-    # and the portal's booking confirmation
+    # and the portal's booking confirmation (a phone this browser confirmed by a code)
     client.logout()
+    remember_phone(client, "13912345600")
     booked = client.post("/portal/book/", {"name": "张伟", "phone": "13912345600",
-                                           "summary": "开不了机", "mode": "onsite"})
+                                           "summary": "开不了机", "mode": "remote"})
+    assert booked.status_code == 200
     assert "工程师将在15分钟内与您联系。" in booked.content.decode()
 
 

@@ -60,10 +60,13 @@ def working_hours(*, service_point_id: int | None) -> sla.WorkingHours:
 
 def targets_for(ticket: Ticket) -> dict[str, SLATarget]:
     """The most specific active row per target name (blank fields match anything)."""
-    rows = SLATarget.objects.filter(
+    rows = list(SLATarget.objects.filter(
         Q(priority="") | Q(priority=ticket.priority), Q(mode="") | Q(mode=ticket.mode),
         Q(kind="") | Q(kind=ticket.kind), Q(channel="") | Q(channel=ticket.channel),
-        active=True)
+        active=True))
+    # kept for promised_minutes(ticket=): the rows a promise depends on are among these
+    # (blank fields match any ticket), so intake's SMS needs no second read
+    ticket._sla_rows = rows
     return _most_specific(rows)
 
 
@@ -80,13 +83,24 @@ def _most_specific(rows) -> dict[str, SLATarget]:
     return best
 
 
-def promised_minutes(*, channel: str = "", name: str = SLATarget.Name.CONTACT) -> int | None:
+def promised_minutes(*, channel: str = "", name: str = SLATarget.Name.CONTACT,
+                     ticket: Ticket | None = None) -> int | None:
     """The figure a customer is promised at intake for a request by `channel` (the
     engineer's call-back by default), from the configured rows that depend on nothing
-    else; None when no such clock-minute row is active."""
-    rows = SLATarget.objects.filter(Q(channel="") | Q(channel=channel), name=name,
-                                    priority="", mode="", kind="", active=True,
-                                    unit=SLATarget.Unit.CLOCK)
+    else; None when no such clock-minute row is active. With `ticket` (whose clocks were
+    just computed) the rows already read for it are used and `channel` is the ticket's."""
+    loaded = getattr(ticket, "_sla_rows", None) if ticket is not None else None
+    if loaded is None:
+        if ticket is not None:
+            channel = ticket.channel
+        rows = SLATarget.objects.filter(Q(channel="") | Q(channel=channel), name=name,
+                                        priority="", mode="", kind="", active=True,
+                                        unit=SLATarget.Unit.CLOCK)
+    else:
+        rows = [row for row in loaded
+                if row.name == name and not (row.priority or row.mode or row.kind)
+                and row.channel in ("", ticket.channel) and row.active
+                and row.unit == SLATarget.Unit.CLOCK]
     row = _most_specific(rows).get(name)
     return row.amount if row is not None else None
 

@@ -49,7 +49,7 @@ def _tell_customer(ticket: Ticket, *, kind: str, key: str, subject: str, body: s
 def notify_ticket_opened(ticket: Ticket) -> list:
     """On intake: the request is received and an engineer will call within the configured
     call-back time (the SLA "contact" row for the ticket's channel)."""
-    minutes = clocks.promised_minutes(channel=ticket.channel)
+    minutes = clocks.promised_minutes(ticket=ticket)
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Service request %(number)s received") % {"number": ticket.number}
         values = {"number": ticket.number, "link": tracking_link(ticket), "minutes": minutes}
