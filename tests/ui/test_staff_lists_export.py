@@ -62,7 +62,7 @@ def test_debts_export(shop):
     ticket = tickets.diagnose(actor=users["engineer"], ticket=ticket, cause="misuse",
                               fault_code=FaultCode.objects.get(code="F-SCR"))
     ticket = tickets.quote(actor=users["engineer"], ticket=ticket, lines=[
-        {"kind": "labour", "description": "维修", "qty": 1, "unit_price": "80.00"}])
+        {"kind": "labour", "description": "维修", "qty": 1, "rate": "STD"}])  # 80.00
     ticket = tickets.approve_quote(actor=users["agent"], ticket=ticket)
     ticket = tickets.depart(actor=users["engineer"], ticket=ticket, outcome="fixed")
     ticket = tickets.resolve(actor=users["engineer"], ticket=ticket, resolution="已修复")
