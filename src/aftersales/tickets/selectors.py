@@ -170,7 +170,7 @@ def dispatch_suggestions(*, actor: User, ticket: Ticket) -> list[dict]:
     return dispatch_suggestions_for(actor=actor, tickets=[ticket])[ticket.pk]
 
 
-def pending_approval_of(*, ticket_ids) -> dict[int, "DispatchApproval"]:
+def pending_approval_of(*, ticket_ids) -> dict[int, DispatchApproval]:
     """The assignment waiting for approval per ticket (one query), for the board's cards."""
     return {a.ticket_id: a for a in DispatchApproval.objects.filter(
         ticket_id__in=list(ticket_ids), status=DispatchApproval.Status.PENDING)
