@@ -256,8 +256,9 @@ def visits_between(*, actor: User, start: datetime, end: datetime,
     return list(qs.order_by("scheduled_at"))
 
 def pending_approvals(*, actor: User) -> QuerySet[DispatchApproval]:
-    return DispatchApproval.objects.filter(approver=actor,
-                                           status=DispatchApproval.Status.PENDING).order_by("id")
+    return (DispatchApproval.objects.filter(approver=actor,
+                                            status=DispatchApproval.Status.PENDING)
+            .select_related("ticket", "engineer", "requested_by").order_by("id"))
 
 
 def access_approval(*, actor: User, approval_id: int) -> DispatchApproval:
