@@ -224,6 +224,7 @@ def test_the_engineers_job_on_a_phone(screens, shop):
     sku.evaluate("el => el.blur()")
     expect(quote.locator("#q0-desc")).to_have_value("X9 屏幕总成")
     expect(quote.locator("#q0-price")).to_have_value("480.00")
+    quote.evaluate("el => el.scrollIntoView({block: 'start'})")
     screens.shot(page, "quote", guide="engineer-quote")
     widths = quote.locator(".quote-line input").evaluate_all(
         "els => els.map(e => e.getBoundingClientRect().width)")
@@ -250,6 +251,7 @@ def test_the_engineers_job_on_a_phone(screens, shop):
     expect(page.locator("#done-state")).to_be_visible()
     expect(page.locator("#signature-image")).to_be_visible()
     expect(page.locator("#sign-canvas")).to_have_count(0)
+    page.locator("#done-state").evaluate("el => el.scrollIntoView({block: 'start'})")
     screens.shot(page, "signed", guide="engineer-signed")
     # payment on site by WeChat Pay with its reference, then the receipt
     pay = page.locator("#pay")
