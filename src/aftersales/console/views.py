@@ -29,7 +29,6 @@ from aftersales.network.selectors import (
 from aftersales.telephony.selectors import calls_of_customer
 from aftersales.tickets import clocks, dispatch
 from aftersales.tickets import selectors as tickets
-from aftersales.tickets.models import Ticket
 
 RESULT_LIMIT = 10
 KB_HITS = 5
@@ -168,19 +167,20 @@ def dispatch_board(request):
         key = (visit.engineer_id, timezone.localtime(visit.scheduled_at).date())
         if key in cells:
             cells[key].append(visit)
-    load = {row["engineer"].pk: row["open_load"]
-            for row in tickets.dispatch_suggestions(actor=actor, ticket=Ticket())}
+    load = tickets.engineer_loads(engineer_ids=[e.pk for e in engineers])
     rows = [{"engineer": e, "load": load.get(e.pk, 0),
              "cells": [{"day": d, "visits": cells[(e.pk, d)],
-                        "working": calendar.is_working_day(d)} for d in days]}
+                       "working": calendar.is_working_day(d)} for d in days]}
             for e in engineers]
     unassigned = tickets.unassigned_open(actor=actor, limit=SUGGEST_FOR)
-    suggestions = {t.pk: [row["engineer"] for row in tickets.dispatch_suggestions(
-        actor=actor, ticket=t)[:3]] for t in unassigned}
+    # one bulk read for every waiting job (a fixed number of queries however many wait)
+    ranked = tickets.dispatch_suggestions_for(actor=actor, tickets=unassigned)
+    waiting = tickets.pending_approval_of(ticket_ids=[t.pk for t in unassigned])
     return render(request, "console/dispatch.html", {
         "days": [{"day": d, "working": calendar.is_working_day(d)} for d in days],
         "rows": rows, "unassigned": [
-            {"ticket": t, "suggested": suggestions[t.pk]} for t in unassigned],
+            {"ticket": t, "suggested": [r["engineer"] for r in ranked[t.pk][:3]],
+             "waiting": waiting.get(t.pk)} for t in unassigned],
         "engineers": engineers, "prev": start - timedelta(days=span),
         "next": start + timedelta(days=span), "today": today, "start": start,
         "view": "day" if span == 1 else "week",

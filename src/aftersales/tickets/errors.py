@@ -29,6 +29,10 @@ class TicketError(StrEnum):
     ALREADY_DECIDED = "already_decided"
     NOT_THE_APPROVER = "not_the_approver"
     INVALID = "invalid"
+    # an appointment (schedule_visit, the dispatch board): 422, field `at`
+    APPOINTMENT_IN_PAST = "appointment_in_past"
+    APPOINTMENT_TOO_FAR = "appointment_too_far"
+    OUTSIDE_WORKING_HOURS = "outside_working_hours"
 
 
 #: The codes only the guard raises: a refusal the screen can know before anyone presses.

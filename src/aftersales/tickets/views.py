@@ -360,6 +360,11 @@ def dispatch_move(request):
     except DomainError as exc:
         messages.error(request, exc.message)
         return target
+    if ticket.engineer_id != engineer.pk:  # the point's approval rule: the approver decides
+        messages.warning(request, _("%(number)s: the assignment to %(engineer)s waits for "
+                                    "approval; book the visit once it is approved.") % {
+            "number": ticket.number, "engineer": engineer.display_name})
+        return target
     messages.success(request, _("%(number)s: assigned to %(engineer)s, visit at %(at)s.") % {
         "number": ticket.number, "engineer": engineer.display_name,
         "at": timezone.localtime(at).strftime("%m-%d %H:%M")})
