@@ -138,3 +138,42 @@ def test_the_command_imports_with_progress(tmp_path, admin_user, installed_base,
     out = capsys.readouterr().out
     assert "300/300" in out and "done: 300 of 300 rows imported, 0 errors" in out
     assert Device.objects.filter(serial__startswith="CMD").count() == 300
+
+
+def _import_queries(tmp_path, name, rows) -> tuple[int, ImportJob]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    path = tmp_path / f"{name}.xlsx"
+    path.write_bytes(_book("devices", rows))
+    with CaptureQueriesContext(connection) as captured:
+        call_command("import", "devices", str(path))
+    return len(captured.captured_queries), ImportJob.objects.order_by("-id").first()
+
+
+def test_the_device_import_costs_no_queries_per_row(tmp_path, admin_user, installed_base,
+                                                    capsys):
+    from django.db import connection
+
+    # given 40 owners, referred to by number and by phone in turn, and rows with IMEIs
+    owners = [create_customer(actor=admin_user, name=f"门店{i}", kind="company",
+                              phone=f"1390000{i:04d}", zone="city") for i in range(40)]
+
+    def rows(prefix, n, offset):
+        return [[f"{prefix}{i:05d}", "X9",
+                 owners[i % 40].number if i % 2 else owners[i % 40].phone,
+                 valid_imei(offset + i), date(2026, 3, 1), f"FP{i}", "", None, "京东"]
+                for i in range(n)]
+
+    # when 200 rows and then 2,000 rows are imported
+    few, job_few = _import_queries(tmp_path, "few", rows("QA", 200, 700000))
+    many, job_many = _import_queries(tmp_path, "many", rows("QB", 2000, 800000))
+    # then every row is in, and the queries grow with the batches (the progress every 500
+    # rows, the bulk inserts of the devices and their history: 500 rows a statement on
+    # PostgreSQL, fewer on SQLite, which bounds the values per statement), never per row
+    assert (job_few.imported, job_many.imported) == (200, 2000)
+    assert Device.objects.get(serial="QB00003").customer == owners[3]
+    assert Device.objects.get(serial="QB00004").customer == owners[4]
+    assert many - few <= (2000 - 200) // 20, (few, many)
+    if connection.vendor == "postgresql":
+        assert many - few <= 3 * (2000 // 500), (few, many)
