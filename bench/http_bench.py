@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
@@ -328,9 +328,9 @@ def main(argv=None) -> int:
     }
     results["pgbench_tps"] = pgbench_rows(args.duration, args.connections)
     if args.helpdesk:
-        from aftersales.tickets.models import Ticket
-
         import helpdesk_bench
+
+        from aftersales.tickets.models import Ticket
 
         results["http"].update(helpdesk_bench.run(Ticket.objects.count(), args.duration,
                                                   args.connections))
