@@ -336,7 +336,7 @@ def main(argv=None) -> int:
                                                   args.connections))
     import in_process
 
-    results["in_process"] = in_process.run(sweep_open=args.sweep_open, sweep_due=1_000,
+    results["in_process"] = in_process.run(sweep_open=args.sweep_open, sweep_due=200,
                                            import_devices=args.import_devices)
     ceiling = results["http"]["empty JSON endpoint (framework ceiling)"]["rps"]
     intake = results["http"]["intake (POST /tickets)"]["rps"]

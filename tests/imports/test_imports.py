@@ -177,3 +177,43 @@ def test_the_device_import_costs_no_queries_per_row(tmp_path, admin_user, instal
     assert many - few <= (2000 - 200) // 20, (few, many)
     if connection.vendor == "postgresql":
         assert many - few <= 3 * (2000 // 500), (few, many)
+
+
+def test_the_lean_sheet_reader_reads_what_openpyxl_reads():
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    from aftersales.imports import sheets
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["serial", "model", "customer", "imei", "purchase_date"])
+    sheet.append(["SN1", "X9", 13811112222, None, date(2026, 3, 1)])
+    sheet.append([])  # a blank row
+    sheet.append(["SN2", 7.5, "C0001", True, datetime(2026, 3, 1, 9, 30)])
+    sheet["G5"] = "far right"  # a gap before it
+    sheet["A6"] = "=1+1"  # a formula without a cached value
+    sheet.append(["  空格 ", -3, "1.0E3", False, "2026-13-01"])
+    buffer = BytesIO()
+    book.save(buffer)
+    content = buffer.getvalue()
+    # what openpyxl's own reading gives, row by row (trailing empty cells dropped)
+    reference = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    expected = [(n, tuple(row)) for n, row in enumerate(
+        reference.worksheets[0].iter_rows(min_row=2, values_only=True), start=2)]
+    lean_book = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    lean = list(sheets._lean_rows(lean_book, lean_book.worksheets[0], skip=1))
+
+    def trimmed(rows):
+        out = []
+        for n, row in rows:
+            row = list(row)
+            while row and row[-1] is None:
+                row.pop()
+            if row:
+                out.append((n, tuple(row)))
+        return out
+
+    assert trimmed(lean) == trimmed(expected)
+    assert trimmed(lean)[0] == (2, ("SN1", "X9", 13811112222, None, datetime(2026, 3, 1)))
