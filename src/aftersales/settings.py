@@ -173,6 +173,9 @@ CELERY_BEAT_SCHEDULE = {
     # the monthly fault analysis to R&D and production (sent once per month)
     "reports": {"task": "aftersales.reports.tasks.run_report_sweeps_task",
                 "schedule": 3600.0},
+    # agreements and certificates about to end: reminded once each (network, issue 18)
+    "network": {"task": "aftersales.notifications.tasks.send_expiry_reminders_task",
+                "schedule": 3600.0},
 }
 EMBEDDED_SCHEDULER = env.bool("AFTERSALES_EMBEDDED_SCHEDULER", default=not BROKER_URL)
 

@@ -10,7 +10,8 @@ from aftersales.devices.models import DealerReturn
 from aftersales.devices.services import record_dealer_return, register_device
 from aftersales.network import routing, selectors, services
 from aftersales.network.models import Dealer
-from tests.factories import CustomerFactory, ProductModelFactory
+from tests.conftest import ApiClient
+from tests.factories import CustomerFactory, ProductModelFactory, UserFactory
 
 VALID_USCC = "91110000600037341L"
 
@@ -139,3 +140,39 @@ def test_route_customer_reads_the_regions_rule(admin_user, region):
     region.routing = "nearest_point"
     region.save()
     assert selectors.route_customer(region=region, county="赞皇县").id == point.pk
+
+
+def test_the_hotline_asks_where_a_county_is_served(admin_user, admin_api, region):
+    """GET /regions/{id}/route: a point of the county; a county without one goes to its
+    dealer by the region's rule, else the nearest point; another region's staff see 404."""
+    point = services.create_service_point(actor=admin_user, code="N1", name="长安站",
+                                          kind="branch", tier="gold", region=region,
+                                          county="长安区", phone="031100000001",
+                                          address="中山东路 1 号")
+    dealer = services.create_dealer(actor=admin_user, name="赞皇通达", region=region,
+                                    county="赞皇县", phone="031100000009")
+    url = f"/regions/{region.pk}/route"
+    base = {"region": region.pk, "rule": "dealer"}
+    assert admin_api.get(url, {"county": "赞皇县"}).json() == base | {
+        "county": "赞皇县", "kind": "dealer", "id": dealer.pk, "name": "赞皇通达",
+        "phone": "031100000009", "address": "", "place_county": "赞皇县"}
+    assert admin_api.get(url, {"county": "长安区"}).json() == base | {
+        "county": "长安区", "kind": "point", "id": point.pk, "name": "长安站",
+        "phone": "031100000001", "address": "中山东路 1 号", "place_county": "长安区"}
+    # no point and no dealer in the county: the nearest point
+    assert admin_api.get(url, {"county": "平山县"}).json()["id"] == point.pk
+    region.routing = "nearest_point"
+    region.save()
+    assert admin_api.get(url, {"county": "赞皇县"}).json()["kind"] == "point"
+    # a region with nothing in it answers kind null
+    empty = services.create_region(actor=admin_user, code="E", name="空大区")
+    assert admin_api.get(f"/regions/{empty.pk}/route", {"county": "赞皇县"}).json()[
+        "kind"] is None
+    # a point's staff of another region do not see this one
+    south = services.create_region(actor=admin_user, code="S", name="华南大区")
+    other = services.create_service_point(actor=admin_user, code="S1", name="广州站",
+                                          kind="authorized", tier="gold", region=south)
+    agent = UserFactory(username="s1-agent", role="agent", service_point=other)
+    assert ApiClient(agent).get(url, {"county": "赞皇县"}).status_code == 404
+    assert ApiClient(agent).get(f"/regions/{south.pk}/route",
+                                {"county": "天河区"}).json()["id"] == other.pk

@@ -156,3 +156,42 @@ def test_no_endpoint_no_delivery(staff_and_customer):
     agent, customer = staff_and_customer
     open_test_ticket(actor=agent, customer=customer)
     assert WebhookDelivery.objects.count() == 0
+
+
+# -- the cached subscription set ----------------------------------------------------------
+
+def test_a_ticket_event_with_no_subscriber_costs_no_query(staff_and_customer,
+                                                         django_assert_num_queries):
+    agent, customer = staff_and_customer
+    ticket = open_test_ticket(actor=agent, customer=customer)  # fills the cache: nobody
+    with django_assert_num_queries(0):
+        assert webhooks.ticket_event(ticket=ticket, action="respond", from_status="new",
+                                     to_status="responded", event_pk=1,
+                                     at=timezone.now()) == []
+
+
+def test_saving_or_deleting_an_endpoint_renews_the_subscription_set(
+        monkeypatch, staff_and_customer, django_assert_num_queries):
+    monkeypatch.setenv("AS_TEST_WEBHOOK_SECRET", SECRET)
+    agent, customer = staff_and_customer
+    ticket = open_test_ticket(actor=agent, customer=customer)
+    assert webhooks.subscriptions() == []
+    resolved_only = WebhookEndpoint.objects.create(
+        name="经销商系统", url="http://127.0.0.1:9/hooks", events=["ticket.resolved"],
+        secret_env="AS_TEST_WEBHOOK_SECRET")
+    assert webhooks.subscriptions() == [(resolved_only.pk, ["ticket.resolved"])]
+    # a subscriber of another event only: the set is read from the cache, nothing queued
+    with django_assert_num_queries(0):
+        assert webhooks.queue_event(event="ticket.opened", event_id="x:1", payload={}) == []
+    rows = webhooks.ticket_event(ticket=ticket, action="resolve", from_status="in_progress",
+                                 to_status="resolved", event_pk=7, at=timezone.now())
+    assert [(r.endpoint_id, r.event) for r in rows] == [(resolved_only.pk, "ticket.resolved")]
+    resolved_only.active = False
+    resolved_only.save()
+    assert webhooks.subscriptions() == []
+    resolved_only.active = True
+    resolved_only.save()
+    assert webhooks.subscribers("ticket.resolved") == [resolved_only.pk]
+    WebhookDelivery.objects.all().delete()
+    resolved_only.delete()
+    assert webhooks.subscriptions() == []

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from aftersales.billing.models import ZoneFee
+from aftersales.network.selectors import public_service_points
 from aftersales.portal.models import PortalPolicy, ServiceItem
 from aftersales.tickets.models import SLATarget, WorkingWindow
 from tests.factories import ProductModelFactory, ServicePointFactory
@@ -92,3 +93,16 @@ def test_the_page_searches_by_city(published):
     html = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/portal/service-info/",
                                                       {"city": "济南市"}).content.decode()
     assert "济南服务站" in html and "石家庄服务站" not in html
+
+
+def test_the_points_are_the_directorys_public_part(anon_api, published):
+    """network.selectors.public_service_points is the source: the hours a point publishes
+    in the directory win over its working windows; an inactive point is not published."""
+    published.hours = "周一至周六 8:00-18:00"
+    published.save()
+    ServicePointFactory(code="OLD", name="已关闭站", province="河北省", city="保定市",
+                        active=False)
+    body = anon_api.get("/public/service-info").json()
+    assert [(p["code"], p["hours"]) for p in body["service_points"]] == [
+        ("JN", "09:00-12:00, 13:30-18:00"), ("SJZ", "周一至周六 8:00-18:00")]
+    assert [p["code"] for p in public_service_points()] == ["JN", "SJZ"]

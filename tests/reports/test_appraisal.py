@@ -1,5 +1,7 @@
 """The monthly appraisal per engineer and per service point, on tickets built through the
-workflow services, with the managers' rewards and penalties; the payroll workbook."""
+workflow services, with the managers' rewards and penalties; the payroll workbook. The
+figures are the KPIs' (reports/kpis.py: tickets received in the month), equal to
+`/reports/kpis` over the same month."""
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -10,6 +12,7 @@ from openpyxl import load_workbook
 from aftersales.billing.models import Charge
 from aftersales.billing.selectors import charge_outstanding
 from aftersales.billing.services import record_payment
+from aftersales.devices.models import WarrantyPolicy
 from aftersales.network import services as network
 from aftersales.network.models import AppraisalRule
 from aftersales.tickets import services as flow
@@ -33,7 +36,7 @@ def month(site, frozen):
         return open_test_ticket(actor=site["agent"], customer=site["customer"], **kw)
 
     # T1 (tech): answered at once, one visit, fixed the same day, rated 5; the unit comes
-    # back on 11-06 (T4) → a repeat repair
+    # back on 11-06 (T4, tech again) → T4 is a repeat repair
     at(frozen, 2)
     t1 = ticket(device=site["device"])
     flow.respond(actor=boss, ticket=t1)
@@ -68,10 +71,11 @@ def month(site, frozen):
     t3 = ticket(kind="complaint", mode="remote")
     flow.respond(actor=boss, ticket=t3)
     flow.resolve(actor=boss, ticket=t3, resolution="已致歉")
-    # T4: T1's unit back within 30 days (left open)
+    # T4 (tech): T1's unit back within the repair warranty (left open, not answered)
     at(frozen, 6)
-    ticket(device=site["device"])
-    # T5 (rookie): resolved in October → not in November; T6 (rookie): remote, no visit
+    t4 = ticket(device=site["device"])
+    flow.assign(actor=boss, ticket=t4, engineer=tech)
+    # T5 (rookie): received in October → not in November; T6 (rookie): remote, no visit
     at(frozen, 20, month=10)
     t5 = ticket(device=DeviceFactory(serial="SN-NET-5", customer=site["customer"]),
                 mode="remote")
@@ -93,7 +97,7 @@ def month(site, frozen):
     network.record_appraisal_entry(actor=boss, user=rookie, month=date(2026, 10, 1),
                                    rule=praise)  # October: not counted
     at(frozen, 30)
-    return {"t1": t1, "t2": t2}
+    return {"t1": t1, "t2": t2, "t4": t4}
 
 
 def test_appraisal_per_engineer(site, month):
@@ -106,12 +110,52 @@ def test_appraisal_per_engineer(site, month):
                                  "resolved_in_time", "resolution_rate", "first_time_fix",
                                  "first_time_fix_rate", "repeat_repairs", "satisfaction",
                                  "complaints", "rewards")} == {
-        "tickets": 2, "responded_in_time": 1, "response_rate": "0.5000",
-        "resolved_in_time": 1, "resolution_rate": "0.5000",
+        "tickets": 3, "responded_in_time": 1, "response_rate": "0.3333",
+        "resolved_in_time": 1, "resolution_rate": "0.3333",
         "first_time_fix": 1, "first_time_fix_rate": "0.5000", "repeat_repairs": 1,
         "satisfaction": "4.00", "complaints": 0, "rewards": "50.00"}
+    # T1 answered at once, T2 after four days: the median of 0 and 5760 minutes; resolved
+    # after 2 hours and 23 days → the median of 2 and 552 hours
+    assert (tech["first_response_minutes_median"], tech["resolve_hours_median"]) == (
+        "2880.0", "277.00")
     assert (rookie["tickets"], rookie["first_time_fix"], rookie["repeat_repairs"],
             rookie["satisfaction"], rookie["rewards"]) == (1, 1, 0, None, "0.00")
+
+
+def test_appraisal_equals_the_kpis_of_the_month(site, month):
+    client = api(site["boss"])
+    for group, key in (("engineer", "username"), ("service_point", "code")):
+        appraised = client.get("/reports/appraisal", {"month": "2026-11",
+                                                      "group": group}).json()["rows"]
+        kpis = client.get("/reports/kpis", {"from": "2026-11-01", "to": "2026-11-30",
+                                            "group": group}).json()["rows"]
+        names = {r["name"]: r for r in kpis}
+        assert len(appraised) == len(kpis) > 0
+        for row in appraised:
+            kpi = names[row["name"]]
+            assert (row["tickets"], row["first_response_minutes_median"],
+                    row["resolve_hours_median"], row["first_time_fix_rate"],
+                    row["repeat_repairs"], row["satisfaction"]) == (
+                kpi["tickets"], kpi["first_response_minutes_median"],
+                kpi["resolve_hours_median"], kpi["first_time_fix_rate"],
+                kpi["repeat_repairs"], kpi["satisfaction_avg"]), (group, key)
+
+
+def test_the_repeat_window_is_the_repair_warranty_policy(site, month):
+    """T4 came 3 days 22 hours after T1's resolution: a repeat within 90 days, not within 3."""
+    policy = WarrantyPolicy.current()
+    policy.repair_warranty_days = 3
+    policy.save()
+    rows = api(site["boss"]).get("/reports/appraisal", {"month": "2026-11",
+                                                        "group": "engineer"}).json()["rows"]
+    assert {r["id"]: r["repeat_repairs"] for r in rows} == {site["tech"].pk: 0,
+                                                            site["rookie"].pk: 0}
+    policy.repair_warranty_days = 4
+    policy.save()
+    rows = api(site["boss"]).get("/reports/appraisal", {"month": "2026-11",
+                                                        "group": "engineer"}).json()["rows"]
+    assert {r["id"]: r["repeat_repairs"] for r in rows} == {site["tech"].pk: 1,
+                                                            site["rookie"].pk: 0}
 
 
 def test_appraisal_per_service_point(site, month):
@@ -120,7 +164,7 @@ def test_appraisal_per_service_point(site, month):
     assert len(rows) == 1
     row = rows[0]
     assert (row["id"], row["tickets"], row["complaints"], row["repeat_repairs"],
-            row["first_time_fix"], row["rewards"]) == (site["point"].pk, 4, 1, 1, 3, "50.00")
+            row["first_time_fix"], row["rewards"]) == (site["point"].pk, 5, 1, 1, 3, "50.00")
 
 
 def test_bad_month_and_group_are_422(site):
@@ -143,7 +187,7 @@ def test_payroll_workbook(site, month):
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert len(values) == 3
     tech_row = next(v for v in values if v[0] == site["tech"].name)
-    assert tech_row[1] == 2 and Decimal(str(tech_row[-1])) == Decimal("50.00")
+    assert tech_row[1] == 3 and Decimal(str(tech_row[-1])) == Decimal("50.00")
 
 
 def test_penalty_is_negative_and_rules_are_the_admins(site):

@@ -19,6 +19,19 @@ class MoneyField(models.DecimalField):
         return name, "django.db.models.DecimalField", args, kwargs
 
 
+class Audited(models.Model):
+    """The audit columns of a record written once (a ledger row, a term, a certificate):
+    when it was recorded and by whom (None: the system or an import). One definition; a
+    model that needs the author always sets `created_by` non-null in its own class."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
 class Sequence(models.Model):
     """A counter per (name, period) for readable unique numbers such as SR20261123-0042."""
 

@@ -1,7 +1,8 @@
 """Every periodic sweep, composed in the top app (the run commands live here): the
 ticket sweeps (escalations, backup devices, callbacks, unsent messages), the follow-up
-sweeps (leads, preventive visits, campaign progress, the yearly survey) and the monthly
-fault analysis to R&D and production. Each is idempotent under the same clock.
+sweeps (leads, preventive visits, campaign progress, the yearly survey), the monthly
+fault analysis to R&D and production, and the agreement and certificate expiry reminders.
+Each is idempotent under the same clock.
 
 Celery beat runs each as its own task (settings.CELERY_BEAT_SCHEDULE); in embedded mode
 `aftersales serve` runs `AllSweepsScheduler`; `aftersales sweep` runs them once (cron).
@@ -15,6 +16,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from aftersales.campaigns.sweeps import run_followup_sweeps
+from aftersales.notifications.expiry import send_expiry_reminders
 from aftersales.reports.sweeps import run_report_sweeps
 from aftersales.tickets.sweeps import EmbeddedScheduler, run_sweeps
 
@@ -24,12 +26,17 @@ log = logging.getLogger("aftersales.sweeps")
 def run_all_sweeps(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     done = dict(run_sweeps(now=now))
-    for name, runner in (("follow-up", run_followup_sweeps), ("reports", run_report_sweeps)):
+    for name, runner in (("follow-up", run_followup_sweeps), ("reports", run_report_sweeps),
+                         ("network", _expiry_reminders)):
         try:
             done.update(runner(now=now))
         except Exception:  # the ticket sweeps' results still count
             log.exception("The %s sweeps failed", name)
     return done
+
+
+def _expiry_reminders(*, now: datetime) -> dict[str, int]:
+    return {"expiry_reminders": send_expiry_reminders(now=now)}
 
 
 class AllSweepsScheduler(EmbeddedScheduler):

@@ -196,6 +196,26 @@ def list_regions(request, page: int = 1, page_size: int = 50):
                     page_size=page_size)
 
 
+class RouteOut(Schema):
+    region: int
+    rule: str = Field(description="the region's rule: dealer | nearest_point")
+    county: str = Field(description="the customer's county, as asked")
+    kind: str | None = Field(description="point | dealer; null when nothing qualifies")
+    id: int | None
+    name: str
+    phone: str
+    address: str
+    place_county: str = ""
+
+
+@router.get("/regions/{region_id}/route", response={200: RouteOut, **ERRORS})
+def route_customer(request, region_id: int, county: str = ""):
+    """Where a customer of `county` is served: a point in the county always; otherwise the
+    region's rule sends them to a dealer of the county or to the nearest point."""
+    return selectors.where_to_serve(actor=request.auth, region_id=region_id,
+                                    county=county[:50])
+
+
 class DealerIn(Schema):
     name: str = Field(min_length=1, max_length=120)
     region: int

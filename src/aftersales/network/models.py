@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aftersales.core.models import MoneyField, OneRowPolicy
+from aftersales.core.models import Audited, MoneyField, OneRowPolicy
 
 
 class Region(models.Model):
@@ -74,16 +74,13 @@ class ServicePoint(models.Model):
         return f"{self.code} {self.name}"
 
 
-class Deposit(models.Model):
+class Deposit(Audited):
     """A deposit (押金) paid or refunded by a service point: a ledger row, never edited."""
 
     service_point = models.ForeignKey(ServicePoint, on_delete=models.PROTECT,
                                       related_name="deposits", verbose_name=_("service point"))
     amount = MoneyField(_("amount"))
     note = models.CharField(_("note"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey("network.User", on_delete=models.PROTECT, null=True,
-                                   related_name="+")
 
     class Meta:
         verbose_name = _("deposit")
@@ -185,7 +182,7 @@ def agreement_path(instance, filename: str) -> str:
     return f"agreements/{instance.service_point_id}/{filename}"
 
 
-class Agreement(models.Model):
+class Agreement(Audited):
     """The cooperation agreement (合作协议) of a service point. A new term is a new row; a
     row is never edited (its history shows any admin correction)."""
 
@@ -199,9 +196,6 @@ class Agreement(models.Model):
     subsidy_rate = models.DecimalField(_("subsidy rate (%)"), max_digits=5, decimal_places=2,
                                        default=Decimal("0.00"))
     document = models.FileField(_("signed document"), upload_to=agreement_path, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey("network.User", on_delete=models.PROTECT, null=True,
-                                   related_name="+")
     history = HistoricalRecords()
 
     class Meta:
@@ -250,7 +244,7 @@ class PointEquipment(models.Model):
         return self.name
 
 
-class Certificate(models.Model):
+class Certificate(Audited):
     """A qualification certificate of a person for a product category. An engineer's skills
     are the categories of their valid certificates."""
 
@@ -260,9 +254,6 @@ class Certificate(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     issuer = models.CharField(_("issued by"), max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey("network.User", on_delete=models.PROTECT, null=True,
-                                   related_name="+")
     history = HistoricalRecords()
 
     class Meta:
@@ -366,7 +357,7 @@ class AppraisalRule(models.Model):
         return f"{self.code} {self.name}"
 
 
-class AppraisalEntry(models.Model):
+class AppraisalEntry(Audited):
     """A reward or penalty recorded by a manager for a person and month (never edited)."""
 
     user = models.ForeignKey("network.User", on_delete=models.PROTECT,
@@ -376,8 +367,8 @@ class AppraisalEntry(models.Model):
                              verbose_name=_("rule"))
     amount = MoneyField(_("amount"))
     note = models.CharField(_("note"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey("network.User", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey("network.User", on_delete=models.PROTECT,
+                                   related_name="+")  # a manager always (Audited: nullable)
 
     class Meta:
         verbose_name = _("appraisal entry")

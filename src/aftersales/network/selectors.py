@@ -117,6 +117,22 @@ def route_customer(*, region: Region, county: str,
     return routing.route(county=county, rule=region.routing, points=points, dealers=dealers)
 
 
+def where_to_serve(*, actor: User, region_id: int, county: str) -> dict:
+    """For the hotline: where a customer of `county` in the region is served, by the region's
+    rule (route_customer), with the place's name, phone and address; kind None when the
+    region has no point or dealer that qualifies. 404 for a region out of the actor's scope."""
+    region = access_region(actor=actor, region_id=region_id)
+    place = route_customer(region=region, county=county)
+    answer = {"region": region.pk, "rule": region.routing, "county": (county or "").strip(),
+              "kind": None, "id": None, "name": "", "phone": "", "address": ""}
+    if place is None:
+        return answer
+    row = (ServicePoint.objects.get(pk=place.id) if place.kind == "point"
+           else Dealer.objects.get(pk=place.id))
+    return answer | {"kind": place.kind, "id": row.pk, "name": row.name, "phone": row.phone,
+                     "address": getattr(row, "address", ""), "place_county": row.county}
+
+
 # -- agreements and qualifications -----------------------------------------------------------
 
 def agreement_terms(*, service_point_id: int) -> list[tuple]:
@@ -214,11 +230,12 @@ def directory(*, actor: User) -> list[dict]:
 
 
 def public_service_points() -> list[dict]:
-    """The public part for the portal's service information: active points with address,
-    phone and hours, no people."""
-    return [{"code": p.code, "name": p.name, "province": p.province, "city": p.city,
-             "county": p.county,
-             "address": p.address, "phone": p.phone, "hours": p.hours,
+    """The public part of the directory, for the portal's service information: active
+    points with kind, address, phone and opening hours (as the point publishes them, "" when
+    not set), by province, city and code — no people."""
+    return [{"id": p.pk, "code": p.code, "name": p.name, "kind": p.kind,
+             "kind_label": str(p.get_kind_display()), "province": p.province, "city": p.city,
+             "county": p.county, "address": p.address, "phone": p.phone, "hours": p.hours,
              "region": p.region.name if p.region_id else ""}
             for p in ServicePoint.objects.filter(active=True).select_related("region")
-            .order_by("code")]
+            .order_by("province", "city", "code")]

@@ -21,6 +21,7 @@ import urllib.error
 import urllib.request
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -53,6 +54,35 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=BASE_DELAY_SECONDS * 2 ** max(attempts - 1, 0))
 
 
+# -- the subscription set, cached ---------------------------------------------------------
+#: Which active endpoints want which events, kept in the cache so that a ticket event with no
+#: subscriber costs no query. Saving or deleting an endpoint drops it (now and again after
+#: the commit); a change made by another process with a per-process cache shows within
+#: SUBSCRIPTIONS_SECONDS (a shared cache, AFTERSALES_CACHE_URL, shows it at once).
+SUBSCRIPTIONS_KEY = "aftersales:webhook-subscriptions"
+SUBSCRIPTIONS_SECONDS = 60
+
+
+def subscriptions() -> list[tuple[int, list[str]]]:
+    """(endpoint id, its events — empty: every event) of the active endpoints."""
+    cached = cache.get(SUBSCRIPTIONS_KEY)
+    if cached is None:
+        cached = [(pk, list(events or [])) for pk, events in WebhookEndpoint.objects.filter(
+            active=True).order_by("pk").values_list("pk", "events")]
+        cache.set(SUBSCRIPTIONS_KEY, cached, SUBSCRIPTIONS_SECONDS)
+    return [(pk, events) for pk, events in cached]
+
+
+def subscribers(event: str) -> list[int]:
+    return [pk for pk, events in subscriptions() if not events or event in events]
+
+
+def forget_subscriptions(**_kwargs) -> None:
+    """post_save / post_delete of an endpoint (connected in NotificationsConfig.ready)."""
+    cache.delete(SUBSCRIPTIONS_KEY)
+    transaction.on_commit(lambda: cache.delete(SUBSCRIPTIONS_KEY))
+
+
 def _enqueue(delivery_id: int) -> None:
     from .tasks import deliver_webhook_task  # the task module imports this one
 
@@ -62,8 +92,11 @@ def _enqueue(delivery_id: int) -> None:
 def queue_event(*, event: str, event_id: str, payload: dict) -> list[WebhookDelivery]:
     """One delivery per active endpoint that wants `event`, in the caller's transaction;
     the same event id again queues nothing new."""
+    wanted = subscribers(event)
+    if not wanted:
+        return []
     rows = []
-    for endpoint in WebhookEndpoint.objects.filter(active=True):
+    for endpoint in WebhookEndpoint.objects.filter(active=True, pk__in=wanted).order_by("pk"):
         if not endpoint.wants(event):
             continue
         body = json.loads(json.dumps({"event": event, "id": event_id, "data": payload},
@@ -82,8 +115,9 @@ def queue_event(*, event: str, event_id: str, payload: dict) -> list[WebhookDeli
 
 def ticket_event(*, ticket, action: str, from_status: str, to_status: str, event_pk: int,
                  at) -> list[WebhookDelivery]:
-    """The webhook events of one ticket event: opened, status changed, resolved."""
-    if not WebhookEndpoint.objects.filter(active=True).exists():
+    """The webhook events of one ticket event: opened, status changed, resolved. No query
+    when no endpoint is subscribed (the cached subscription set)."""
+    if not subscriptions():
         return []
     data = {"ticket": {"id": ticket.pk, "number": ticket.number, "status": to_status,
                        "from_status": from_status, "action": action,

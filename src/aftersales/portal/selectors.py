@@ -17,6 +17,7 @@ from aftersales.customers.models import Customer
 from aftersales.devices.models import Device
 from aftersales.devices.selectors import find_device, warranty_ends
 from aftersales.network.models import ServicePoint
+from aftersales.network.selectors import public_service_points
 from aftersales.tickets import sla
 from aftersales.tickets.models import Custody, SLATarget, Ticket, TicketEvent, WorkingWindow
 from aftersales.tickets.selectors import find_by_number, find_by_tracking_secret
@@ -170,19 +171,20 @@ def _hours_text(windows) -> str:
 
 
 def _points(*, city: str = "") -> list[dict]:
-    qs = ServicePoint.objects.filter(active=True).order_by("province", "city", "code")
+    """The directory's public part (network.selectors.public_service_points), narrowed to
+    `city`; hours as the point publishes them, else its working windows (else the default)."""
     wanted = zones.plain(city)
-    points = [p for p in qs if not wanted or wanted in zones.plain(p.city)
-              or wanted in zones.plain(p.province)]
+    points = [p for p in public_service_points() if not wanted
+              or wanted in zones.plain(p["city"]) or wanted in zones.plain(p["province"])]
     windows: dict[int | None, list] = {}
     for row in WorkingWindow.objects.order_by("starts").values_list("service_point_id",
                                                                     "starts", "ends"):
         windows.setdefault(row[0], []).append((row[1], row[2]))
     default = windows.get(None) or list(sla.WorkingHours().windows)
-    return [{"code": p.code, "name": p.name, "kind": p.kind,
-             "kind_label": str(p.get_kind_display()), "province": p.province,
-             "city": p.city, "address": p.address, "phone": p.phone,
-             "hours": _hours_text(windows.get(p.pk) or default)} for p in points]
+    return [{key: p[key] for key in ("code", "name", "kind", "kind_label", "province", "city",
+                                     "address", "phone")}
+            | {"hours": p["hours"] or _hours_text(windows.get(p["id"]) or default)}
+            for p in points]
 
 
 def service_info(*, city: str = "") -> dict:

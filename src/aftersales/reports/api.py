@@ -136,14 +136,17 @@ class AppraisalRow(Schema):
     id: int = Field(description="the engineer's or the service point's id")
     name: str
     month: str
-    tickets: int = Field(description="tickets resolved in the month")
+    tickets: int = Field(description="tickets received in the month (the KPIs' basis)")
+    first_response_minutes_median: Decimal | None
+    resolve_hours_median: Decimal | None
     responded_in_time: int
     response_rate: Decimal
     resolved_in_time: int
     resolution_rate: Decimal
     first_time_fix: int = Field(description="resolved with at most one visit")
-    first_time_fix_rate: Decimal
-    repeat_repairs: int = Field(description="the unit came back within 30 days")
+    first_time_fix_rate: Decimal = Field(description="of the resolved")
+    repeat_repairs: int = Field(description="repairs of a unit with another repair resolved "
+                                "within the repair warranty (90 days) before")
     satisfaction: Decimal | None = Field(description="mean 1–5 rating, two places")
     complaints: int
     rewards: Money = Field(description="rewards minus penalties recorded for the month")

@@ -8,7 +8,7 @@ from aftersales.demo.scheduling import run_all_sweeps
 class Command(BaseCommand):
     help = ("Run the escalation, backup-device and callback sweeps, resend pending messages, "
             "the follow-up sweeps (leads, preventive visits, campaigns, survey) and the "
-            "monthly fault analysis.")
+            "monthly fault analysis and the agreement and certificate expiry reminders.")
 
     def handle(self, *args, **options):
         for name, count in run_all_sweeps().items():
