@@ -154,9 +154,9 @@ def device_workbook(path: Path, n: int, *, prefix: str) -> None:
 
     rng = random.Random(2611)
     models = list(ProductModel.objects.values_list("code", flat=True)[:60])
-    step = max(Customer.objects.count() // max(n // 3, 1), 1)
-    owners = list(Customer.objects.order_by("id").values_list("number", flat=True)[::step])
-    owners = owners[: max(n // 3, 1)]
+    from http_bench import spread
+
+    owners = list(spread(Customer.objects, max(n // 3, 1)).values_list("number", flat=True))
     book = Workbook(write_only=True)
     sheet = book.create_sheet("devices")
     sheet.append([c.key for c in COLUMNS["devices"]])
