@@ -52,3 +52,24 @@ def test_the_search_is_exact_about_the_substring(data):
     found = [t.summary for t in selectors.ticket_list(actor=data, q="不开")]
     assert found == ["手机不开机"]
     assert list(selectors.ticket_list(actor=data, q="开不")) == []
+
+
+def test_a_deep_page_walks_the_primary_key_from_the_cursor_not_an_offset(data):
+    # given the cursor after the newest ticket (what a `next` link carries)
+    from aftersales.core import keyset
+
+    qs = selectors.ticket_list(actor=data)
+    newest = qs.first()
+    direction, values = keyset.decode(keyset.cursor_of(newest, keyset.ordering_of(qs)), qs,
+                                      keyset.ordering_of(qs))
+    page = qs.filter(keyset._beyond(keyset.ordering_of(qs), values, forward=True))[:51]
+    sql, params = page.query.sql_with_params()
+    # then no OFFSET, and the page is read by walking the primary key backwards from there
+    assert "OFFSET" not in sql.upper(), sql
+    with connection.cursor() as cursor:
+        for switch in ("seqscan", "bitmapscan", "sort"):
+            cursor.execute(f"SET LOCAL enable_{switch} = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        text = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Scan Backward using tickets_ticket_pkey on tickets_ticket" in text, text
+    assert "Sort" not in text, text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -12,8 +13,9 @@ from django.views.decorators.http import require_http_methods
 from aftersales.billing.selectors import customer_outstanding_subquery, debt_list
 from aftersales.catalog.selectors import knowledge_search
 from aftersales.contracts.selectors import contract_list, warranty_covers_of
+from aftersales.core import keyset
 from aftersales.core.dates import local_day_bounds, parse_day
-from aftersales.core.errors import DomainError
+from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.views import errors_of, staff_view
 from aftersales.customers import services as customer_services
 from aftersales.customers.models import Customer, Zone
@@ -66,13 +68,26 @@ def hotline(request):
 # -- the customer's archive ------------------------------------------------------------------
 
 
-def device_rows(*, actor, customer_id: int) -> list[dict]:
-    """The customer's devices with the warranty engine's verdict of today (contracts and
-    repair warranty included)."""
-    devices = list(device_list(actor=actor, customer_id=customer_id))
+DEVICE_PAGE = 20
+
+
+def device_rows(*, actor, customer_id: int, cursor: str | None = None, q: str = "") -> dict:
+    """One page of the customer's devices (a chain customer has thousands) with the warranty
+    engine's verdict of today, contracts and repair warranty included — computed for the
+    page's units only. The pages go by keyset cursor; `q` finds a unit by serial or IMEI.
+    A fixed number of queries whatever the customer holds."""
+    q = (q or "").strip()
+    qs = device_list(actor=actor, customer_id=customer_id, q=q)
+    try:
+        found = keyset.page(qs, size=DEVICE_PAGE, cursor=cursor or None)
+    except ValidationFailed:  # a mangled cursor in the address: the first page
+        found = keyset.page(qs, size=DEVICE_PAGE)
+    devices = found.rows
     badges = warranty_badges(devices, on=timezone.localdate(), rules=RuleValues(),
                              covers=warranty_covers_of(device_ids=[d.pk for d in devices]))
-    return [{"device": d, "warranty": badges[d.pk]} for d in devices]
+    return {"rows": [{"device": d, "warranty": badges[d.pk]} for d in devices],
+            "total": qs.order_by().count(), "q": q, "page_size": DEVICE_PAGE,
+            "next_cursor": found.next_cursor, "previous_cursor": found.previous_cursor}
 
 
 def customer_money(*, actor, customer_id: int) -> list[dict]:
@@ -93,10 +108,17 @@ def archive(request, customer_id: int):
                                annotations={"outstanding": customer_outstanding_subquery()})
     # the archive's fault box sends `fault`; the new-ticket form's summary sends `summary`
     fault = request.GET.get("fault", request.GET.get("summary", ""))
+    devices = device_rows(actor=actor, customer_id=customer.pk, cursor=request.GET.get("dc"),
+                          q=request.GET.get("dq", ""))
+    if request.htmx and ("dc" in request.GET or "dq" in request.GET):
+        return render(request, "console/archive.html#devices",
+                      {"customer": customer, "devices": devices})
     context = {
         "customer": customer,
-        "devices": device_rows(actor=actor, customer_id=customer.pk),
-        "contracts": list(contract_list(actor=actor, customer_id=customer.pk)),
+        "devices": devices,
+        # the number of units per contract, not the units (a chain's contract covers thousands)
+        "contracts": list(contract_list(actor=actor, customer_id=customer.pk)
+                          .prefetch_related(None).annotate(unit_count=Count("devices"))),
         "tickets": tickets.tickets_of_customer(actor=actor, customer_id=customer.pk),
         "money": customer_money(actor=actor, customer_id=customer.pk),
         "kb": knowledge_hits(q=fault),

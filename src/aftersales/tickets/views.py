@@ -22,6 +22,7 @@ from aftersales.billing.models import PaymentMethod
 from aftersales.billing.selectors import ticket_money
 from aftersales.catalog.selectors import fault_code_list, part_list
 from aftersales.contracts.selectors import warranty_covers_of
+from aftersales.core import keyset
 from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.excel import safe_row
 from aftersales.core.views import errors_of, staff_view
@@ -66,18 +67,29 @@ PAGE = 50
 
 @staff_view
 def ticket_list(request):
+    """One page of the tab: Next and Previous carry a keyset cursor (core/keyset.py), so a
+    deep page is found from a row's position, never by OFFSET. An old `page=N` link still
+    opens (the offset way), and its own links are cursors again."""
     tab, qs = filtered_tickets(request)
     try:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
-    rows = list(qs[(page - 1) * PAGE:page * PAGE + 1])
+    try:
+        found = keyset.page(qs, size=PAGE, cursor=request.GET.get("cursor") or None,
+                            offset=(page - 1) * PAGE)
+    except ValidationFailed:  # a mangled cursor in the address: start from the first page
+        found = keyset.page(qs, size=PAGE)
+    base = request.GET.copy()
+    for key in ("page", "cursor"):
+        base.pop(key, None)
     context = {
         "tab": tab, "tabs": TABS,
-        "tickets": rows[:PAGE], "has_next": len(rows) > PAGE, "page": page,
+        "tickets": found.rows, "has_next": found.next_cursor is not None,
+        "next_cursor": found.next_cursor, "previous_cursor": found.previous_cursor,
         "statuses": Ticket.Status.choices, "kinds": Ticket.Kind.choices,
         "priorities": Ticket.Priority.choices, "modes": Ticket.Mode.choices,
-        "params": request.GET, "query": request.GET.urlencode(),
+        "params": request.GET, "query": base.urlencode(),
     }
     if request.htmx and request.htmx.target == "ticket-rows":
         return render(request, "tickets/list.html#rows", context)
