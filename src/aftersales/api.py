@@ -1,5 +1,6 @@
 """The REST API v1: one NinjaAPI, one router per domain app (docs/api-conventions.md)."""
-from ninja import NinjaAPI, Schema
+from ninja import Schema, Status
+from pydantic import Field
 
 from aftersales.billing.api import router as billing_router
 from aftersales.billing.api.field import router as field_money_router
@@ -9,9 +10,11 @@ from aftersales.contracts.api import router as contracts_router
 from aftersales.core.api import (
     ERRORS,
     BearerAuth,
+    EdgeDeclaringAPI,
     JsonRenderer,
     install_error_handlers,
     login_for_token,
+    revoke_token,
 )
 from aftersales.customers.api import router as customers_router
 from aftersales.devices.api import router as devices_router
@@ -27,7 +30,7 @@ from aftersales.tickets.api import router as tickets_router
 from aftersales.tickets.notes_api import router as ticket_notes_router
 
 
-class AftersalesAPI(NinjaAPI):
+class AftersalesAPI(EdgeDeclaringAPI):
     """Operation ids are the view functions' names (`open_ticket`), not their module paths:
     the clients integrators generate from the OpenAPI document keep their method names when
     a module is split or moved. A test keeps them unique."""
@@ -45,8 +48,8 @@ install_error_handlers(api)
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: str = Field(max_length=150)
+    password: str = Field(max_length=128)
 
 
 class TokenOut(Schema):
@@ -65,7 +68,17 @@ def health(request):
 
 @api.post("/auth/token", auth=None, response={200: TokenOut, **ERRORS}, tags=["auth"])
 def obtain_token(request, payload: TokenIn):
-    return {"token": login_for_token(payload.username, payload.password)}
+    """Wrong credentials: 401. After too many wrong passwords for a username (or from one
+    address) every try answers 429 `login_locked` with `Retry-After` until the window ends.
+    A token lasts AFTERSALES_API_TOKEN_TTL_DAYS and dies with a password change."""
+    return {"token": login_for_token(request, payload.username, payload.password)}
+
+
+@api.delete("/auth/token", response={204: None, **ERRORS}, tags=["auth"])
+def delete_token(request):
+    """Revoke the token this request is signed with."""
+    revoke_token(request)
+    return Status(204, None)
 
 
 for router in (network_router, customers_router, catalog_router, devices_router,

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs (Swagger UI) from our static files, not a CDN
     "django_htmx",
     "template_partials",
     "simple_history",
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "aftersales.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -70,7 +72,33 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "aftersales.core.replica.ReportsReplicaMiddleware",
+    "aftersales.core.middleware.EdgeMiddleware",
 ]
+
+# Deployment (API.md "Set-up"): switch these on behind HTTPS; `aftersales check --deploy`
+# is clean with them set.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("AFTERSALES_SECURE_COOKIES", default=False)
+SECURE_HSTS_SECONDS = env.int("AFTERSALES_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("AFTERSALES_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("AFTERSALES_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS > 0)
+SECURE_SSL_REDIRECT = env.bool("AFTERSALES_SSL_REDIRECT", default=False)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+if env.bool("AFTERSALES_BEHIND_HTTPS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (core.middleware): own scripts only, inline ones by nonce.
+CSP_ENABLED = env.bool("AFTERSALES_CSP", default=True)
+CSP_POLICY = env.str("AFTERSALES_CSP_POLICY", default=(
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; "
+    "object-src 'none'"))
+# Bodies: JSON and forms up to 2.5 MB (Django's default), uploads up to 25 MB; above: 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("AFTERSALES_MAX_BODY_BYTES", default=2_621_440)
+MULTIPART_MAX_BYTES = env.int("AFTERSALES_MAX_UPLOAD_BYTES", default=26_214_400)
 
 ROOT_URLCONF = "aftersales.urls"
 WSGI_APPLICATION = "aftersales.wsgi.application"
@@ -131,9 +159,22 @@ CACHES = {
     "default": env.cache_url("AFTERSALES_CACHE_URL", default="locmemcache://aftersales")
 }
 
+# Staff passwords: at least 10 characters, not a common one, not all digits, not like the
+# username or name (checked when staff are created and when a password is set).
+_pv = "django.contrib.auth.password_validation."
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": _pv + "UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "name", "email")}},
+    {"NAME": _pv + "MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": _pv + "CommonPasswordValidator"},
+    {"NAME": _pv + "NumericPasswordValidator"},
 ]
+# Sign-in lockout (console, admin and API token alike): this many wrong passwords for one
+# username, or from one address, within the window lock further tries until it ends.
+AUTHENTICATION_BACKENDS = ["aftersales.core.auth.ThrottledModelBackend"]
+LOGIN_FAILURE_LIMIT = env.int("AFTERSALES_LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_IP_FAILURE_LIMIT = env.int("AFTERSALES_LOGIN_IP_FAILURE_LIMIT", default=20)
+LOGIN_LOCKOUT_SECONDS = env.int("AFTERSALES_LOGIN_LOCKOUT_SECONDS", default=900)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -173,6 +214,9 @@ CELERY_BEAT_SCHEDULE = {
     # the monthly fault analysis to R&D and production (sent once per month)
     "reports": {"task": "aftersales.reports.tasks.run_report_sweeps_task",
                 "schedule": 3600.0},
+    # pending public bookings past their day (they hold a name, a phone, an address)
+    "portal": {"task": "aftersales.portal.tasks.run_portal_sweeps_task",
+               "schedule": 3600.0},
     # agreements and certificates about to end: reminded once each (network, issue 18)
     "network": {"task": "aftersales.notifications.tasks.send_expiry_reminders_task",
                 "schedule": 3600.0},
@@ -251,6 +295,12 @@ if IMAP_HOST:  # "e-mail read every 10 min"
         "task": "aftersales.tickets.tasks.fetch_mail_task",
         "schedule": float(MAIL_FETCH_INTERVAL_SECONDS)}
 
+# Shared counters (rate limits, sign-in lockout): Redis when one is configured (its own URL,
+# or the broker's when that is Redis), else the database. Never a process's memory.
+_broker_redis = BROKER_URL if BROKER_URL.startswith(("redis://", "rediss://")) else ""
+RATE_LIMIT_REDIS_URL = env.str("AFTERSALES_REDIS_URL", default="") or _broker_redis
+RATE_LIMIT_PREFIX = env.str("AFTERSALES_RATE_LIMIT_PREFIX", default="aftersales:rl:")
+
 # Public API rate limits (requests per window, per client IP and per ticket number).
 PUBLIC_RATE_LIMIT_WINDOW_SECONDS = env.int("AFTERSALES_PUBLIC_RATE_WINDOW", default=60)
 PUBLIC_RATE_LIMIT_PER_IP = env.int("AFTERSALES_PUBLIC_RATE_PER_IP", default=30)
@@ -258,6 +308,11 @@ PUBLIC_RATE_LIMIT_PER_TICKET = env.int("AFTERSALES_PUBLIC_RATE_PER_TICKET", defa
 # Behind a reverse proxy every client has the proxy's address: name the header the proxy
 # sets with the client's (e.g. HTTP_X_REAL_IP). Empty: REMOTE_ADDR.
 PUBLIC_CLIENT_IP_HEADER = env.str("AFTERSALES_CLIENT_IP_HEADER", default="")
+# Text messages a caller can cause (booking codes): per phone and per client address.
+SMS_RATE_WINDOW_SECONDS = env.int("AFTERSALES_SMS_RATE_WINDOW", default=3600)
+SMS_RATE_PER_PHONE = env.int("AFTERSALES_SMS_RATE_PER_PHONE", default=3)
+SMS_RATE_PER_IP = env.int("AFTERSALES_SMS_RATE_PER_IP", default=10)
+# A booking's confirmation code: valid this long, this many wrong tries.
 
 EMAIL_BACKEND = env.str(
     "AFTERSALES_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"

@@ -49,3 +49,10 @@ def charged_ticket(*, actor, customer, device=None, visits=(2,), lines=None, tra
     mark_resolved(ticket, at=resolved_at)
     services.post_charges(actor=actor, ticket=ticket)
     return ticket
+
+
+def assigned(ticket: Ticket, engineer) -> Ticket:
+    """The ticket as the engineer's own job (an engineer takes money only on their own)."""
+    Ticket.objects.filter(pk=ticket.pk).update(engineer=engineer)
+    ticket.engineer = engineer
+    return ticket

@@ -20,7 +20,7 @@ from aftersales.tickets.sweeps import run_sweeps
 from tests.factories import DeviceFactory, UserFactory
 
 from .conftest import error_of
-from .factories import charged_ticket
+from .factories import assigned, charged_ticket
 
 D = Decimal
 SH = ZoneInfo("Asia/Shanghai")
@@ -44,10 +44,10 @@ def taken(boss, tech, customer, device):
         second = charged_ticket(actor=boss, customer=customer, device=device,
                                 lines=[{"kind": "part", "description": "电池", "qty": 1,
                                         "unit_price": "50.00"}])
-        cash_entry = services.record_payment(actor=tech, ticket=first, amount=D("50.00"),
-                                             method="cash")
-        qr_entry = services.record_payment(actor=tech, ticket=second, amount=D("30.00"),
-                                           method="wechat")
+        cash_entry = services.record_payment(actor=tech, ticket=assigned(first, tech),
+                                             amount=D("50.00"), method="cash")
+        qr_entry = services.record_payment(actor=tech, ticket=assigned(second, tech),
+                                           amount=D("30.00"), method="wechat")
         services.record_payment(actor=tech, ticket=second, amount=D("20.00"),
                                 method="transfer")
     return cash_entry, qr_entry
@@ -195,7 +195,7 @@ def test_the_cash_list_takes_the_same_queries_however_many_payments(taken, boss,
     for engineer in (tech, other):
         ticket = charged_ticket(actor=boss, customer=customer,
                                 device=DeviceFactory(customer=customer))
-        services.record_payment(actor=engineer, ticket=ticket, amount=D("50.00"),
+        services.record_payment(actor=engineer, ticket=assigned(ticket, engineer), amount=D("50.00"),
                                 method="cash")
     assert len(finance_api.get("/cash").json()["items"]) == 4
     assert count() == before

@@ -9,7 +9,7 @@ from aftersales.billing import cash, claims, services
 from aftersales.billing.models import FieldMoneyPolicy
 from aftersales.inventory.models import LoanerPolicy
 
-from .factories import charged_ticket
+from .factories import assigned, charged_ticket
 
 PAGES = ["billing/fieldmoneypolicy", "billing/cashhandover", "billing/staffliability",
          "billing/claim", "billing/feedispute", "billing/invoicerequest", "billing/refund",
@@ -27,7 +27,7 @@ def admin_client_(admin_user):
 @pytest.fixture
 def records(boss, tech, cashier, customer, device):
     ticket = charged_ticket(actor=boss, customer=customer, device=device)
-    entry = services.record_payment(actor=tech, ticket=ticket, amount=Decimal("50.00"),
+    entry = services.record_payment(actor=tech, ticket=assigned(ticket, tech), amount=Decimal("50.00"),
                                     method="cash")
     cash.hand_over_cash(actor=cashier, engineer=tech, payments=[entry.pk],
                         total=Decimal("50.00"))

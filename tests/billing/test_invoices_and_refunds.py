@@ -16,7 +16,7 @@ from aftersales.billing.models import Charge, InvoiceRequest, LedgerEntry, Refun
 from aftersales.core.errors import Forbidden, ValidationFailed
 
 from .conftest import error_of
-from .factories import charged_ticket
+from .factories import assigned, charged_ticket
 
 D = Decimal
 SH = ZoneInfo("Asia/Shanghai")
@@ -29,7 +29,7 @@ PART = [{"kind": "part", "description": "主板", "qty": 1, "unit_price": "250.0
 def paid(boss, tech, customer, device):
     with time_machine.travel(T0, tick=False):
         ticket = charged_ticket(actor=boss, customer=customer, device=device, lines=PART)
-        entry = services.record_payment(actor=tech, ticket=ticket, amount=D("300.00"),
+        entry = services.record_payment(actor=tech, ticket=assigned(ticket, tech), amount=D("300.00"),
                                         method="transfer")
     return ticket, entry
 

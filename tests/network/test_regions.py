@@ -35,7 +35,7 @@ def world(admin_user):
             region=region)
     loose = ServicePointFactory(code="X1")  # a point of no region
     points["X1"] = loose
-    boss = services.create_staff(actor=admin_user, username="north-boss", password="pass12345",
+    boss = services.create_staff(actor=admin_user, username="north-boss", password="hebei-river-2026",
                                  name="华北经理", role="regional_manager", service_point=None,
                                  region=north)
     agent = UserFactory(username="n1-agent", role="agent", service_point=points["N1"])
@@ -97,7 +97,7 @@ def test_a_regional_manager_acts_on_the_regions_points_only(world):
 
 
 def test_a_regional_manager_needs_a_region(admin_api):
-    response = admin_api.post("/staff", {"username": "rm", "password": "pass12345",
+    response = admin_api.post("/staff", {"username": "rm", "password": "regional-head-2026",
                                          "name": "经理", "role": "regional_manager"})
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "region"

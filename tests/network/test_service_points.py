@@ -72,14 +72,14 @@ def test_deposit_with_three_decimals_is_422(admin_api, service_point_factory):
 
 def test_admin_creates_staff_with_role_point_and_skills(admin_api, service_point_factory):
     point = service_point_factory()
-    response = admin_api.post("/staff", {"username": "li", "password": "secret123",
+    response = admin_api.post("/staff", {"username": "li", "password": "Tea-pot-4821",
                                          "name": "李工", "role": "engineer",
                                          "service_point": point.pk, "skills": ["手机", "平板"]})
     assert response.status_code == 201
     user = User.objects.get(username="li")
     assert (user.role, user.service_point_id, user.skills) == ("engineer", point.pk,
                                                               ["平板", "手机"])
-    assert user.check_password("secret123")
+    assert user.check_password("Tea-pot-4821")
 
 
 def test_a_point_manager_sees_only_their_point(api_for, service_point_factory, user_factory):
@@ -97,7 +97,7 @@ def test_a_point_manager_cannot_add_staff_to_another_point(api_for, service_poin
                                                            user_factory):
     mine, other = service_point_factory(), service_point_factory()
     api = api_for(user_factory(role="manager", service_point=mine))
-    response = api.post("/staff", {"username": "x1", "password": "secret123", "name": "x",
+    response = api.post("/staff", {"username": "x1", "password": "Tea-pot-4821", "name": "x",
                                    "role": "engineer", "service_point": other.pk})
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "service_point"

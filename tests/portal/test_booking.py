@@ -2,6 +2,7 @@
 documented rule, a half-day the serving point offers (statutory calendar, working hours),
 the unit by serial or by model (both optional), fault photos (images only, limited), and a
 confirmation with the number, the call-back time of the configured target and the hotline."""
+import re
 from datetime import date, time
 from io import BytesIO
 
@@ -12,6 +13,7 @@ from django.test import Client
 from PIL import Image
 
 from aftersales.customers.models import Customer
+from aftersales.notifications.models import Outbox
 from aftersales.portal import zones
 from aftersales.portal.models import Booking, BookingPhoto, PortalPolicy
 from aftersales.portal.slots import offered
@@ -227,13 +229,21 @@ def test_the_api_books_with_address_and_slot_and_answers_the_promise(anon_api, p
         "name": "刘", "phone": "13700000007", "summary": "不制冷", "mode": "onsite",
         "province": "河北省", "city": "保定市", "district": "满城区", "street": "1 号",
         "preferred_date": slots["items"][0]["date"], "slot": slots["items"][0]["slot"]})
-    # then
+    # then: pending until the code sent to the phone comes back
     assert slots["zone"] == "city" and slots["items"][0] == {
         "date": "2026-09-30", "slot": "am", "starts": "09:00:00", "ends": "12:00:00"}
     assert response.status_code == 201
-    body = response.json()
+    pending = response.json()
+    assert (pending["number"], pending["verification_required"]) == (None, True)
+    assert not Ticket.objects.exists()
+    sms = Outbox.objects.get(recipient="13700000007", kind="portal_code")
+    code = re.search(r"\d{6}", sms.body).group(0)
+    # when: the code
+    body = anon_api.post(f"/public/bookings/{pending['id']}/confirm", {"code": code}).json()
+    # then
     ticket = Ticket.objects.get(number=body["number"])
-    assert body == {"number": ticket.number, "callback_by": "2026-09-29T02:10:00Z",
+    assert body == {"id": pending["id"], "number": ticket.number,
+                    "verification_required": False, "callback_by": "2026-09-29T02:10:00Z",
                     "zone": "city", "hotline": "400-820-0000"}
     assert ticket.service_point_id == points["bd"].pk
 

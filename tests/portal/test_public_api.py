@@ -5,8 +5,6 @@ from datetime import date
 import pytest
 import time_machine
 
-from aftersales.customers.models import Customer
-from aftersales.notifications.models import Outbox
 from aftersales.tickets import services as tickets
 from aftersales.tickets.models import Ticket
 
@@ -108,70 +106,6 @@ def test_warranty_by_serial_or_imei_without_personal_data(anon_api, device_facto
                                 "warranty_ends": "2027-03-15", "in_warranty": True}
     assert by_imei.json() == by_serial.json()
     assert anon_api.get("/public/warranty/NOPE").status_code == 404
-
-
-def test_a_booking_creates_the_customer_and_a_web_ticket(anon_api):
-    # when
-    response = anon_api.post("/public/bookings", {"name": "赵女士", "phone": "13700000007",
-                                                  "summary": "洗衣机不转", "mode": "onsite"})
-    # then
-    assert response.status_code == 201
-    ticket = Ticket.objects.get(number=response.json()["number"])
-    assert (ticket.channel, ticket.kind, ticket.mode, ticket.created_by) == (
-        "web", "repair", "onsite", None)
-    assert (ticket.customer.name, ticket.customer.phone, ticket.contact_phone) == (
-        "赵女士", "13700000007", "13700000007")
-    # and the customer is told, with the secret link
-    sms = Outbox.objects.get(ticket=ticket, channel="sms")
-    assert ticket.tracking_secret in sms.body
-
-
-def test_a_booking_by_a_known_phone_uses_the_archive(anon_api, customer, device_factory):
-    device = device_factory(serial="SN-BOOK-1", customer=customer)
-    response = anon_api.post("/public/bookings", {"name": "王", "phone": "138 0000 0001",
-                                                  "serial": "SN-BOOK-1", "summary": "不开机",
-                                                  "mode": "send_in"})
-    assert response.status_code == 201
-    ticket = Ticket.objects.get(number=response.json()["number"])
-    assert (ticket.customer_id, ticket.device_id, ticket.mode) == (customer.pk, device.pk,
-                                                                  "send_in")
-    assert Customer.objects.count() == 1
-
-
-def test_someone_elses_serial_is_only_noted_and_says_nothing_of_its_owner(
-        anon_api, customer, device_factory):
-    # given: the serial is another customer's unit
-    device_factory(serial="SN-OTHER", customer=customer)
-    # when
-    response = anon_api.post("/public/bookings", {"name": "x", "phone": "13700000007",
-                                                  "serial": "SN-OTHER", "summary": "坏了"})
-    # then: booked like a booking without a serial; the unit and its owner stay apart
-    assert response.status_code == 201
-    ticket = Ticket.objects.get(number=response.json()["number"])
-    assert ticket.device_id is None and ticket.customer_id != customer.pk
-    assert ticket.description == "客户填写的序列号：SN-OTHER"
-    assert customer.name not in response.content.decode()
-
-
-@pytest.mark.parametrize("field,payload", [
-    ("phone", {"name": "x", "phone": "12345", "summary": "s"}),
-    ("name", {"name": " ", "phone": "13700000007", "summary": "s"}),
-    ("summary", {"name": "x", "phone": "13700000007", "summary": ""}),
-    ("mode", {"name": "x", "phone": "13700000007", "summary": "s", "mode": "teleport"}),
-])
-def test_bad_bookings_are_422_and_change_nothing(anon_api, field, payload):
-    response = anon_api.post("/public/bookings", payload)
-    assert response.status_code == 422
-    assert response.json()["error"]["field"] == field
-    assert (Ticket.objects.count(), Customer.objects.count(), Outbox.objects.count()) == (0, 0, 0)
-
-
-def test_the_same_idempotency_key_books_once(anon_api):
-    payload = {"name": "赵", "phone": "13700000007", "summary": "坏了"}
-    first = anon_api.post("/public/bookings", payload, HTTP_IDEMPOTENCY_KEY="web-1")
-    second = anon_api.post("/public/bookings", payload, HTTP_IDEMPOTENCY_KEY="web-1")
-    assert first.json() == second.json()
-    assert Ticket.objects.count() == 1
 
 
 def test_tracking_is_limited_per_ticket_number(anon_api, ticket, settings):

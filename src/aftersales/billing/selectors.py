@@ -44,6 +44,9 @@ PAID_KINDS = (LedgerEntry.Kind.PAYMENT, LedgerEntry.Kind.REFUND)
 # A debt belongs to the customer's service point (a contract sold has no ticket).
 POINT_PATH = "customer__service_point"
 
+#: Who sees the money side (debts, takings, deposits): the API and the console alike.
+FINANCE_READERS = ("admin", "manager", "finance")
+
 
 # --------------------------------------------------------------------------
 # Fee schedule and coverage

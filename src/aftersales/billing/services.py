@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from aftersales.catalog.models import Part
 from aftersales.core.dates import month_bounds, next_month, parse_month
 from aftersales.core.errors import Conflict, Forbidden, ValidationFailed
+from aftersales.core.idempotency import claim, clean_key, settle
 from aftersales.core.money import ZERO, to_money
 from aftersales.core.scoping import is_unbound, require_role
 from aftersales.customers.models import Customer
@@ -427,13 +428,30 @@ def bill_contract(*, actor: User | None, contract) -> Charge | None:
 
 @transaction.atomic
 def record_payment(*, actor: User, ticket=None, contract=None,
-                   amount: Decimal, method: str, note: str = "") -> LedgerEntry:
+                   amount: Decimal, method: str, note: str = "",
+                   idempotency_key: str | None = None) -> LedgerEntry:
     """Money received for a ticket (or a contract sold). More than is outstanding is
     refused; the charge row is locked first, so a concurrent second payment sees the
-    first."""
+    first. An engineer takes money only on their own tickets. With `idempotency_key`
+    (checked after the role and scope checks), a retry of the same payment answers the
+    first entry and books nothing; the same key for another payment is 409."""
     require_role(actor, *PAYMENT_TAKERS)
+    if (ticket is None) == (contract is None):
+        raise ValidationFailed(_("Pay either a ticket or a contract."), field="ticket")
+    if not actor.is_superuser and actor.role == User.Role.ENGINEER and (
+            ticket is None or ticket.engineer_id != actor.pk):
+        raise Forbidden(_("Engineers record payments only on their own tickets."))
+    key = clean_key(idempotency_key)
+    record = None
+    if key is not None:
+        record, first = claim(scope=f"payment:{actor.pk}", key=key, body={
+            "ticket": ticket.pk if ticket else None,
+            "contract": contract.pk if contract else None,
+            "amount": str(amount), "method": method, "note": note})
+        if not first:
+            return LedgerEntry.objects.get(pk=record.result_id)
     return _book_payment(actor=actor, ticket=ticket, contract=contract, amount=amount,
-                         method=method, note=note)
+                         method=method, note=note, record=record)
 
 
 @transaction.atomic
@@ -447,7 +465,7 @@ def record_provider_payment(*, ticket, amount: Decimal, method: str,
 
 
 def _book_payment(*, actor: User | None, ticket, contract, amount: Decimal,
-                  method: str, note: str) -> LedgerEntry:
+                  method: str, note: str, record=None) -> LedgerEntry:
     if (ticket is None) == (contract is None):
         raise ValidationFailed(_("Pay either a ticket or a contract."), field="ticket")
     if method not in PaymentMethod.values:
@@ -473,6 +491,8 @@ def _book_payment(*, actor: User | None, ticket, contract, amount: Decimal,
                                        method=method, note=note[:200], created_by=actor)
     liability.clear_paid_liabilities(actor=actor, charge=charge)
     _update_block(actor=actor, customer_id=charge.customer_id)
+    if record is not None:
+        settle(record, result_id=entry.pk)
     return entry
 
 

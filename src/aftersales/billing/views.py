@@ -17,6 +17,7 @@ from aftersales.tickets.selectors import ticket_list
 
 from . import cash, field_selectors, selectors, services
 from .models import PaymentMethod
+from .selectors import FINANCE_READERS
 
 BUCKET_LABELS = {"current": gettext_lazy("Not yet due"), "1_15": gettext_lazy("1–15 days overdue"),
                  "16_60": gettext_lazy("16–60 days overdue"), "60_plus": gettext_lazy("Over 60 days overdue")}
@@ -43,12 +44,12 @@ def finance_context(request, *, errors=None, values=None) -> dict:
     }
 
 
-@staff_view
+@staff_view(roles=FINANCE_READERS)
 def finance(request):
     return render(request, "billing/finance.html", finance_context(request))
 
 
-@staff_view
+@staff_view(roles=FINANCE_READERS)
 def debts_export(request):
     """The debts by age as Excel (the bucket the page shows)."""
     bucket = request.GET.get("bucket") or None
@@ -60,7 +61,7 @@ def debts_export(request):
                _("Yes") if c.refused_at else ""] for c in debts))
 
 
-@staff_view
+@staff_view(roles=FINANCE_READERS)
 @require_POST
 def payment(request):
 
@@ -90,10 +91,11 @@ def _ids(raw: list[str]) -> list[int]:
         raise ValidationFailed(_("Payments are given by their ids."), field="payments") from None
 
 
-@staff_view
+@staff_view(roles=services.FINANCE)
 @require_POST
 def handover(request):
-    """Finance receives an engineer's cash: the ticked payments, the amount counted."""
+    """Finance receives an engineer's cash: the ticked payments, the amount counted (the
+    same roles as POST /cash/handovers; a refusal never shows the finance page)."""
     values = {"engineer": request.POST.get("engineer", "").strip(),
               "total": request.POST.get("total", "").strip(),
               "payments": request.POST.getlist("payments")}

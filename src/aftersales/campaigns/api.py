@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.utils.translation import gettext as _
+from ninja import Path as NinjaPath
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -223,7 +224,7 @@ def complete_unit(request, campaign_id: int, unit_id: int):
     return campaign_services.complete_campaign_unit(actor=request.auth, unit=unit)
 
 
-class VisitOut(Schema):
+class MaintenanceVisitOut(Schema):
     id: int
     contract: str = Field(alias="contract.number")
     device: str | None = None
@@ -240,7 +241,7 @@ class VisitOut(Schema):
 
 
 class VisitList(Schema):
-    items: list[VisitOut]
+    items: list[MaintenanceVisitOut]
     next: str | None
 
 
@@ -282,6 +283,6 @@ class SurveySummary(Schema):
 
 
 @router.get("/surveys/{year}", response={200: SurveySummary, **ERRORS})
-def get_survey(request, year: int):
+def get_survey(request, year: int = NinjaPath(..., ge=2000, le=2200)):
     """The yearly satisfaction survey's result (the actor's service point)."""
     return selectors.survey_summary(actor=request.auth, year=year)

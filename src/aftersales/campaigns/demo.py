@@ -41,7 +41,7 @@ SEASON = {1: 1.5, 2: 1.3, 3: 0.8, 4: 0.8, 5: 0.9, 6: 1.1, 7: 1.4, 8: 1.4, 9: 1.0
 FAULTS_BY_CATEGORY = {"手机": ["F-SCR", "F-BAT", "F-BOOT", "F-NET", "F-CAM", "F-AUD"],
                       "平板": ["F-SCR", "F-BAT", "F-SW"], "网络设备": ["F-PWR", "F-NET"],
                       "监控系统": ["F-HDD", "F-PWR"], "商用设备": ["F-PRN", "F-PWR"]}
-DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = "service-demo"  # the demo loader's, passes the password validators
 EXTRA_STAFF = [("sales", "钱销售", "sales"), ("sales2", "许销售", "sales"),
                ("rnd", "研发部 韩工", "rnd"), ("production", "生产部 曹主管", "production")]
 

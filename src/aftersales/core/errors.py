@@ -34,6 +34,17 @@ class CoreCode(StrEnum):
     REQUIRED = "required"  # a required field is empty
     TOO_LONG = "too_long"  # the text is longer than the field allows
     UNAUTHORIZED = "unauthorized"  # no valid token or session
+    #: a control character (NUL and the like; tab, CR, LF allowed) in a text
+    INVALID_CHARACTERS = "invalid_characters"
+    OUT_OF_RANGE = "out_of_range"  # a number or date beyond what the database holds
+    TOO_LARGE = "too_large"  # 413: the request body is too large
+    URI_TOO_LONG = "uri_too_long"  # 414: the address is too long
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"  # 415
+    SERVER_ERROR = "server_error"  # 500: a fault on the server's side
+    UNAVAILABLE = "unavailable"  # 503: the database or a service is briefly away
+    LOGIN_LOCKED = "login_locked"  # too many failed sign-ins; see Retry-After
+    #: the Idempotency-Key was used before for a different request
+    IDEMPOTENCY_MISMATCH = "idempotency_mismatch"
 
 
 HTTP_STATUS = {
@@ -94,3 +105,14 @@ class Forbidden(DomainError):
 
 class Conflict(DomainError):
     kind = ErrorKind.CONFLICT
+
+
+class RateLimited(DomainError):
+    """429 with the seconds to wait (sent as the Retry-After header)."""
+
+    kind = ErrorKind.RATE_LIMITED
+
+    def __init__(self, message: str, *, retry_after: int,
+                 code: StrEnum | str = CoreCode.RATE_LIMITED):
+        super().__init__(code, message)
+        self.retry_after = max(1, int(retry_after))

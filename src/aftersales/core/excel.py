@@ -1,15 +1,40 @@
-"""One sheet as an .xlsx download (openpyxl): a bold header row, then the rows. Used by
+"""Excel in every export.
+
+Cells: text a customer or user typed never becomes a formula and never breaks the file.
+- Text starting with = + - @ (or a tab / carriage return, which some spreadsheet programs
+  skip before reading a formula) gets a leading apostrophe: the cell shows the text, no
+  program evaluates it (formula injection, e.g. `=HYPERLINK(...)` in a booking summary).
+- Characters XML cannot hold (control characters) are dropped instead of failing the
+  whole export.
+Every export writes its rows through `safe_row`.
+
+One sheet as an .xlsx download (openpyxl): a bold header row, then the rows. Used by
 the money-in-the-field exports (monthly liability statements, invoice batches, cash by
 age), which live below the reports app."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from io import BytesIO
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(FORMULA_LEADS):
+            value = "'" + value
+    return value
+
+
+def safe_row(row: Iterable) -> list:
+    return [safe_cell(value) for value in row]
 
 
 def sheet_bytes(*, title: str, headers: list[str], rows: list[list],
@@ -17,13 +42,13 @@ def sheet_bytes(*, title: str, headers: list[str], rows: list[list],
     book = Workbook()
     sheet = book.active
     sheet.title = str(title)[:31]
-    sheet.append([str(h) for h in headers])
+    sheet.append(safe_row(str(h) for h in headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(safe_row(row))
     for row in footer or []:
-        sheet.append(list(row))
+        sheet.append(safe_row(row))
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
     for column in sheet.columns:

@@ -78,3 +78,38 @@ class OneRowPolicy(models.Model):
     @classmethod
     def current(cls):
         return cls.objects.order_by("pk").first() or cls()
+
+
+class RateCounter(models.Model):
+    """One window of a shared rate counter (core.throttle) when no Redis is configured."""
+
+    bucket = models.CharField(max_length=250, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self):
+        return f"{self.bucket}: {self.count}"
+
+
+class IdempotentRequest(models.Model):
+    """A write asked for with an Idempotency-Key: what it was (a hash of the body) and the
+    id of what it created, so a retry answers the first result and books nothing."""
+
+    scope = models.CharField(max_length=60)
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64)
+    result_id = models.BigIntegerField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotent request")
+        verbose_name_plural = _("idempotent requests")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"],
+                                               name="core_idempotent_request_unique")]
+
+    def __str__(self):
+        return f"{self.scope}/{self.key}"

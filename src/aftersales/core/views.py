@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from .errors import DomainError
+from .scoping import require_role
 
 HOME_BY_ROLE = {
     "agent": "console:hotline",
@@ -22,18 +23,25 @@ HOME_BY_ROLE = {
 }
 
 
-def staff_view(view):
-    """A console page: login first; a DomainError from a service becomes its page."""
+def staff_view(view=None, *, roles: tuple[str, ...] = ()):
+    """A console page: login first; with `roles`, the same `require_role` check as the API
+    endpoint of the same data (403 page otherwise); a DomainError from a service becomes
+    its page. `@staff_view` or `@staff_view(roles=(...))`."""
 
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as exc:
-            return render_refusal(request, exc)
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            try:
+                if roles:
+                    require_role(request.user, *roles)
+                return view(request, *args, **kwargs)
+            except DomainError as exc:
+                return render_refusal(request, exc)
 
-    return wrapper
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
 
 
 def render_refusal(request, exc: DomainError, status: int | None = None):

@@ -25,7 +25,7 @@ from aftersales.network import services as network
 from aftersales.network.models import ServicePoint, User
 from aftersales.tickets.demo import load_tickets_demo
 
-DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = "service-demo"  # passes the password validators (10+ characters)
 
 POINTS = [
     # code, name, kind, tier, city

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from aftersales.campaigns.sweeps import run_followup_sweeps
 from aftersales.notifications.expiry import send_expiry_reminders
+from aftersales.portal.tasks import run_portal_sweeps
 from aftersales.reports.sweeps import run_report_sweeps
 from aftersales.tickets.sweeps import EmbeddedScheduler, run_sweeps
 
@@ -27,7 +28,7 @@ def run_all_sweeps(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     done = dict(run_sweeps(now=now))
     for name, runner in (("follow-up", run_followup_sweeps), ("reports", run_report_sweeps),
-                         ("network", _expiry_reminders)):
+                         ("network", _expiry_reminders), ("portal", run_portal_sweeps)):
         try:
             done.update(runner(now=now))
         except Exception:  # the ticket sweeps' results still count

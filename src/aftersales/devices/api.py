@@ -1,7 +1,7 @@
 from datetime import date
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from aftersales.catalog.selectors import get_fault_code, get_part, get_product_model
@@ -125,10 +125,14 @@ def create_dealer_return(request, serial: str, payload: DealerReturnIn):
 
 @router.get("/devices", response={200: DeviceList, **ERRORS})
 def list_devices(request, q: str | None = None, customer: int | None = None, page: int = 1,
-                 page_size: int = 50):
+                 page_size: int = 50,
+                 cursor: str | None = Query(None, description=(
+                     "Opaque position from a `next` link: the page after that unit (keyset, "
+                     "no OFFSET), so a chain customer's thousands of units page evenly."))):
+    """Newest first; the warranty is computed for the page's units only."""
     result = paginate(request, selectors.device_list(actor=request.auth, q=q,
                                                      customer_id=customer),
-                      page=page, page_size=page_size)
+                      page=page, page_size=page_size, cursor=cursor, keyset=True)
     rules = selectors.RuleValues()
     return {"items": [device_out(d, rules=rules) for d in result["items"]],
             "next": result["next"]}

@@ -6,11 +6,13 @@ from typing import Literal
 
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from aftersales.core.api import ERRORS
+from aftersales.core.api import ERRORS, ErrorOut
+from aftersales.core.errors import NotFound, ValidationFailed
 
 from . import selectors, services, sheets
 from .tasks import run_import_task
@@ -53,6 +55,19 @@ def run_or_queue(job):
 def get_import(request, job_id: int):
     """An import's status, progress and row-level errors."""
     return selectors.access_import(actor=request.auth, job_id=job_id)
+
+
+# GET /imports/{int:job_id} and POST /imports/{kind} are two URL patterns: a number posted
+# or a word read would meet the other's pattern and answer 405. These hidden siblings give
+# the answers the document promises instead (422 unknown kind, 404 no such import).
+@router.post("/imports/{int:job_id}", response={422: ErrorOut}, include_in_schema=False)
+def start_import_of_a_number(request, job_id: int):
+    raise ValidationFailed(_("Unknown value."), field="kind")
+
+
+@router.get("/imports/{kind}", response={404: ErrorOut}, include_in_schema=False)
+def get_import_of_a_word(request, kind: str):
+    raise NotFound(_("Import not found."))
 
 
 @router.post("/imports/{kind}", response={201: ImportOut, 202: ImportOut, **ERRORS})

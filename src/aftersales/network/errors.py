@@ -12,3 +12,5 @@ class NetworkCode(StrEnum):
     DUPLICATE_USERNAME = "duplicate_username"  # the user name is taken
     AGREEMENT_LAPSED = "agreement_lapsed"  # the point's cooperation agreement is not in force
     NOT_CERTIFIED = "not_certified"  # the engineer holds no valid certificate for the category
+    #: the password fails the password validators (length, common, numeric, similarity)
+    WEAK_PASSWORD = "weak_password"

@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 from typing import Literal
 
 from django.http import HttpResponse
-from ninja import Header, Router, Schema, Status
+from ninja import Header, Path, Router, Schema, Status
 from pydantic import Field
 
 from aftersales.core.api import ERRORS, Money
@@ -25,7 +25,7 @@ class StageOut(Schema):
     status: str
 
 
-class CustodyOut(Schema):
+class PublicCustodyOut(Schema):
     label: str
     state: str
     location: str
@@ -42,7 +42,7 @@ class PublicTicketOut(Schema):
     stages: list[StageOut]
     engineer: str | None = Field(None, description="the engineer's name only")
     appointment: datetime | None
-    custody: CustodyOut | None
+    custody: PublicCustodyOut | None
     resolved_at: datetime | None
 
 
@@ -71,12 +71,39 @@ class BookingIn(Schema):
 
 
 class BookingOut(Schema):
-    number: str
+    id: str = Field(description="the booking's id, an opaque random token (the request "
+                    "itself waits on the server, never in the id); confirm it with the code "
+                    "sent by SMS within a day")
+    number: str | None = Field(
+        description="the ticket number once the code is confirmed; null while pending")
+    verification_required: bool = Field(
+        description="true: a code was sent by SMS to the phone; POST it to "
+                    "/public/bookings/{id}/confirm")
     callback_by: datetime | None = Field(None, description="when we call back at the "
-                                         "latest (the configured first-response target)")
+                                         "latest (the configured first-response target); "
+                                         "once confirmed")
     zone: str | None = Field(None, description="fee zone derived from the address: city, "
-                             "prefecture or province")
+                             "prefecture or province; once confirmed")
     hotline: str = Field("", description="the service hotline (portal policy)")
+
+
+class ConfirmIn(Schema):
+    code: str = Field(min_length=1, max_length=12, description="the code from the SMS")
+
+
+#: the id step one answered: an opaque token of a pending booking (portal.PendingBooking)
+BOOKING_ID = Path(..., min_length=1, max_length=64,
+                  description="the id POST /public/bookings answered (opaque; unknown or "
+                              "expired after a day: 404)")
+
+
+def _booking_out(booking_id: str, ticket: Ticket | None) -> dict:
+    booking = getattr(ticket, "booking", None) if ticket is not None else None
+    return {"id": booking_id, "number": ticket.number if ticket else None,
+            "verification_required": ticket is None,
+            "callback_by": ticket.respond_due if ticket else None,
+            "zone": (booking.zone or None) if booking else None,
+            "hotline": PortalPolicy.current().hotline}
 
 
 class SlotOut(Schema):
@@ -157,7 +184,7 @@ class ServiceItemOut(Schema):
     charging: str
 
 
-class ServicePointOut(Schema):
+class PublicServicePointOut(Schema):
     code: str
     name: str
     kind: str
@@ -179,7 +206,7 @@ class ServiceInfoOut(Schema):
     targets: TargetsOut
     warranty: WarrantyInfoOut
     items: list[ServiceItemOut]
-    service_points: list[ServicePointOut]
+    service_points: list[PublicServicePointOut]
 
 
 @public_router.get("/tickets/by-secret/{secret}", response={200: PublicTicketOut, **ERRORS})
@@ -206,14 +233,41 @@ def warranty(request, serial: str):
 @public_router.post("/bookings", response={201: BookingOut, **ERRORS})
 def book(request, payload: BookingIn,
          idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
-    """An on-site booking needs the address and a half-day of GET /public/booking-slots;
-    the serial is optional. Answers the number, the call-back time and the hotline."""
+    """Step one of a booking. Every booking, whatever its phone, serial or customer, answers
+    the same: 201 with `verification_required: true`, `number: null` and a code sent by SMS
+    to the phone, so no answer tells an anonymous caller whether a phone or serial is known
+    or a customer blocked. Nothing enters the customer archive until the code is confirmed:
+    the request waits on the server for a day and the id is an opaque token, so no name,
+    phone or address travels in a URL.
+    An on-site booking may carry the address and a half-day of GET /public/booking-slots;
+    whatever is given is checked. Text messages are limited per phone and per client
+    address (429 with Retry-After). The same Idempotency-Key with the same request answers
+    the same id and sends no second code."""
     ratelimit.check(request)
-    ticket = services.book_repair(idempotency_key=idempotency_key, **payload.dict())
-    booking = getattr(ticket, "booking", None)
-    return Status(201, {"number": ticket.number, "callback_by": ticket.respond_due,
-                        "zone": (booking.zone or None) if booking else None,
-                        "hotline": PortalPolicy.current().hotline})
+    booking_id = services.request_booking(idempotency_key=idempotency_key,
+                                          client_ip=ratelimit.client_ip(request),
+                                          **payload.dict())
+    return Status(201, _booking_out(booking_id, None))
+
+
+@public_router.post("/bookings/{booking_id}/confirm", response={201: BookingOut, **ERRORS})
+def confirm_booking(request, payload: ConfirmIn, booking_id: str = BOOKING_ID):
+    """Step two: the code from the SMS. Right: 201 with the ticket `number`, the call-back
+    time, the fee zone and the hotline (a repeat answers the same). Wrong, expired, used or
+    void after too many wrong tries: 422 `invalid_code` on `code` (ask for a new code). A
+    booking for a customer blocked for debt is still accepted and handled by staff."""
+    ratelimit.check(request, ticket_number=f"booking:{booking_id[-40:]}")
+    ticket = services.confirm_booking(booking_id=booking_id, code=payload.code)
+    return Status(201, _booking_out(booking_id, ticket))
+
+
+@public_router.post("/bookings/{booking_id}/resend", response={202: BookingOut, **ERRORS})
+def resend_booking_code(request, booking_id: str = BOOKING_ID):
+    """A new code by SMS (the previous one stops working); limited like every SMS."""
+    ratelimit.check(request)
+    booking_id = services.resend_booking_code(booking_id=booking_id,
+                                              client_ip=ratelimit.client_ip(request))
+    return Status(202, _booking_out(booking_id, services.booked_ticket(booking_id=booking_id)))
 
 
 @public_router.get("/booking-slots", response={200: SlotsOut, **ERRORS})

@@ -95,6 +95,37 @@ class Booking(models.Model):
                        if part)
 
 
+class PendingBooking(models.Model):
+    """A public-API booking waiting for the code sent to its phone (POST /public/bookings,
+    step one). The request is held here, not in the id, so the name, phone and address
+    never travel in a URL or a log line: the caller gets `token`, an opaque random id. The
+    row expires (`expires_at`, the sweep deletes it); once the code is confirmed it points
+    at the ticket it became and its request is emptied (the ticket holds it from then)."""
+
+    token = models.CharField(_("booking id"), max_length=64, unique=True)
+    phone = models.CharField(_("phone"), max_length=20)
+    request = models.JSONField(_("request"), default=dict, blank=True)
+    #: the client's Idempotency-Key and the hash of the request it came with: the same
+    #: key with the same request answers the same id (and sends no second code)
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    request_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE, null=True,
+                                  blank=True, related_name="+", verbose_name=_("ticket"))
+
+    class Meta:
+        verbose_name = _("booking request")
+        verbose_name_plural = _("booking requests")
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(
+            fields=["idempotency_key", "request_hash"], condition=~Q(idempotency_key=""),
+            name="pendingbooking_idempotency_uniq")]
+
+    def __str__(self):
+        return f"{self.token[:8]}…"
+
+
 class BookingPhoto(models.Model):
     """A photo of the fault sent with a booking (images only, size-limited)."""
 

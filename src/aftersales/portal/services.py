@@ -1,4 +1,6 @@
-"""Writes of the customer self-service: booking a repair and rating a finished job.
+"""Writes of the customer self-service: booking a repair (on the page by a phone the
+browser confirmed; on the public API in two steps, the request then the code sent to the
+phone) and rating a finished job.
 
 The customer is not a staff user, so these run as the system (`actor=None`) with the
 archive's own validation rules (core.validation, as customers.services uses them)."""
@@ -6,12 +8,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import json
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -30,10 +34,18 @@ from aftersales.network.models import ServicePoint
 from aftersales.tickets import services as tickets
 from aftersales.tickets.models import FollowUp, Ticket
 
-from . import payments, selectors, slots, zones
+from . import identity, payments, ratelimit, selectors, slots, zones
 from . import photos as photo_rules
 from .errors import PortalCode
-from .models import Booking, BookingPhoto, PaymentOrder, PortalPolicy, QuoteDecision, Slot
+from .models import (
+    Booking,
+    BookingPhoto,
+    PaymentOrder,
+    PendingBooking,
+    PortalPolicy,
+    QuoteDecision,
+    Slot,
+)
 
 WEB_BOOKING_NOTE = "Created by a web booking; confirm the fee zone and address."
 
@@ -191,6 +203,136 @@ def book_repair(*, name: str, phone: str, summary: str, mode: str = "onsite",
             BookingPhoto.objects.create(booking=booking, image=upload.file, name=upload.name,
                                         content_type=upload.content_type, size=upload.size)
     return ticket
+
+
+# -- the public API's booking: a request, then the code sent to its phone ----------------
+
+#: how long a pending booking waits for its code (a new code may be asked meanwhile)
+PENDING_HOURS = 24
+
+
+def _checked_booking(*, name: str, phone: str, summary: str, mode: str = "onsite",
+                     serial: str | None = None, model: str | None = None, province: str = "",
+                     city: str = "", district: str = "", street: str = "",
+                     preferred_date: date | str | None = None, slot: str | None = None
+                     ) -> dict:
+    """Step one's checks (book_repair's own, run again when the code is confirmed); the
+    cleaned values the pending booking holds."""
+    values = {"name": clean_required(name, field="name", max_length=60),
+              "phone": clean_phone(phone, mobile_only=True),
+              "summary": clean_required(summary, field="summary", max_length=200),
+              "mode": mode or "onsite", "serial": (serial or "").strip()[:40],
+              "model": (model or "").strip()[:40]}
+    if values["mode"] not in Ticket.Mode.values:
+        raise ValidationFailed(_("Unknown value."), field="mode")
+    address = _address(required=False, province=province, city=city, district=district,
+                       street=street)
+    answer = zones.derive_zone(province=address["province"], city=address["city"],
+                               district=address["district"], places=selectors.service_places())
+    when, half = _slot(required=False, preferred_date=preferred_date, slot=slot,
+                       service_point_id=answer.point_id)
+    if values["model"] and not ProductModel.objects.filter(code=values["model"]).exists():
+        raise ValidationFailed(_("Choose a model from the list."), field="model")
+    return {**values, **address, "preferred_date": when.isoformat() if when else "",
+            "slot": half}
+
+
+def _pending(booking_id: str, *, lock: bool = False) -> PendingBooking:
+    """The live pending booking of an id (404 for an id never given or expired)."""
+    token = (booking_id or "").strip()
+    rows = PendingBooking.objects.select_related("ticket")
+    if lock:  # the row only (the ticket is an outer join PostgreSQL cannot lock)
+        rows = rows.select_for_update(of=("self",))
+    pending = rows.filter(token=token, expires_at__gt=timezone.now()).first() if token else None
+    if pending is None:
+        raise NotFound(_("No booking matches this link."))
+    return pending
+
+
+def booked_ticket(*, booking_id: str) -> Ticket | None:
+    """The ticket a confirmed booking became, else None (404 for an unknown id)."""
+    return _pending(booking_id).ticket
+
+
+def _send_booking_code(*, phone: str, client_ip: str) -> None:
+    ratelimit.check_sms(phone=phone, client_ip=client_ip)
+    identity.send_code(phone=phone, purpose="booking")
+
+
+def request_booking(*, idempotency_key: str | None = None, client_ip: str = "",
+                    **fields) -> str:
+    """POST /public/bookings, step one: whatever the phone, serial or customer, the answer
+    is the same: a booking id and a code sent to the phone (text messages limited per phone
+    and per client address). Nothing enters the archive yet: the request waits in a
+    PendingBooking row and the id is an opaque token. The same Idempotency-Key with the
+    same request answers the same id and sends no second code."""
+    values = _checked_booking(**fields)
+    key = (idempotency_key or "").strip()
+    if len(key) > 100:
+        raise ValidationFailed(_("At most %(n)d characters.") % {"n": 100},
+                               field="idempotency_key")
+    digest = hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
+    now = timezone.now()
+    if key:
+        earlier = PendingBooking.objects.filter(idempotency_key=key, request_hash=digest,
+                                                expires_at__gt=now).first()
+        if earlier is not None:
+            return earlier.token
+    _send_booking_code(phone=values["phone"], client_ip=client_ip)
+    try:
+        with transaction.atomic():
+            PendingBooking.objects.filter(idempotency_key=key, request_hash=digest,
+                                          expires_at__lte=now).exclude(idempotency_key="") \
+                .delete()
+            pending = PendingBooking.objects.create(
+                token=secrets.token_urlsafe(32), phone=values["phone"], request=values,
+                idempotency_key=key, request_hash=digest if key else "",
+                expires_at=now + timedelta(hours=PENDING_HOURS))
+    except IntegrityError:  # the same key and request at the same moment: one booking
+        return PendingBooking.objects.get(idempotency_key=key, request_hash=digest).token
+    return pending.token
+
+
+def resend_booking_code(*, booking_id: str, client_ip: str = "") -> str:
+    """A new code for a pending booking (the previous one stops working); SMS-limited."""
+    pending = _pending(booking_id)
+    if pending.ticket_id is None:
+        _send_booking_code(phone=pending.phone, client_ip=client_ip)
+    return pending.token
+
+
+def confirm_booking(*, booking_id: str, code: str) -> Ticket:
+    """Step two: the code from the SMS (portal.identity's booking code: expires, a few wrong
+    tries, used once). Right: book_repair makes the web ticket (a blocked customer's as a
+    consultation) and the pending row keeps only the link to it; the same id again answers
+    the same ticket."""
+    pending = _pending(booking_id)
+    if pending.ticket_id is not None:
+        return pending.ticket
+    if not (code or "").strip():
+        raise ValidationFailed(_("This field is required."), field="code",
+                               code=CoreCode.REQUIRED)
+    # its own transaction: a wrong try stays counted although the request is refused; a
+    # right code is used once, so two confirmations at the same moment make one ticket
+    identity.confirm_code(phone=pending.phone, code=code, purpose="booking")
+    with transaction.atomic():
+        pending = _pending(booking_id, lock=True)
+        if pending.ticket_id is not None:
+            return pending.ticket
+        values = pending.request
+        ticket = book_repair(**{
+            **values, "serial": values["serial"] or None, "model": values["model"] or None,
+            "preferred_date": values["preferred_date"] or None,
+            "slot": values["slot"] or None})
+        pending.ticket, pending.request = ticket, {}
+        pending.save(update_fields=["ticket", "request"])
+    return ticket
+
+
+def sweep_pending_bookings(*, now) -> int:
+    """Expired pending bookings go, with the personal data they held."""
+    deleted, _rows = PendingBooking.objects.filter(expires_at__lte=now).delete()
+    return deleted
 
 
 @transaction.atomic

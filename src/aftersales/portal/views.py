@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aftersales.core.errors import DomainError, ValidationFailed
+from aftersales.core.validation import clean_phone
 from aftersales.core.views import errors_of
 from aftersales.tickets.models import Ticket
 from aftersales.tickets.selectors import promised_callback_minutes
@@ -306,8 +307,9 @@ def login(request):
                 response = HttpResponseRedirect(_safe_next(request, next_url))
                 identity.remember(response, phone=phone, secure=request.is_secure())
                 return response
-            ratelimit.check(request, ticket_number=f"code:{values['phone']}")
-            identity.send_code(phone=values["phone"])
+            phone = clean_phone(values["phone"], mobile_only=True)
+            ratelimit.check_sms(phone=phone, client_ip=ratelimit.client_ip(request))
+            identity.send_code(phone=phone)
             context["sent"] = True
         except DomainError as exc:
             context["errors"] = errors_of(exc)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from aftersales.core.api import ERRORS, Money
+from aftersales.core.api import ERRORS, XLSX_RESPONSE, Money
 
 from . import appraisal, selectors
 from .excel import workbook_response
@@ -156,7 +156,8 @@ class Appraisal(Schema):
     rows: list[AppraisalRow]
 
 
-@router.get("/reports/fault-analysis", response={200: FaultAnalysis, **ERRORS})
+@router.get("/reports/fault-analysis", response={200: FaultAnalysis, **ERRORS},
+            openapi_extra=XLSX_RESPONSE)
 def fault_analysis(request, query: Query[FaultQuery]):
     rows = selectors.fault_analysis(actor=request.auth, month=query.month,
                                       region=query.region)
@@ -164,7 +165,7 @@ def fault_analysis(request, query: Query[FaultQuery]):
                    f"fault-analysis-{query.month}.xlsx")
 
 
-@router.get("/reports/sla", response={200: SlaReport, **ERRORS})
+@router.get("/reports/sla", response={200: SlaReport, **ERRORS}, openapi_extra=XLSX_RESPONSE)
 def sla_report(request, query: Query[PeriodQuery]):
     totals = selectors.sla_compliance(actor=request.auth, since=query.from_, until=query.to,
                                       region=query.region)
@@ -173,7 +174,8 @@ def sla_report(request, query: Query[PeriodQuery]):
     return totals
 
 
-@router.get("/reports/appraisal", response={200: Appraisal, **ERRORS})
+@router.get("/reports/appraisal", response={200: Appraisal, **ERRORS},
+            openapi_extra=XLSX_RESPONSE)
 def appraisal_report(request, query: Query[AppraisalQuery]):
     """The monthly appraisal per engineer or per service point (docs/network.md)."""
     rows = appraisal.appraisal(actor=request.auth, month=query.month, group=query.group,
@@ -190,7 +192,7 @@ def appraisal_report(request, query: Query[AppraisalQuery]):
     return {"rows": rows}
 
 
-@router.get("/reports/kpis", response={200: KpiReport, **ERRORS})
+@router.get("/reports/kpis", response={200: KpiReport, **ERRORS}, openapi_extra=XLSX_RESPONSE)
 def kpi_report(request, query: Query[KpiQuery]):
     """Engineer or service-point KPIs over the tickets received in the period."""
     table = selectors.kpis(actor=request.auth, period=query.period(request.auth),
@@ -198,7 +200,8 @@ def kpi_report(request, query: Query[KpiQuery]):
     return _answer(table, query.format, f"kpis-{query.group}-{query.from_}-{query.to}.xlsx")
 
 
-@router.get("/reports/budget", response={200: BudgetReport, **ERRORS})
+@router.get("/reports/budget", response={200: BudgetReport, **ERRORS},
+            openapi_extra=XLSX_RESPONSE)
 def budget_report(request, query: Query[BudgetQuery]):
     """The service budget (2–4 % of the factory price of the units sold) against spend."""
     table = selectors.budget(actor=request.auth, year=query.year, model=query.model)
@@ -207,7 +210,7 @@ def budget_report(request, query: Query[BudgetQuery]):
 
 def _table_route(name: str, summary: str):
     @router.get(f"/reports/{name}", response={200: TableReport, **ERRORS}, summary=summary,
-                operation_id=f"report_{name.replace('-', '_')}")
+                operation_id=f"report_{name.replace('-', '_')}", openapi_extra=XLSX_RESPONSE)
     def report(request, query: Query[PeriodQuery]):
         table = selectors.TABLES[name](actor=request.auth, period=query.period(request.auth))
         return _answer(table, query.format, f"{name}-{query.from_}-{query.to}.xlsx")

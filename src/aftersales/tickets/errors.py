@@ -41,6 +41,10 @@ class TicketError(StrEnum):
     ALREADY_MARKED = "already_marked"
     # attachments: a file over the configured size (TicketPolicy.attachment_max_mb)
     FILE_TOO_LARGE = "file_too_large"
+    # an appointment (schedule_visit, the dispatch board): 422, field `at`
+    APPOINTMENT_IN_PAST = "appointment_in_past"
+    APPOINTMENT_TOO_FAR = "appointment_too_far"
+    OUTSIDE_WORKING_HOURS = "outside_working_hours"
 
 
 #: The codes only the guard raises: a refusal the screen can know before anyone presses.

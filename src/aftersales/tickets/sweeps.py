@@ -25,7 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from aftersales.contracts.models import Contract
+from aftersales.core.api import sweep_expired_tokens
 from aftersales.core.errors import DomainError
+from aftersales.core.throttle import sweep_expired_counters
 from aftersales.notifications.models import Alert, SweepPolicy
 from aftersales.notifications.services import raise_alert, retry_pending_notifications
 from aftersales.notifications.webhooks import retry_due_webhooks
@@ -263,6 +265,8 @@ SWEEPS = {
     "backup_devices": sweep_backup_devices,
     "callbacks_due": sweep_callbacks_due,
     "quotes_waiting": sweep_quotes_waiting,
+    "expired_tokens": sweep_expired_tokens,  # API tokens past their expiry
+    "rate_counters": sweep_expired_counters,  # ended windows of the shared counters
     **FIELD_SWEEPS,  # cash not handed over, loaners overdue, fees not collected
 }
 

@@ -22,7 +22,9 @@ from aftersales.billing.models import PaymentMethod
 from aftersales.billing.selectors import ticket_money
 from aftersales.catalog.selectors import fault_code_list, part_list
 from aftersales.contracts.selectors import warranty_covers_of
+from aftersales.core import keyset
 from aftersales.core.errors import DomainError, ValidationFailed
+from aftersales.core.excel import safe_row
 from aftersales.core.views import errors_of, staff_view
 from aftersales.customers.selectors import access_customer
 from aftersales.devices.selectors import device_list, warranty_badges
@@ -65,18 +67,29 @@ PAGE = 50
 
 @staff_view
 def ticket_list(request):
+    """One page of the tab: Next and Previous carry a keyset cursor (core/keyset.py), so a
+    deep page is found from a row's position, never by OFFSET. An old `page=N` link still
+    opens (the offset way), and its own links are cursors again."""
     tab, qs = filtered_tickets(request)
     try:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
-    rows = list(qs[(page - 1) * PAGE:page * PAGE + 1])
+    try:
+        found = keyset.page(qs, size=PAGE, cursor=request.GET.get("cursor") or None,
+                            offset=(page - 1) * PAGE)
+    except ValidationFailed:  # a mangled cursor in the address: start from the first page
+        found = keyset.page(qs, size=PAGE)
+    base = request.GET.copy()
+    for key in ("page", "cursor"):
+        base.pop(key, None)
     context = {
         "tab": tab, "tabs": TABS,
-        "tickets": rows[:PAGE], "has_next": len(rows) > PAGE, "page": page,
+        "tickets": found.rows, "has_next": found.next_cursor is not None,
+        "next_cursor": found.next_cursor, "previous_cursor": found.previous_cursor,
         "statuses": Ticket.Status.choices, "kinds": Ticket.Kind.choices,
         "priorities": Ticket.Priority.choices, "modes": Ticket.Mode.choices,
-        "params": request.GET, "query": request.GET.urlencode(),
+        "params": request.GET, "query": base.urlencode(),
     }
     if request.htmx and request.htmx.target == "ticket-rows":
         return render(request, "tickets/list.html#rows", context)
@@ -88,17 +101,17 @@ def ticket_export(request):
     tab, qs = filtered_tickets(request)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Tickets"))
-    sheet.append([_("Number"), _("Status"), _("Kind"), _("Priority"), _("Customer"),
+    sheet.append(safe_row([_("Number"), _("Status"), _("Kind"), _("Priority"), _("Customer"),
                   _("Phone"), _("Device"), _("Engineer"), _("Summary"), _("Received"),
-                  _("Next due")])
+                  _("Next due")]))
     local = timezone.localtime
     for t in qs.iterator(chunk_size=500) if not qs._prefetch_related_lookups else qs:
-        sheet.append([t.number, t.get_status_display(), t.get_kind_display(),
+        sheet.append(safe_row([t.number, t.get_status_display(), t.get_kind_display(),
                       t.get_priority_display(), t.customer.name, t.customer.phone,
                       t.device.serial if t.device else "",
                       t.engineer.display_name if t.engineer else "", t.summary,
                       local(t.created_at).replace(tzinfo=None),
-                      local(t.sla_next_due).replace(tzinfo=None) if t.sla_next_due else None])
+                      local(t.sla_next_due).replace(tzinfo=None) if t.sla_next_due else None]))
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument."
                                          "spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="tickets-{tab}.xlsx"'
@@ -362,6 +375,11 @@ def dispatch_move(request):
                                          at=at)
     except DomainError as exc:
         messages.error(request, exc.message)
+        return target
+    if ticket.engineer_id != engineer.pk:  # the point's approval rule: the approver decides
+        messages.warning(request, _("%(number)s: the assignment to %(engineer)s waits for "
+                                    "approval; book the visit once it is approved.") % {
+            "number": ticket.number, "engineer": engineer.display_name})
         return target
     messages.success(request, _("%(number)s: assigned to %(engineer)s, visit at %(at)s.") % {
         "number": ticket.number, "engineer": engineer.display_name,

@@ -3,7 +3,7 @@ service-point subsidy statements)."""
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Header, Router, Schema, Status
 from pydantic import Field
 
 from aftersales.contracts.selectors import access_contract
@@ -15,10 +15,10 @@ from aftersales.tickets.selectors import access_ticket
 
 from .. import fees, selectors, services, terms
 from ..models import PaymentMethod
+from ..selectors import FINANCE_READERS
 
 router = Router(tags=["billing"])
 
-FINANCE_READERS = ("admin", "manager", "finance")
 
 
 class PaymentIn(Schema):
@@ -175,7 +175,15 @@ def _payment_out(entry, ticket, contract) -> dict:
 
 
 @router.post("/payments", response={201: PaymentOut, **ERRORS})
-def record_payment(request, payload: PaymentIn):
+def record_payment(request, payload: PaymentIn,
+                   idempotency_key: str | None = Header(
+                       None, alias="Idempotency-Key", max_length=100,
+                       description="the same key and body books once and answers the first "
+                                   "payment again; the same key with another body: 409 "
+                                   "`idempotency_mismatch`")):
+    """Money received for a ticket or a contract. Role and service-point checks come
+    before the Idempotency-Key is looked at; an engineer records payments only on their
+    own tickets (403)."""
     if (payload.ticket is None) == (payload.contract is None):
         raise ValidationFailed(_("Give either a ticket or a contract."), field="ticket")
     ticket = contract = None
@@ -191,7 +199,7 @@ def record_payment(request, payload: PaymentIn):
         raise ValidationFailed(_("Unknown contract."), field="contract") from None
     entry = services.record_payment(actor=request.auth, ticket=ticket, contract=contract,
                                     amount=payload.amount, method=payload.method,
-                                    note=payload.note)
+                                    note=payload.note, idempotency_key=idempotency_key)
     return Status(201, _payment_out(entry, ticket, contract))
 
 

@@ -239,7 +239,7 @@ class StatementLine(Schema):
     reason: str
 
 
-class StatementOut(Schema):
+class LiabilityStatementOut(Schema):
     engineer: int
     engineer_name: str
     month: str
@@ -274,7 +274,7 @@ def write_off_liability(request, liability_id: int, payload: WriteOffIn):
                                          reason=payload.reason)
 
 
-@router.get("/liabilities/statement", response={200: StatementOut, **ERRORS})
+@router.get("/liabilities/statement", response={200: LiabilityStatementOut, **ERRORS})
 def liability_statement(request, engineer: int, month: str,
                         format: Literal["json", "xlsx"] = "json"):  # noqa: A002
     """An engineer's monthly statement for payroll; `?format=xlsx` for Excel."""

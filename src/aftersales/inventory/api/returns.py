@@ -11,12 +11,12 @@ from aftersales.tickets.selectors import access_ticket
 from .. import selectors, services
 from .common import _device, _unit_out, _warehouse, router
 from .schemas import (
-    NoteIn,
     ReplacementIn,
     ReplacementOut,
     ReturnedUnitIn,
     ReturnedUnitList,
     ReturnedUnitOut,
+    StockNoteIn,
     UnitTestIn,
 )
 
@@ -66,20 +66,20 @@ def test_returned_unit(request, unit_id: int, payload: UnitTestIn):
 
 
 @router.post("/returned-units/{unit_id}/refurbish", response={200: ReturnedUnitOut, **ERRORS})
-def refurbish_returned_unit(request, unit_id: int, payload: NoteIn | None = None):
+def refurbish_returned_unit(request, unit_id: int, payload: StockNoteIn | None = None):
     return _unit_action(request, unit_id, services.refurbish_returned_unit,
                         note=payload.note if payload else "")
 
 
 @router.post("/returned-units/{unit_id}/factory-repair",
              response={200: ReturnedUnitOut, **ERRORS})
-def send_to_factory(request, unit_id: int, payload: NoteIn | None = None):
+def send_to_factory(request, unit_id: int, payload: StockNoteIn | None = None):
     return _unit_action(request, unit_id, services.send_returned_unit_to_factory,
                         note=payload.note if payload else "")
 
 
 @router.post("/returned-units/{unit_id}/scrap", response={200: ReturnedUnitOut, **ERRORS})
-def scrap_returned_unit(request, unit_id: int, payload: NoteIn | None = None):
+def scrap_returned_unit(request, unit_id: int, payload: StockNoteIn | None = None):
     return _unit_action(request, unit_id, services.scrap_returned_unit,
                         note=payload.note if payload else "")
 

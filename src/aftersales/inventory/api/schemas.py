@@ -258,7 +258,7 @@ class UnitTestIn(Schema):
     findings: str = Field("", max_length=500)
 
 
-class NoteIn(Schema):
+class StockNoteIn(Schema):
     note: str = Field("", max_length=200)
 
 

@@ -81,7 +81,12 @@ def create_requisition(*, actor: User, from_warehouse: Warehouse, to_warehouse: 
     _lock_point(to_warehouse.service_point_id)
     _check_deposit(to_warehouse=to_warehouse, amount=amount)
     policy = RequisitionPolicy.current()
-    within = (amount <= policy.max_amount
+    # Approver-free only from a store the asking side may draw on by itself: HQ's (the
+    # supply) or its own; another point's store always waits for that point's keeper.
+    source_point = from_warehouse.service_point
+    own_source = (actor.service_point_id is None or source_point.kind == ServicePoint.Kind.HQ
+                  or source_point.pk == actor.service_point_id)
+    within = (own_source and amount <= policy.max_amount
               and all(line["qty"] <= policy.max_line_qty for line in lines))
     now = timezone.now()
     requisition = Requisition.objects.create(

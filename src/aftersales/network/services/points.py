@@ -1,5 +1,7 @@
 from decimal import Decimal
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -67,9 +69,11 @@ def create_staff(*, actor: User, username: str, password: str, name: str, role: 
     if role == User.Role.REGIONAL_MANAGER and (region is None or service_point is not None):
         raise ValidationFailed(_("A regional manager needs a region and no service point."),
                                field="region")
-    if len(password or "") < 8:
-        raise ValidationFailed(_("The password needs at least 8 characters."),
-                               field="password")
+    try:  # Django's validators (settings.AUTH_PASSWORD_VALIDATORS): length, common, similarity
+        validate_password(password or "", user=User(username=username, name=name))
+    except DjangoValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), field="password",
+                               code=NetworkCode.WEAK_PASSWORD) from None
     if User.objects.filter(username=username).exists():
         raise Conflict(NetworkCode.DUPLICATE_USERNAME, _("This username is taken."),
                        field="username")

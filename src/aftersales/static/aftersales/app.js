@@ -53,6 +53,17 @@
     var clear = document.querySelector("[data-clear='" + canvas.id + "']");
     if (clear) clear.addEventListener("click", function () { ctx.clearRect(0, 0, canvas.width, canvas.height); if (input) input.value = ""; });
   }
+  // No inline handlers (the Content-Security-Policy allows none): a select marked
+  // data-autosubmit sends its form; a link marked data-back goes back when it can;
+  // a button marked data-print prints the page.
+  document.addEventListener("change", function (e) {
+    if (e.target.matches && e.target.matches("[data-autosubmit]") && e.target.form) e.target.form.submit();
+  });
+  document.addEventListener("click", function (e) {
+    var back = e.target.closest && e.target.closest("[data-back]");
+    if (back && window.history.length > 1) { window.history.back(); e.preventDefault(); }
+    if (e.target.closest && e.target.closest("[data-print]")) window.print();
+  });
   // A styled file picker: the chosen names are written next to it.
   document.addEventListener("change", function (e) {
     var input = e.target, out = input.dataset && input.dataset.names && document.getElementById(input.dataset.names);

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.billing import services as billing
 from aftersales.catalog.models import FaultCode
-from aftersales.core.errors import ValidationFailed
+from aftersales.core.errors import Conflict, CoreCode, NotFound, ValidationFailed
 from aftersales.core.numbering import next_number
 from aftersales.core.scoping import check_point, require_role
 from aftersales.core.validation import clean_phone, clean_required
@@ -30,6 +30,19 @@ def _choice(value: str, choices, *, field: str) -> str:
     return value
 
 
+def _replayed(actor: User | None, existing: Ticket) -> Ticket:
+    """The ticket a repeated Idempotency-Key made, only for an actor whose scope holds it
+    (the same check_point as every write); anyone else learns nothing of it: 409."""
+    if actor is not None:
+        try:
+            check_point(actor=actor, service_point_id=existing.service_point_id)
+        except NotFound:
+            raise Conflict(CoreCode.IDEMPOTENCY_MISMATCH,
+                           _("This Idempotency-Key was used for a different request."),
+                           field="idempotency_key") from None
+    return existing
+
+
 @transaction.atomic
 def open_ticket(*, actor: User | None, customer: Customer, channel: str, kind: str,
                 priority: str, mode: str, summary: str, device: Device | None = None,
@@ -40,6 +53,10 @@ def open_ticket(*, actor: User | None, customer: Customer, channel: str, kind: s
 
     The same `idempotency_key` again returns the ticket it created, also when both requests
     arrive at once (the unique key decides; the loser reads the winner's ticket)."""
+    if actor is not None:  # who may, before any look at the key (it tells nothing otherwise)
+        require_role(actor, *INTAKE_ROLES)
+        check_point(actor=actor, service_point_id=customer.service_point_id
+                    or actor.service_point_id)
     key = (idempotency_key or "").strip() or None
     if key is not None:
         if len(key) > 100:
@@ -47,9 +64,7 @@ def open_ticket(*, actor: User | None, customer: Customer, channel: str, kind: s
                                    field="idempotency_key")
         existing = Ticket.objects.filter(idempotency_key=key).first()
         if existing is not None:
-            return existing
-    if actor is not None:
-        require_role(actor, *INTAKE_ROLES)
+            return _replayed(actor, existing)
     _choice(channel, Ticket.Channel, field="channel")
     _choice(kind, Ticket.Kind, field="kind")
     _choice(priority, Ticket.Priority, field="priority")
@@ -88,7 +103,7 @@ def open_ticket(*, actor: User | None, customer: Customer, channel: str, kind: s
         existing = Ticket.objects.filter(idempotency_key=key).first()
         if existing is None:
             raise
-        return existing
+        return _replayed(actor, existing)
     opened = events.opened(ticket=ticket, actor=actor, at=ticket.created_at)
     ticket.save(update_fields=clocks.refresh(ticket, now=ticket.created_at, new=True))
     complaint = (Complaint.objects.create(ticket=ticket)

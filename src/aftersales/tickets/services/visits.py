@@ -13,7 +13,7 @@ from aftersales.core.numbering import next_number
 from aftersales.core.validation import clean_required
 from aftersales.network.models import User
 
-from .. import actions, dispatch_rules, notifications
+from .. import actions, appointments, clocks, dispatch_rules, notifications
 from ..errors import TicketError as E
 from ..models import Custody, DispatchApproval, FollowUp, Ticket, TicketPolicy, Visit
 from .dispatch import decide, request_approval
@@ -79,6 +79,19 @@ def assign(*, actor: User | None, ticket: Ticket, engineer: User,
                   now=timezone.now(), fields=fields, data=data)
 
 
+def check_appointment(*, ticket: Ticket, at, now=None) -> None:
+    """422 with the rule's code (tickets/appointments.py) when `at` cannot be booked: in
+    the past, too far ahead, or outside the serving point's working days and hours."""
+    local_year = timezone.localtime(at).year
+    refused = appointments.refusal(
+        at=at, now=now or timezone.now(),
+        hours=clocks.working_hours(service_point_id=ticket.service_point_id),
+        calendar=clocks.load_calendar(years=range(local_year, local_year + 1)))
+    if refused is not None:
+        code, message = refused
+        raise ValidationFailed(message, field="at", code=code)
+
+
 def _planned_visit(ticket: Ticket) -> Visit | None:
     return (Visit.objects.filter(ticket=ticket, arrived_at__isnull=True)
             .order_by("-trip_no").first())
@@ -93,8 +106,7 @@ def schedule_visit(*, actor: User | None, ticket: Ticket, at, version: int | Non
     now = timezone.now()
     if at is None or at.tzinfo is None:
         raise ValidationFailed(_("Give the time with its offset."), field="at")
-    if at < now:
-        raise ValidationFailed(_("The appointment is in the past."), field="at")
+    check_appointment(ticket=ticket, at=at, now=now)
     visit = _planned_visit(ticket)
     if visit is None:
         visit = Visit.objects.create(ticket=ticket, trip_no=actions.next_trip_no(ticket),
