@@ -73,7 +73,9 @@ def quoted(world, *, cause="misuse", price="480.00"):
     act(world["engineer"], ticket, "arrive")
     act(world["engineer"], ticket, "diagnose", fault_code="F-SCR", findings="屏幕进水损坏",
         cause=cause)
-    act(world["engineer"], ticket, "quote", lines=[
+    # a price other than the catalogue's is the manager's own (prices as published)
+    quoter = world["engineer"] if price == "480.00" else world["manager"]
+    act(quoter, ticket, "quote", lines=[
         {"kind": "part", "sku": "SCR-X9", "description": "X9 屏幕总成", "qty": 1,
          "unit_price": price}])
     return ticket
@@ -123,6 +125,7 @@ def test_the_sweeps_alerts_are_on_a_screen(world):
     (tests/notifications/test_alerts_reach_people.py, tests/ui/test_role_days.py)"""
     ticket = open_test_ticket(actor=world["agent"], customer=world["customer"],
                               device=world["device"])
+    act(world["agent"], ticket, "contact")  # the promised call-back kept: only the response
     with time_machine.travel(timezone.now() + timedelta(hours=2), tick=False):
         run_sweeps()
     html = client_of(world["manager"]).get("/alerts/").content.decode()
@@ -198,6 +201,7 @@ def test_after_signing_the_phone_shows_the_done_state(world):
     act(world["agent"], ticket, "approve_quote")
     act(world["engineer"], ticket, "depart", outcome="fixed")
     act(world["engineer"], ticket, "resolve", resolution="更换屏幕")
+    act(world["engineer"], ticket, "test", note="开机测试正常")  # tested before the sign-off
     png = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4"
            "nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==")
     act(world["engineer"], ticket, "sign_off", signed_by="张伟", signature=png)

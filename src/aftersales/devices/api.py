@@ -147,15 +147,37 @@ class FaultIn(Schema):
     kind: choices_literal(warranty.FAULT_KINDS) = "performance"
     part: str | None = Field(None, description="part SKU")
     code: str | None = Field(None, description="fault code")
+    caused_by_repair: bool = Field(
+        False, description="the engineer attributes this fault to our previous repair: "
+        "free like the repair warranty (basis repair_caused)")
 
 
 class EvidenceIn(Schema):
     invoice: bool = False
     warranty_card: bool = False
-    card_serial: str | None = None
-    card_model: str | None = None
+    card_serial: str | None = Field(None, max_length=40)
+    card_model: str | None = Field(None, max_length=40)
     card_altered: bool = False
     casing_wear: bool = False
+    invoice_date: date | None = Field(
+        None, description="date on the invoice; differing from the purchase date → "
+        "invoice_mismatch")
+    invoice_model: str | None = Field(None, max_length=40,
+                                      description="model on the invoice → invoice_mismatch")
+    invoice_imei: str | None = Field(None, max_length=15,
+                                     description="IMEI on the invoice → invoice_mismatch")
+    invoice_seller: str | None = Field(
+        None, max_length=120, description="seller on the invoice, against the unit's dealer "
+        "→ invoice_mismatch")
+    invoice_stamped: bool | None = Field(
+        None, description="the invoice bears the seller's stamp (false → invoice_mismatch)")
+    card_date: date | None = Field(
+        None, description="date on the warranty card; differing from the invoice → "
+        "dates_differ")
+    network_label: bool | None = Field(
+        None, description="network-access label (入网证) present (false → label_missing)")
+    imei_label: bool | None = Field(None,
+                                    description="IMEI label intact (false → label_missing)")
 
 
 class WarrantyCheckIn(Schema):
@@ -191,7 +213,7 @@ def fault_of(fault: FaultIn) -> warranty.Fault:
         raise ValidationFailed(_("An accessory fault names the accessory part."),
                                field="fault.part")
     return warranty.Fault(kind=fault.kind, part_sku=fault.part, accessory_kind=accessory_kind,
-                          code=fault.code)
+                          code=fault.code, caused_by_repair=fault.caused_by_repair)
 
 
 @router.post("/warranty/check", response={200: WarrantyOut, **ERRORS})

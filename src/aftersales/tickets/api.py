@@ -20,7 +20,7 @@ from aftersales.customers.selectors import access_customer
 from aftersales.devices.selectors import access_device
 from aftersales.network.selectors import access_staff
 
-from . import actions, clocks, selectors, services
+from . import actions, clocks, field_services, selectors, services
 from .models import DispatchApproval, Ticket
 
 router = Router(tags=["tickets"])
@@ -59,6 +59,9 @@ class SlaOut(Schema):
     onsite: SlaTargetOut
     resolve: SlaTargetOut
     escalate: SlaTargetOut
+    contact: SlaTargetOut = Field(description="the engineer's call-back promised at intake")
+    reply: SlaTargetOut = Field(description="the engineer's first reply (written requests)")
+    answer: SlaTargetOut = Field(description="a severe (urgent) problem answered")
     breached: bool
 
 
@@ -525,3 +528,26 @@ def approve_dispatch(request, approval_id: int, payload: DecisionIn):
 def reject_dispatch(request, approval_id: int, payload: DecisionIn):
     approval = selectors.access_approval(actor=request.auth, approval_id=approval_id)
     return services.reject_dispatch(actor=request.auth, approval=approval, note=payload.note)
+
+
+class RemedyIn(Schema):
+    choice: str = Field(description="one of the options offered: loaner | extension")
+
+
+class RemedyOut(Schema):
+    options: list[str]
+    choice: str
+    due_at: datetime
+    offered_at: datetime
+    chosen_at: datetime | None
+    extension_days: int | None = Field(description="the days of delay added to the unit's "
+                                       "warranty")
+
+
+@router.post("/tickets/{ticket_id}/late-repair-offer/choice",
+             response={200: RemedyOut, **ERRORS},
+             summary="Record the customer's choice for a bench repair past its target")
+def choose_late_remedy(request, ticket_id: int, payload: RemedyIn):
+    ticket = selectors.access_ticket(actor=request.auth, ticket_id=ticket_id)
+    return field_services.choose_late_remedy(actor=request.auth, ticket=ticket,
+                                             choice=payload.choice)

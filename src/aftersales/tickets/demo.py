@@ -120,7 +120,7 @@ def _advance(ticket, stage, *, actor, engineer, fault, rng):
                                    findings="检测确认故障", evidence={"invoice": True,
                                                                  "warranty_card": True})
     if "awaiting_approval" in steps:
-        lines = [{"kind": "labour", "description": "维修工时", "qty": 1, "unit_price": "80.00"}]
+        lines = [{"kind": "labour", "rate": "STD", "qty": 1}]  # the published labour rate
         ticket = services.quote(actor=engineer, ticket=ticket, lines=lines)
         if stage == "awaiting_approval":
             return
@@ -130,6 +130,7 @@ def _advance(ticket, stage, *, actor, engineer, fault, rng):
         return
     if "resolved" in steps:
         ticket = services.resolve(actor=engineer, ticket=ticket, resolution="已修复，测试正常")
+        ticket = services.test(actor=engineer, ticket=ticket, note="开机测试正常")
         ticket = services.sign_off(actor=engineer, ticket=ticket, signed_by="客户本人",
                                    satisfaction=rng.choice([4, 5, 5]))
     if stage == "closed":

@@ -12,6 +12,7 @@ from aftersales.customers.models import Customer
 from aftersales.network.models import User
 from aftersales.network.selectors import certified_by_engineer
 
+from . import clocks
 from .models import (
     Attachment,
     DispatchApproval,
@@ -185,6 +186,13 @@ def open_follow_ups_due(*, until) -> QuerySet[FollowUp]:
 def feedback_list(*, actor: User) -> QuerySet[ProductFeedback]:
     qs = ProductFeedback.objects.select_related("product_model", "fault_code", "ticket")
     return scope(qs, actor=actor, path="ticket__service_point").order_by("-id")
+
+
+def promised_callback_minutes(*, channel: str = "") -> int | None:
+    """The engineer's call-back a customer is promised at intake for a request by
+    `channel`, in minutes, as configured (the SLA "contact" row); the hotline script, the
+    SMS and the portal quote it."""
+    return clocks.promised_minutes(channel=channel)
 
 
 # -- what the console's screens read --------------------------------------------------------

@@ -177,14 +177,18 @@ def _own_call(request, call_id: str | None):
 @staff_view
 def opened(request, ticket_id: int):
     ticket = selectors.access_ticket(actor=request.user, ticket_id=ticket_id)
-    return render(request, "tickets/opened.html", {"ticket": ticket})
+    return render(request, "tickets/opened.html", {
+        "ticket": ticket,
+        "promised_minutes": selectors.promised_callback_minutes(channel=ticket.channel)})
 
 
 # -- the ticket page -------------------------------------------------------------------------
 
 # sweeps record their alerts on the timeline under the alert's kind (response_overdue ...)
 EVENT_LABELS = {**dict(Alert.Kind.choices), **actions.LABELS, "open": gettext_lazy("Opened"),
-                "sla_breach": gettext_lazy("SLA breached")}
+                "sla_breach": gettext_lazy("SLA breached"),
+                "late_repair_offer": gettext_lazy("Late repair: remedy offered"),
+                "late_remedy": gettext_lazy("Late repair: customer's choice")}
 STATUS_LABELS = dict(Ticket.Status.choices)
 CAUSES = [("none", gettext_lazy("No user fault")), ("misuse", gettext_lazy("Misuse")),
           ("self_repair", gettext_lazy("Self-repair")),
@@ -260,7 +264,7 @@ def ticket_context(request, ticket, *, errors=None, action=None, values=None,
         "engineers": (list(staff_list(actor=request.user, role=User.Role.ENGINEER))
                       if "assign" in form_actions else []),
         "fault_codes": list(fault_code_list()) if "diagnose" in form_actions else [],
-        "causes": CAUSES,
+        "causes": CAUSES, "refund_methods": PaymentMethod.choices,
         "quote_rows": range(QUOTE_ROWS),
         "errors": errors or {}, "failed_action": action, "values": values or {},
         "top_error": _top_error(errors, action),
