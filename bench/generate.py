@@ -243,9 +243,10 @@ def phone_of(i: int) -> str:
     return f"{prefixes[i % len(prefixes)]}{scrambled:08d}"
 
 
-def generate(*, scale: float, seed: int, log=print) -> dict[str, int]:
+def generate(*, scale: float, seed: int, log=print, resume: bool = False) -> dict[str, int]:
     from django.db import connection, transaction
 
+    from aftersales.billing.models import Charge, ChargeLine, LedgerEntry
     from aftersales.catalog.models import FaultCode, Part, ProductModel
     from aftersales.core.models import Sequence
     from aftersales.customers.models import Contact, Customer
@@ -253,19 +254,27 @@ def generate(*, scale: float, seed: int, log=print) -> dict[str, int]:
     from aftersales.inventory.models import StockLevel, StockMove, Warehouse
     from aftersales.network.models import ServicePoint, User
     from aftersales.tickets.models import Ticket, TicketEvent, Visit
-    from aftersales.billing.models import Charge, ChargeLine, LedgerEntry
 
     n = sizes(scale)
     world = World(seed, n)
     r = world.rng
     writer = Writer(connection)
     counts: dict[str, int] = {}
-    if Customer.objects.exists():
-        raise SystemExit("the database already holds customers: generate into an empty one")
+    if Customer.objects.exists() and not resume:
+        raise SystemExit("the database already holds customers: generate into an empty one "
+                         "(or --resume an interrupted run with the same scale and seed)")
     started = time.perf_counter()
 
     def step(name, model, columns, rows):
         t = time.perf_counter()
+        if resume and model.objects.filter(pk__gte=base).exists():
+            # written by the interrupted run (each step commits on its own): replay its rows
+            # without writing them, so the random stream and what later steps read from
+            # this one's rows are exactly as they were
+            counts[name] = sum(1 for _row in rows)
+            log(f"  {name:<14} {counts[name]:>11,} rows  {time.perf_counter() - t:7.1f} s"
+                " (already loaded: replayed)")
+            return
         with transaction.atomic():
             counts[name] = writer.write(model, columns, rows)
         log(f"  {name:<14} {counts[name]:>11,} rows  {time.perf_counter() - t:7.1f} s")
@@ -410,7 +419,7 @@ def generate(*, scale: float, seed: int, log=print) -> dict[str, int]:
 
     def visit_rows():
         k = 0
-        for tid, created, status, engineer, resolved, mode, _owner in ticket_meta:
+        for tid, created, _status, engineer, resolved, mode, _owner in ticket_meta:
             if mode != "onsite" or engineer is None:
                 continue
             at = created + timedelta(hours=r.randint(3, 40))
@@ -487,6 +496,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.01)
     parser.add_argument("--seed", type=int, default=2611)
+    parser.add_argument("--resume", action="store_true",
+                        help="finish an interrupted run (same scale and seed): the steps it "
+                             "committed are replayed, not written again")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aftersales.settings")
     os.environ.setdefault("AFTERSALES_LOG_LEVEL", "WARNING")
@@ -496,7 +508,7 @@ def main(argv=None) -> int:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    counts = generate(scale=args.scale, seed=args.seed)
+    counts = generate(scale=args.scale, seed=args.seed, resume=args.resume)
     print(json.dumps(counts))
     return 0
 

@@ -48,7 +48,8 @@ def test_resolve_without_quote_charges_the_visits(boss, customer, device):
     add_visits(ticket, 1, 1)
     mark_resolved(ticket)
     charge = services.post_charges(actor=boss, ticket=ticket)
-    assert selectors.charge_outstanding(charge_id=charge.pk) == D("100.00")
+    # a city visit 50 + the second trip's surcharge 0
+    assert selectors.charge_outstanding(charge_id=charge.pk) == D("50.00")
 
 
 def test_covered_job_owes_nothing(boss, customer, device):
@@ -133,4 +134,5 @@ def test_customer_outstanding_is_the_ledger_sum(boss, customer, device):
     first = charged_ticket(actor=boss, customer=customer, device=device, lines=part("100"))
     charged_ticket(actor=boss, customer=customer, device=device, visits=(1, 1))
     services.record_payment(actor=boss, ticket=first, amount=D("20.50"), method="wechat")
-    assert selectors.customer_outstanding(customer_id=customer.pk) == D("229.50")
+    # (50 + 100) + (50 + 0 for the second trip) - 20.50
+    assert selectors.customer_outstanding(customer_id=customer.pk) == D("179.50")

@@ -9,7 +9,7 @@ import pytest
 from aftersales.billing import claims, disputes, selectors, services
 from aftersales.billing.models import Charge, ChargeLine, Claim, FeeDispute, LedgerEntry
 from aftersales.core.errors import Conflict, Forbidden, ValidationFailed
-from tests.factories import DeviceFactory
+from tests.factories import DeviceFactory, PartFactory
 from tests.tickets.factories import open_test_ticket
 
 from .conftest import error_of
@@ -51,8 +51,15 @@ def test_a_claim_approved_before_the_charge_falls_due_prices_it_to_zero(boss, te
     claim = claims.open_claim(actor=tech, ticket=ticket, kind="our_fault",
                               description="上次维修指导错误", cost=D("60.00"))
     claims.approve_claim(actor=boss, claim=claim)
-    quote = services.quote_ticket(actor=tech, ticket=ticket, lines=PART)
-    assert (quote.status, quote.total) == ("approved", D("0.00"))  # nothing to approve
+    # the engineer quotes the part at its catalogue price: the claim's zero is no price
+    # change, so neither a manager nor the customer has anything to approve
+    PartFactory(sku="PSU-1", name="电源模块", price="200.00")
+    quote = services.quote_ticket(actor=tech, ticket=ticket,
+                                  lines=[{"kind": "part", "sku": "PSU-1", "qty": 1}])
+    assert (quote.status, quote.total, quote.price_change) == ("approved", D("0.00"), "")
+    line = quote.lines.get(kind="part")
+    assert (line.unit_price, line.list_price, line.amount) == (D("200.00"), D("200.00"),
+                                                               D("0.00"))
     mark_resolved(ticket)
     assert services.post_charges(actor=boss, ticket=ticket) is None
     assert not Charge.objects.filter(ticket=ticket).exists()

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
-from aftersales.billing.models import LedgerEntry
+from aftersales.billing.models import LabourRate, LedgerEntry
 from aftersales.customers.models import Customer
-from tests.factories import CustomerFactory, DeviceFactory, FaultCodeFactory
+from tests.factories import CustomerFactory, DeviceFactory, FaultCodeFactory, PartFactory
 
 from .conftest import act, error_of
 
@@ -24,6 +24,16 @@ def frozen():
 @pytest.fixture(autouse=True)
 def fault(db):
     return FaultCodeFactory(code="F-SCR", name="屏幕故障")
+
+
+# Prices as published: the engineer quotes catalogue parts and labour rates.
+SCREEN = {"kind": "part", "sku": "SCR-300", "qty": 1}
+
+
+@pytest.fixture(autouse=True)
+def price_list(db):
+    PartFactory(sku="SCR-300", name="屏幕", price="300.00")
+    LabourRate.objects.create(code="L-1950", name="人工", price="1950.00")
 
 
 def open_repair(api, customer, serial=None, kind="repair"):
@@ -52,9 +62,9 @@ def amounts(body):
 
 
 @pytest.mark.parametrize(("zone", "visit", "second", "transport", "total"), [
-    ("city", "50.00", "0.00", "100.00", "200.00"),
-    ("prefecture", "100.00", "50.00", "200.00", "450.00"),
-    ("province", "300.00", "200.00", "500.00", "1300.00"),
+    ("city", "50.00", "0.00", "100.00", "150.00"),
+    ("prefecture", "100.00", "50.00", "200.00", "350.00"),
+    ("province", "300.00", "200.00", "500.00", "1000.00"),
 ])
 def test_every_fee_of_the_table(hotline_api, tech_api, tech, frozen, point, zone, visit,
                                 second, transport, total):
@@ -67,8 +77,8 @@ def test_every_fee_of_the_table(hotline_api, tech_api, tech, frozen, point, zone
     # then
     body = response.json()
     assert (response.status_code, body["status"]) == (200, "awaiting_approval")
-    assert amounts(body) == [("visit", visit), ("visit", visit), ("revisit", second),
-                             ("transport", transport)]
+    # the second trip adds only its surcharge on top of the first visit
+    assert amounts(body) == [("visit", visit), ("revisit", second), ("transport", transport)]
     assert body["charges"]["total"] == total
     assert body["charges"]["outstanding"] == "0.00"  # nothing is due before resolve
 
@@ -88,7 +98,7 @@ def test_in_warranty_costs_nothing_and_needs_no_approval(hotline_api, tech_api, 
     ticket_id = job(hotline_api, tech_api, tech, frozen, customer, device.serial)
     # when
     response = act(tech_api, ticket_id, "quote", transport=1, lines=[
-        {"kind": "part", "description": "屏幕", "qty": 1, "unit_price": "300.00"}])
+        SCREEN])
     # then
     body = response.json()
     assert body["status"] == "in_repair"
@@ -103,9 +113,10 @@ def test_approval_before_work_then_charges_due_in_15_days(hotline_api, tech_api,
                                                           customer, device, boss_api):
     # given a quote above 2,000 waiting for the customer
     ticket_id = job(hotline_api, tech_api, tech, frozen, customer, device.serial)
+    device.model.factory_price = "1950.01"  # the published factory-repair price
+    device.model.save()
     act(tech_api, ticket_id, "quote", lines=[
-        {"kind": "factory_repair", "description": "返厂维修", "qty": 1,
-         "unit_price": "1950.01"}])
+        {"kind": "factory_repair", "description": "返厂维修", "qty": 1}])
     # then nothing chargeable may happen yet
     early = act(tech_api, ticket_id, "resolve", resolution="修好")
     assert early.status_code == 409
@@ -123,7 +134,7 @@ def test_approval_before_work_then_charges_due_in_15_days(hotline_api, tech_api,
 def test_up_to_2000_due_the_same_day(hotline_api, tech_api, tech, frozen, customer, device):
     ticket_id = job(hotline_api, tech_api, tech, frozen, customer, device.serial)
     act(tech_api, ticket_id, "quote", lines=[
-        {"kind": "labour", "description": "人工", "qty": 1, "unit_price": "1950.00"}])
+        {"kind": "labour", "rate": "L-1950", "qty": 1}])
     act(hotline_api, ticket_id, "approve_quote")
     body = act(tech_api, ticket_id, "resolve").json()
     assert (body["charges"]["total"], body["charges"]["due_on"]) == ("2000.00", "2026-11-23")
@@ -134,7 +145,7 @@ def test_payments_and_overpayment(hotline_api, tech_api, tech, frozen, customer,
     # given 350.00 owed
     ticket_id = job(hotline_api, tech_api, tech, frozen, customer, device.serial)
     act(tech_api, ticket_id, "quote", lines=[
-        {"kind": "part", "description": "屏幕", "qty": 1, "unit_price": "300.00"}])
+        SCREEN])
     act(hotline_api, ticket_id, "approve_quote")
     act(tech_api, ticket_id, "resolve")
     # when more than the outstanding amount is offered
@@ -197,7 +208,7 @@ def test_both_blocks_and_their_lifting(hotline_api, tech_api, tech, frozen, cust
     act(hotline_api, second, "refuse_payment", note="拒付")
     # then the customer is blocked
     shown = hotline_api.get(f"/customers/{customer.pk}").json()
-    assert (shown["blocked"], shown["outstanding"]) == (True, "150.00")
+    assert (shown["blocked"], shown["outstanding"]) == (True, "100.00")
     assert shown["blocked_reason"] == Customer.objects.get(pk=customer.pk).blocked_reason != ""
     third = DeviceFactory(customer=customer)
     assert error_of(open_repair(hotline_api, customer, third.serial)) == (
@@ -207,7 +218,7 @@ def test_both_blocks_and_their_lifting(hotline_api, tech_api, tech, frozen, cust
     boss_api.post("/payments", {"ticket": first, "amount": "50.00", "method": "cash"})
     assert hotline_api.get(f"/customers/{customer.pk}").json()["blocked"] is True
     # when every old debt is paid the block is lifted at once
-    boss_api.post("/payments", {"ticket": second, "amount": "100.00", "method": "transfer"})
+    boss_api.post("/payments", {"ticket": second, "amount": "50.00", "method": "transfer"})
     shown = hotline_api.get(f"/customers/{customer.pk}").json()
     assert (shown["blocked"], shown["blocked_reason"], shown["outstanding"]) == (False, "",
                                                                                  "0.00")

@@ -62,27 +62,29 @@ def visits(n: int, hours: str = "2", persons: int = 1) -> list[VisitInput]:
 # The matrix has no parts or labour, so the work-only contract pays nothing
 # here: trips and transport stay chargeable and its totals equal "none".
 MATRIX = [
+    # A second or third trip adds only the surcharge on top of the first visit
+    # (在原来收费基础上加收).
     # city: 50 per visit, revisit +0, transport 100
     ("city", 1, 0, "50.00", "0.00", "50.00"),  # 50
     ("city", 1, 1, "150.00", "0.00", "150.00"),  # 50 + 100
-    ("city", 2, 0, "100.00", "0.00", "100.00"),  # 50 + (50+0)
-    ("city", 2, 1, "200.00", "0.00", "200.00"),  # 50 + (50+0) + 100
-    ("city", 3, 0, "150.00", "0.00", "150.00"),  # 50 + (50+0) + (50+0)
-    ("city", 3, 1, "250.00", "0.00", "250.00"),  # 50 + (50+0) + (50+0) + 100
+    ("city", 2, 0, "50.00", "0.00", "50.00"),  # 50 + 0
+    ("city", 2, 1, "150.00", "0.00", "150.00"),  # 50 + 0 + 100
+    ("city", 3, 0, "50.00", "0.00", "50.00"),  # 50 + 0 + 0
+    ("city", 3, 1, "150.00", "0.00", "150.00"),  # 50 + 0 + 0 + 100
     # prefecture: 100 per visit, revisit +50, transport 200
     ("prefecture", 1, 0, "100.00", "0.00", "100.00"),  # 100
     ("prefecture", 1, 1, "300.00", "0.00", "300.00"),  # 100 + 200
-    ("prefecture", 2, 0, "250.00", "0.00", "250.00"),  # 100 + (100+50)
-    ("prefecture", 2, 1, "450.00", "0.00", "450.00"),  # 100 + (100+50) + 200
-    ("prefecture", 3, 0, "400.00", "0.00", "400.00"),  # 100 + 150 + 150
-    ("prefecture", 3, 1, "600.00", "0.00", "600.00"),  # 100 + 150 + 150 + 200
+    ("prefecture", 2, 0, "150.00", "0.00", "150.00"),  # 100 + 50
+    ("prefecture", 2, 1, "350.00", "0.00", "350.00"),  # 100 + 50 + 200
+    ("prefecture", 3, 0, "200.00", "0.00", "200.00"),  # 100 + 50 + 50
+    ("prefecture", 3, 1, "400.00", "0.00", "400.00"),  # 100 + 50 + 50 + 200
     # province: 300 per visit, revisit +200, transport 500
     ("province", 1, 0, "300.00", "0.00", "300.00"),  # 300
     ("province", 1, 1, "800.00", "0.00", "800.00"),  # 300 + 500
-    ("province", 2, 0, "800.00", "0.00", "800.00"),  # 300 + (300+200)
-    ("province", 2, 1, "1300.00", "0.00", "1300.00"),  # 300 + 500 + 500
-    ("province", 3, 0, "1300.00", "0.00", "1300.00"),  # 300 + 500 + 500
-    ("province", 3, 1, "1800.00", "0.00", "1800.00"),  # 300 + 500 + 500 + 500
+    ("province", 2, 0, "500.00", "0.00", "500.00"),  # 300 + 200
+    ("province", 2, 1, "1000.00", "0.00", "1000.00"),  # 300 + 200 + 500
+    ("province", 3, 0, "700.00", "0.00", "700.00"),  # 300 + 200 + 200
+    ("province", 3, 1, "1200.00", "0.00", "1200.00"),  # 300 + 200 + 200 + 500
 ]
 
 MATRIX_CASES = [
@@ -108,10 +110,10 @@ def test_matrix_total(zone, n_visits, transports, cover, expected):
     )
     assert quote.total == expected
     assert str(quote.total) == str(expected)
-    # One visit line per trip, one revisit line per trip after the first
+    # One visit line for the first trip, one revisit line per trip after it
     # (kept even when the city surcharge is 0.00), one transport line if any.
     kinds = [line.kind for line in quote.lines]
-    assert kinds.count("visit") == n_visits
+    assert kinds.count("visit") == 1
     assert kinds.count("revisit") == n_visits - 1
     assert kinds.count("transport") == transports
     assert quote.needs_approval is (expected > 0)
@@ -133,14 +135,13 @@ def test_prefecture_example_lines():
     quote = build_quote(
         schedule=SCHEDULE, zone="prefecture", visits=visits(2), large_unit_transports=1
     )
-    # lines follow the trips: visit 1, visit 2 + its surcharge, then transport
+    # lines follow the trips: visit 1, the surcharge of trip 2, then transport
     assert [(line.kind, line.qty, line.unit_price, line.amount) for line in quote.lines] == [
-        ("visit", 1, D("100.00"), D("100.00")),
         ("visit", 1, D("100.00"), D("100.00")),
         ("revisit", 1, D("50.00"), D("50.00")),
         ("transport", 1, D("200.00"), D("200.00")),
     ]
-    assert quote.total == D("450.00")
+    assert quote.total == D("350.00")
     assert all(line.description for line in quote.lines)
 
 
@@ -177,7 +178,7 @@ def test_long_visit_only_doubles_in_city(zone, total):
     assert quote.total == D(total)
 
 
-def test_long_city_revisit_doubles_visit_not_surcharge():
+def test_long_city_revisit_adds_visits_not_double_surcharge():
     schedule = FeeSchedule(
         zones={"city": ZoneFees(D("50"), D("10"), D("100"))},
     )
@@ -186,8 +187,9 @@ def test_long_city_revisit_doubles_visit_not_surcharge():
         zone="city",
         visits=[VisitInput(hours=D("1")), VisitInput(hours=D("9"), revisit=True, persons=2)],
     )
-    # 50 + 50 x (2 persons x 2 for > 8 h) + 10 x 2 persons = 50 + 200 + 20
-    assert quote.total == D("270.00")
+    # 50 (trip 1) + 10 x 2 persons (surcharge, not doubled)
+    # + 50 x (1 person not on trip 1 + 2 persons for the time beyond 8 h) = 50 + 20 + 150
+    assert quote.total == D("220.00")
 
 
 def test_persons_multiply_visit_and_surcharge():
@@ -199,8 +201,8 @@ def test_persons_multiply_visit_and_surcharge():
             VisitInput(hours=D("3"), revisit=True, persons=3),
         ],
     )
-    # 300 x 2 + 300 x 3 + 200 x 3 = 600 + 900 + 600
-    assert quote.total == D("2100.00")
+    # 300 x 2 + 200 x 3 (surcharge per person) + 300 x 1 (the person not on trip 1)
+    assert quote.total == D("1500.00")
 
 
 @pytest.mark.parametrize(("n", "flag"), [(0, False), (1, False), (3, False), (4, True), (5, True)])
@@ -211,8 +213,8 @@ def test_fourth_visit_needs_manager(n, flag):
 
 def test_fourth_visit_still_priced():
     quote = build_quote(schedule=SCHEDULE, zone="prefecture", visits=visits(4))
-    # 100 + 150 + 150 + 150: the engine only flags, it does not refuse
-    assert quote.total == D("550.00")
+    # 100 + 50 + 50 + 50: the engine only flags, it does not refuse
+    assert quote.total == D("250.00")
 
 
 def test_manager_limit_comes_from_schedule():

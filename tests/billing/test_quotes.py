@@ -17,13 +17,14 @@ from .factories import add_visits, diagnosed
 
 D = Decimal
 
-# zone x trips x transports -> total without coverage (docs/rules.md, Fees):
+# zone x trips x transports -> total without coverage (docs/rules.md, Fees; a second or
+# third trip adds only the surcharge on top of the first visit):
 #   city 50 / +0 / 100, prefecture 100 / +50 / 200, province 300 / +200 / 500
 TRIPS = [
-    ("city", 1, 0, "50.00"), ("city", 2, 0, "100.00"), ("city", 3, 1, "250.00"),
-    ("prefecture", 1, 0, "100.00"), ("prefecture", 2, 0, "250.00"),
-    ("prefecture", 3, 1, "600.00"), ("province", 1, 0, "300.00"),
-    ("province", 2, 0, "800.00"), ("province", 3, 1, "1800.00"),
+    ("city", 1, 0, "50.00"), ("city", 2, 0, "50.00"), ("city", 3, 1, "150.00"),
+    ("prefecture", 1, 0, "100.00"), ("prefecture", 2, 0, "150.00"),
+    ("prefecture", 3, 1, "400.00"), ("province", 1, 0, "300.00"),
+    ("province", 2, 0, "500.00"), ("province", 3, 1, "1200.00"),
     ("province", 1, 1, "800.00"),
 ]
 COVERAGE = ["none", "warranty", "annual", "extended", "per_visit"]
@@ -55,18 +56,20 @@ def test_every_zone_trip_transport_and_coverage(boss, point, zone, trips, transp
               "sku": None}]
     # when
     quote = services.quote_ticket(actor=boss, ticket=ticket, lines=lines, transport=transport)
-    # then: warranty and annual/extended pay everything, per-visit only the work
+    # then: warranty and annual/extended pay everything; a per-visit (按次) arrangement
+    # charges labour and parts every time, like no contract at all
     expected = {"none": D(plain) + D("380.00"), "warranty": D("0.00"), "annual": D("0.00"),
-                "extended": D("0.00"), "per_visit": D(plain)}[coverage]
+                "extended": D("0.00"), "per_visit": D(plain) + D("380.00")}[coverage]
     assert quote.total == expected
     assert quote.needs_approval is (expected > 0)
     assert quote.status == ("pending" if expected > 0 else "approved")
     kinds = [line.kind for line in quote.lines.order_by("position")]
-    assert kinds.count("visit") == trips
+    assert kinds.count("visit") == 1
     assert kinds.count("revisit") == trips - 1
     assert kinds.count("transport") == (1 if transport else 0)
     reasons = {line.covered_reason for line in quote.lines.all() if line.kind == "part"}
-    assert reasons == {{"none": "", "warranty": "warranty"}.get(coverage, "contract")}
+    assert reasons == {{"none": "", "per_visit": "", "warranty": "warranty"}.get(
+        coverage, "contract")}
 
 
 def test_long_city_visit_counts_two(boss, customer, device):

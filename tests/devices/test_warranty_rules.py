@@ -232,8 +232,10 @@ def test_without_proof_the_serial_dates_the_unit():
     inside = perf(date(2025, 3, 1), unit=unit, evidence=Evidence())
     outside = perf(date(2025, 3, 2), unit=unit, evidence=Evidence())
     # then
-    assert inside == covered(("free_repair",), "manufacture_date", date(2025, 3, 1))
-    assert outside == paid(date(2025, 3, 1), "expired")
+    # (dated from manufacture: the customer is told the papers open return/exchange)
+    assert inside == covered(("free_repair",), "manufacture_date", date(2025, 3, 1),
+                             ["needs_invoice_and_card"])
+    assert outside == paid(date(2025, 3, 1), "needs_invoice_and_card", "expired")
 
 
 def test_card_alone_also_counts_from_manufacture():
@@ -243,7 +245,8 @@ def test_card_alone_also_counts_from_manufacture():
     # when
     decision = perf(date(2024, 3, 3), unit=unit, evidence=Evidence(warranty_card=True))
     # then
-    assert decision == covered(("free_repair",), "manufacture_date", date(2025, 3, 1))
+    assert decision == covered(("free_repair",), "manufacture_date", date(2025, 3, 1),
+                               ["needs_invoice_and_card"])
 
 
 def test_invoice_without_purchase_date_counts_from_manufacture():
@@ -252,7 +255,8 @@ def test_invoice_without_purchase_date_counts_from_manufacture():
     # when
     decision = perf(date(2024, 3, 3), unit=unit)
     # then
-    assert decision == covered(("free_repair",), "manufacture_date", date(2025, 3, 1))
+    assert decision == covered(("free_repair",), "manufacture_date", date(2025, 3, 1),
+                               ["needs_invoice_and_card"])
 
 
 def test_unreadable_serial_falls_back_to_manufactured_on():
@@ -262,7 +266,8 @@ def test_unreadable_serial_falls_back_to_manufactured_on():
     # when
     decision = perf(date(2025, 6, 30), unit=unit, evidence=Evidence())
     # then
-    assert decision == covered(("free_repair",), "manufacture_date", date(2025, 6, 30))
+    assert decision == covered(("free_repair",), "manufacture_date", date(2025, 6, 30),
+                               ["needs_invoice_and_card"])
 
 
 def test_no_date_at_all_is_no_proof():
@@ -271,7 +276,7 @@ def test_no_date_at_all_is_no_proof():
     # when
     decision = perf(date(2025, 11, 2), unit=unit, evidence=Evidence(warranty_card=True))
     # then
-    assert decision == paid(None, "no_proof")
+    assert decision == paid(None, "no_proof", "needs_invoice_and_card")
 
 
 # ---------------------------------------------------------------- rule 4: casing wear
@@ -449,7 +454,8 @@ def test_repair_warranty_stands_in_for_missing_proof():
     decision = perf(date(2026, 10, 5), unit=unit, evidence=Evidence(),
                     repairs=[PastRepair(REPAIRED, part_sku="MB-01")])
     # then
-    assert decision == covered(("free_repair",), "repair_warranty", REPAIR_END)
+    assert decision == covered(("free_repair",), "repair_warranty", REPAIR_END,
+                               ["needs_invoice_and_card"])
 
 
 def test_exclusions_beat_the_repair_warranty():
@@ -509,7 +515,8 @@ def test_contract_stands_in_for_missing_proof():
     # when
     decision = perf(date(2026, 6, 1), unit=unit, evidence=Evidence(), contracts=[contract])
     # then
-    assert decision == covered(("free_repair",), "contract", date(2026, 12, 31))
+    assert decision == covered(("free_repair",), "contract", date(2026, 12, 31),
+                               ["needs_invoice_and_card"])
 
 
 def test_repair_warranty_comes_before_contract():

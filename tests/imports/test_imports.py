@@ -138,3 +138,82 @@ def test_the_command_imports_with_progress(tmp_path, admin_user, installed_base,
     out = capsys.readouterr().out
     assert "300/300" in out and "done: 300 of 300 rows imported, 0 errors" in out
     assert Device.objects.filter(serial__startswith="CMD").count() == 300
+
+
+def _import_queries(tmp_path, name, rows) -> tuple[int, ImportJob]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    path = tmp_path / f"{name}.xlsx"
+    path.write_bytes(_book("devices", rows))
+    with CaptureQueriesContext(connection) as captured:
+        call_command("import", "devices", str(path))
+    return len(captured.captured_queries), ImportJob.objects.order_by("-id").first()
+
+
+def test_the_device_import_costs_no_queries_per_row(tmp_path, admin_user, installed_base,
+                                                    capsys):
+    from django.db import connection
+
+    # given 40 owners, referred to by number and by phone in turn, and rows with IMEIs
+    owners = [create_customer(actor=admin_user, name=f"门店{i}", kind="company",
+                              phone=f"1390000{i:04d}", zone="city") for i in range(40)]
+
+    def rows(prefix, n, offset):
+        return [[f"{prefix}{i:05d}", "X9",
+                 owners[i % 40].number if i % 2 else owners[i % 40].phone,
+                 valid_imei(offset + i), date(2026, 3, 1), f"FP{i}", "", None, "京东"]
+                for i in range(n)]
+
+    # when 200 rows and then 2,000 rows are imported
+    few, job_few = _import_queries(tmp_path, "few", rows("QA", 200, 700000))
+    many, job_many = _import_queries(tmp_path, "many", rows("QB", 2000, 800000))
+    # then every row is in, and the queries grow with the batches (the progress every 500
+    # rows, the bulk inserts of the devices and their history: 500 rows a statement on
+    # PostgreSQL, fewer on SQLite, which bounds the values per statement), never per row
+    assert (job_few.imported, job_many.imported) == (200, 2000)
+    assert Device.objects.get(serial="QB00003").customer == owners[3]
+    assert Device.objects.get(serial="QB00004").customer == owners[4]
+    assert many - few <= (2000 - 200) // 20, (few, many)
+    if connection.vendor == "postgresql":
+        assert many - few <= 3 * (2000 // 500), (few, many)
+
+
+def test_the_lean_sheet_reader_reads_what_openpyxl_reads():
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    from aftersales.imports import sheets
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["serial", "model", "customer", "imei", "purchase_date"])
+    sheet.append(["SN1", "X9", 13811112222, None, date(2026, 3, 1)])
+    sheet.append([])  # a blank row
+    sheet.append(["SN2", 7.5, "C0001", True, datetime(2026, 3, 1, 9, 30)])
+    sheet["G5"] = "far right"  # a gap before it
+    sheet["A6"] = "=1+1"  # a formula without a cached value
+    sheet.append(["  空格 ", -3, "1.0E3", False, "2026-13-01"])
+    buffer = BytesIO()
+    book.save(buffer)
+    content = buffer.getvalue()
+    # what openpyxl's own reading gives, row by row (trailing empty cells dropped)
+    reference = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    expected = [(n, tuple(row)) for n, row in enumerate(
+        reference.worksheets[0].iter_rows(min_row=2, values_only=True), start=2)]
+    lean_book = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    lean = list(sheets._lean_rows(lean_book, lean_book.worksheets[0], skip=1))
+
+    def trimmed(rows):
+        out = []
+        for n, row in rows:
+            row = list(row)
+            while row and row[-1] is None:
+                row.pop()
+            if row:
+                out.append((n, tuple(row)))
+        return out
+
+    assert trimmed(lean) == trimmed(expected)
+    assert trimmed(lean)[0] == (2, ("SN1", "X9", 13811112222, None, datetime(2026, 3, 1)))

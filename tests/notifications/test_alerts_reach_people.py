@@ -62,11 +62,13 @@ def page(user, path="/alerts/"):
 
 
 @pytest.fixture
-def overdue(customer):
+def overdue(customer, desk):
     with at(START):
         ticket = open_ticket(customer)
+    with at(datetime(2026, 11, 23, 1, 3, tzinfo=UTC)):  # the promised call-back is kept
+        ticket = tickets.contact(actor=desk, ticket=ticket)
     with at(datetime(2026, 11, 23, 1, 30, tzinfo=UTC)):
-        run_sweeps()
+        run_sweeps()  # the first response (10 min) is what is overdue
     return ticket
 
 
@@ -164,7 +166,7 @@ def test_a_quote_the_customer_leaves_waiting_alerts_the_manager_once(point, cust
         tickets.diagnose(actor=tech, ticket=ticket, fault_code=FaultCodeFactory(code="F-AL"))
         tickets.quote(actor=tech, ticket=ticket, lines=[{"kind": "labour",
                                                          "description": "检修",
-                                                         "qty": 1, "unit_price": "80.00"}])
+                                                         "qty": 1, "rate": "STD"}])
     with at(datetime(2026, 11, 23, 23, 0, tzinfo=UTC)):
         assert run_sweeps()["quotes_waiting"] == 0  # 22 h
     with at(datetime(2026, 11, 24, 2, 0, tzinfo=UTC)):

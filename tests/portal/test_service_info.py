@@ -106,3 +106,20 @@ def test_the_points_are_the_directorys_public_part(anon_api, published):
     assert [(p["code"], p["hours"]) for p in body["service_points"]] == [
         ("JN", "09:00-12:00, 13:30-18:00"), ("SJZ", "周一至周六 8:00-18:00")]
     assert [p["code"] for p in public_service_points()] == ["JN", "SJZ"]
+
+
+def test_the_response_by_channel_and_the_call_back_are_the_configured_rows(anon_api,
+                                                                           published):
+    # given: the engineer's call-back changed to 15 minutes
+    SLATarget.objects.filter(name="contact", channel="").update(amount=15)
+    # when
+    body = anon_api.get("/public/service-info").json()
+    # then: the general first response stays the channel-less row; chat and fax their own
+    assert body["targets"]["respond"] == {"amount": 10, "unit": "clock", "text": "10 分钟"}
+    assert [(r["channel"], r["amount"], r["text"])
+            for r in body["targets"]["respond_by_channel"]] == [
+        ("chat", 5, "5 分钟"), ("fax", 5, "5 分钟")]
+    assert body["targets"]["call_back"] == {"amount": 15, "unit": "clock", "text": "15 分钟"}
+    html = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/portal/service-info/").content.decode()
+    assert "提出请求后，工程师将在15 分钟内给您回电。" in html
+    assert "10 分钟" in html and "传真" in html

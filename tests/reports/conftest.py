@@ -51,6 +51,7 @@ def worked(service_point_factory, user_factory, customer_factory, device_factory
         ts.assign(actor=boss, ticket=t1, engineer=e1)
     with at("11:00"):
         ts.resolve(actor=e1, ticket=t1, resolution="电话指导")
+        ts.test(actor=e1, ticket=t1, note="测试正常")
         ts.sign_off(actor=e1, ticket=t1, signed_by="客户", satisfaction=5)
 
     t2 = _open(ca, device=unit, mode="onsite", hhmm="10:00")
@@ -69,6 +70,7 @@ def worked(service_point_factory, user_factory, customer_factory, device_factory
         ts.depart(actor=e1, ticket=t2, outcome="fixed")
     with at("14:00"):
         ts.resolve(actor=e1, ticket=t2, resolution="换屏")
+        ts.test(actor=e1, ticket=t2, note="测试正常")
         ts.sign_off(actor=e1, ticket=t2, signed_by="客户", satisfaction=3)
         owed = charge_outstanding(charge_id=t2.charge.pk)
         if owed:
@@ -89,6 +91,7 @@ def worked(service_point_factory, user_factory, customer_factory, device_factory
         ts.assign(actor=boss, ticket=t5, engineer=e2)
     with at("16:00"):
         ts.resolve(actor=e2, ticket=t5)
+        ts.test(actor=e2, ticket=t5, note="测试正常")
         ts.sign_off(actor=e2, ticket=t5, signed_by="客户", satisfaction=4)
     return boss
 

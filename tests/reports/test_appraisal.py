@@ -46,6 +46,7 @@ def month(site, frozen):
     flow.depart(actor=tech, ticket=t1, outcome="fixed")
     at(frozen, 2, 12)
     flow.resolve(actor=tech, ticket=t1, resolution="换屏")
+    flow.test(actor=tech, ticket=t1, note="测试正常")
     flow.sign_off(actor=tech, ticket=t1, signed_by="客户", satisfaction=5)
     for charge in Charge.objects.filter(ticket=t1):  # paid, so the unit may come back
         record_payment(actor=boss, ticket=t1, method="cash",
@@ -65,6 +66,7 @@ def month(site, frozen):
     flow.depart(actor=tech, ticket=t2, outcome="fixed")
     at(frozen, 28)
     flow.resolve(actor=tech, ticket=t2, resolution="主板")
+    flow.test(actor=tech, ticket=t2, note="测试正常")
     flow.sign_off(actor=tech, ticket=t2, signed_by="客户", satisfaction=3)
     # T3: a complaint handled by the point, no engineer
     at(frozen, 12)

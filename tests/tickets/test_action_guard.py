@@ -49,6 +49,11 @@ def _input(action: str, *, engineer_id: int) -> dict:
         "hold": {"reason": "customer"},
         "sign_off": {"signed_by": "刘先生"},
         "callback": {"satisfaction": 5},
+        "notify_late": {"minutes": 10},
+        "take_away": {"condition": "外壳完好"},
+        "exchange": {"new_serial": "SN-GRD-NEW"},
+        "return_unit": {"amount": "100.00", "method": "cash"},
+        "mark_misdiagnosis": {"trip_no": 1},
     }.get(action, {})
 
 

@@ -16,17 +16,23 @@ def test_seeded_calendar_and_rules(db):
     assert [(w.starts.isoformat(), w.ends.isoformat())
             for w in WorkingWindow.objects.filter(service_point__isnull=True)] == [
         ("09:00:00", "12:00:00"), ("13:30:00", "18:00:00")]
-    rows = {(t.name, t.priority, t.mode): (t.amount, t.unit, t.starts_on)
+    rows = {(t.name, t.priority, t.mode, t.channel): (t.amount, t.unit, t.starts_on)
             for t in SLATarget.objects.all()}
     assert rows == {
-        ("respond", "", ""): (10, "clock", "opened"),
-        ("onsite", "urgent", "onsite"): (360, "clock", "opened"),
-        ("onsite", "high", "onsite"): (1440, "clock", "opened"),
-        ("onsite", "normal", "onsite"): (2880, "clock", "opened"),
-        ("onsite", "low", "onsite"): (4320, "clock", "opened"),
-        ("resolve", "", "onsite"): (2880, "clock", "onsite_start"),
-        ("resolve", "", "send_in"): (3, "working_days", "repair_start"),
-        ("escalate", "", "remote"): (240, "clock", "opened")}
+        ("respond", "", "", ""): (10, "clock", "opened"),
+        ("respond", "", "", "chat"): (5, "clock", "opened"),
+        ("respond", "", "", "fax"): (5, "clock", "opened"),
+        ("contact", "", "", ""): (5, "clock", "opened"),
+        ("reply", "", "", "email"): (60, "clock", "opened"),
+        ("reply", "", "", "web"): (60, "clock", "opened"),
+        ("answer", "urgent", "", ""): (120, "clock", "opened"),
+        ("onsite", "urgent", "onsite", ""): (360, "clock", "opened"),
+        ("onsite", "high", "onsite", ""): (1440, "clock", "opened"),
+        ("onsite", "normal", "onsite", ""): (2880, "clock", "opened"),
+        ("onsite", "low", "onsite", ""): (4320, "clock", "opened"),
+        ("resolve", "", "onsite", ""): (2880, "clock", "onsite_start"),
+        ("resolve", "", "send_in", ""): (3, "working_days", "repair_start"),
+        ("escalate", "", "remote", ""): (240, "clock", "opened")}
 
 
 @time_machine.travel(date(2026, 11, 23))

@@ -18,7 +18,9 @@ def test_open_ticket_numbers_by_local_day_and_starts_the_clocks(make_ticket, hot
     assert first.respond_due == datetime(2026, 11, 23, 2, 10, tzinfo=UTC)
     assert first.onsite_due == datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
     assert second.onsite_due == datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-    assert first.sla_next_due == first.respond_due
+    # the earliest clock is the engineer's promised call-back (5 min)
+    assert first.contact_due == datetime(2026, 11, 23, 2, 5, tzinfo=UTC)
+    assert first.sla_next_due == first.contact_due
     assert len(first.tracking_secret) >= 40 and first.tracking_secret != second.tracking_secret
     event = TicketEvent.objects.get(ticket=first)
     assert (event.action, event.actor, event.to_status) == ("open", hotline, "new")

@@ -36,7 +36,9 @@ def test_intake_on_every_channel(hotline_api, customer, device, channel):
         "SR20261123-0001", "new", 1, channel)
     assert (got["device"], got["order_ref"], got["contact_name"], got["contact_phone"]) == (
         "SN00000001", "SO-2026-0815", "刘先生", "13912345678")
-    assert got["sla"]["respond_by"] == "2026-11-23T10:10:00+08:00"
+    # chat and fax are answered within 5 minutes, every other channel within 10
+    assert got["sla"]["respond_by"] == ("2026-11-23T10:05:00+08:00" if channel in (
+        "chat", "fax") else "2026-11-23T10:10:00+08:00")
     assert got["sla"]["onsite_by"] == "2026-11-24T10:00:00+08:00"
     assert got["sla"]["resolve_by"] is None
     assert [e["action"] for e in got["events"]] == ["open"]

@@ -62,7 +62,7 @@ def test_diagnose_keeps_the_warranty_decision(on_site, hotline_api):
     assert (body["status"], body["fault_code"], body["findings"]) == (
         "diagnosed", "F-SCR", "屏幕排线断裂")
     assert (body["warranty_covered"], body["warranty_basis"]) == (False, "none")
-    assert body["warranty_reasons"] == ["no_proof"]
+    assert body["warranty_reasons"] == ["no_proof", "needs_invoice_and_card"]
     assert body["events"][-1]["data"]["covered"] is False
 
 
@@ -121,6 +121,7 @@ def test_sign_off_callback_close(on_site, hotline_api, tech_api):
     # given a resolved job
     act(tech_api, on_site, "depart", outcome="fixed")
     assert act(tech_api, on_site, "resolve", resolution="重新插排线").status_code == 200
+    assert act(tech_api, on_site, "test").status_code == 200  # tested before sign-off
     # when
     signed = act(tech_api, on_site, "sign_off", signed_by="刘先生", satisfaction=4)
     twice = act(tech_api, on_site, "sign_off", signed_by="刘先生")
@@ -238,6 +239,7 @@ def test_the_drawn_signature_is_kept_with_the_sign_off(on_site, tech_api):
     # given a resolved job
     act(tech_api, on_site, "depart", outcome="fixed")
     act(tech_api, on_site, "resolve", resolution="重新插排线")
+    act(tech_api, on_site, "test")
     # when
     signed = act(tech_api, on_site, "sign_off", signed_by="刘先生", signature=SIGNATURE)
     # then
@@ -254,6 +256,7 @@ def test_the_drawn_signature_is_kept_with_the_sign_off(on_site, tech_api):
 def test_a_signature_that_is_not_a_png_is_refused(on_site, tech_api, signature):
     act(tech_api, on_site, "depart", outcome="fixed")
     act(tech_api, on_site, "resolve", resolution="重新插排线")
+    act(tech_api, on_site, "test")
     refused = act(tech_api, on_site, "sign_off", signed_by="刘先生", signature=signature)
     assert (refused.status_code, refused.json()["error"]["field"]) == (422, "signature")
     ticket = Ticket.objects.get(pk=on_site.pk)

@@ -9,6 +9,7 @@ import time_machine
 from django.test import Client
 from pypdf import PdfReader
 
+from aftersales.billing.models import LabourRate
 from aftersales.tickets import documents
 from tests.factories import FaultCodeFactory
 
@@ -33,11 +34,13 @@ def signed(make_ticket, hotline_api, tech_api, tech, point):
     act(hotline_api, ticket, "assign", engineer=tech.pk)
     act(tech_api, ticket, "arrive")
     act(tech_api, ticket, "diagnose", fault_code="F-SCR", findings="屏幕排线断裂", cause="none")
-    act(tech_api, ticket, "quote", lines=[{"kind": "labour", "description": "排线维修",
-                                           "qty": 1, "unit_price": "1200.00"}])
+    # the labour is priced from the labour-rate table (prices as published)
+    LabourRate.objects.create(code="FPC", name="排线维修", price="1200.00")
+    act(tech_api, ticket, "quote", lines=[{"kind": "labour", "rate": "FPC", "qty": 1}])
     act(hotline_api, ticket, "approve_quote")
     act(tech_api, ticket, "depart", outcome="fixed")
     act(tech_api, ticket, "resolve", resolution="重新插排线")
+    act(tech_api, ticket, "test", note="开机测试正常")  # tested before the sign-off
     done = act(tech_api, ticket, "sign_off", signed_by="刘先生", satisfaction=5,
                signature=SIGNATURE)
     assert done.status_code == 200, done.content

@@ -70,10 +70,13 @@ def test_an_overdue_first_response_alerts_the_manager_once(customer, boss):
     # then
     assert (early["response_overdue"], late["response_overdue"],
             again["response_overdue"]) == (0, 1, 0)
-    alert = Alert.objects.get()
+    alert = Alert.objects.get(kind="response_overdue")
     assert (alert.kind, alert.for_role, alert.ticket_id, alert.service_point_id) == (
         "response_overdue", "manager", ticket.pk, ticket.service_point_id)
-    assert actions(ticket) == ["open", "response_overdue"]
+    # (the engineer's call-back promised within 5 minutes was missed at 09:05 too)
+    assert actions(ticket) == ["open", "clock_overdue", "sla_breach", "response_overdue",
+                               "sla_breach"]
+    assert Alert.objects.filter(kind="clock_overdue", key="contact").count() == 1
     mails = Outbox.objects.filter(kind="response_overdue")
     assert [(m.channel, m.recipient, m.status) for m in mails] == [
         ("email", "boss@example.cn", "sent")]
@@ -202,7 +205,8 @@ def test_alerts_of_another_service_point_are_hidden_and_acknowledged_once(custom
     # given
     open_at(START, customer)
     sweep_at("2026-11-23 09:30 +0800")
-    alert = Alert.objects.get()
+    alert = Alert.objects.get(kind="response_overdue")
+    Alert.objects.exclude(pk=alert.pk).update(acknowledged_at=timezone.now())
     stranger = UserFactory(username="bj_boss", role="manager",
                            service_point=ServicePointFactory(code="BJX"))
     # when / then
@@ -227,7 +231,7 @@ def test_the_task_and_the_command_run_the_sweeps_in_embedded_mode(customer, boss
     assert result["response_overdue"] == 1
     assert "response_overdue: 0" in capsys.readouterr().out
     assert single == 0
-    assert Alert.objects.count() == 1
+    assert Alert.objects.filter(kind="response_overdue").count() == 1
 
 
 def test_the_embedded_scheduler_runs_the_sweeps(customer, boss):
@@ -239,7 +243,7 @@ def test_the_embedded_scheduler_runs_the_sweeps(customer, boss):
         done = scheduler.run_once()
     # then
     assert done["response_overdue"] == 1
-    assert Alert.objects.count() == 1
+    assert Alert.objects.filter(kind="response_overdue").count() == 1
 
 
 def test_the_embedded_scheduler_survives_a_failing_run(monkeypatch):
@@ -275,7 +279,8 @@ def test_the_alert_list_costs_a_fixed_number_of_queries(customer, boss,
     # when / then: the token, then one page of alerts with their tickets and customers
     with django_assert_num_queries(2):
         body = api.get("/alerts").json()
-    assert len(body["items"]) == 3
+    # per ticket: the response overdue and the engineer's call-back missed
+    assert len(body["items"]) == 6
 
 
 @pytest.mark.django_db(transaction=True)
@@ -288,7 +293,7 @@ def test_two_sweeps_at_once_raise_one_alert():
 
     # given (transactional: the two runs have their own connections)
     SLATarget.objects.get_or_create(name="respond", priority="", mode="", kind="",
-                                    defaults={"amount": 10, "unit": "clock",
+                                    channel="", defaults={"amount": 10, "unit": "clock",
                                               "starts_on": "opened"})
     point = ServicePointFactory(code="SWT")
     UserFactory(username="swt_boss", role="manager", service_point=point,
@@ -316,8 +321,10 @@ def test_two_sweeps_at_once_raise_one_alert():
     # then
     assert errors == []
     assert sorted(results) == [0, 1]
-    assert Alert.objects.filter(ticket=ticket).count() == 1
+    assert Alert.objects.filter(ticket=ticket, kind="response_overdue").count() == 1
+    assert Alert.objects.filter(ticket=ticket, kind="clock_overdue").count() == 1
     assert TicketEvent.objects.filter(ticket=ticket, action="response_overdue").count() == 1
+    assert TicketEvent.objects.filter(ticket=ticket, action="sla_breach").count() == 2
     assert Outbox.objects.filter(kind="response_overdue").count() == 1
 
 

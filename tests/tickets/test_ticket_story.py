@@ -43,7 +43,7 @@ def test_money_that_is_not_owed_yet_says_why(make_ticket, hotline_api, tech_api,
     act(tech_api, ticket, "arrive")
     act(tech_api, ticket, "diagnose", fault_code="F-SCR")
     act(tech_api, ticket, "quote", lines=[{"kind": "labour", "description": "检修",
-                                           "qty": 1, "unit_price": "80.00"}])
+                                           "qty": 1, "rate": "STD"}])  # 80.00 as published
     said = section(page(hotline, ticket), 'id="money-said"', "</div>")
     assert "客户尚未确认" in said and "¥130.00" in said
     act(hotline_api, ticket, "approve_quote")

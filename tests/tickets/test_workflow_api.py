@@ -304,7 +304,8 @@ def test_every_action_is_in_the_openapi(anon_api):
 FULL_FIELDS = {"note": "n", "at": "2026-11-30T09:00:00+08:00", "outcome": "fixed",
                "condition": "ok", "carrier": "顺丰", "fault_code": "F-SCR", "findings": "x",
                "sku": "SCR-X9", "qty": 1, "reason": "customer", "resolution": "done",
-               "signed_by": "刘先生", "satisfaction": 5}
+               "signed_by": "刘先生", "satisfaction": 5, "minutes": 10, "trip_no": 1,
+               "amount": "1.00", "method": "cash"}
 
 
 @pytest.mark.parametrize("action", sorted(a for a, rule in SPECS.items()

@@ -1,11 +1,14 @@
 """Done-when: a manager assigns the ticket on the dispatch board; the engineer completes it
 on a 360 px phone with the customer's signature; the customer tracks it on the portal."""
 import base64
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from aftersales.tickets import services as tickets
+from aftersales.tickets.clocks import load_calendar
 from tests.ui.conftest import reveal
 
 pytestmark = [pytest.mark.browser,
@@ -36,13 +39,51 @@ def test_manager_assigns_from_the_dispatch_board(screens, shop):
     row = page.locator(f"#unassigned-{ticket.pk}")
     expect(row).to_contain_text(ticket.number)
     row.get_by_label("工程师").select_option(label="张工程师")
-    screens.shot(page, "board", guide="manager-dispatch")
+    screens.shot(page, "board")
     row.get_by_role("button", name="派工").click()
     # then
     expect(page.locator("#ticket-status")).to_have_text("已派工")
     screens.shot(page, guide="manager-ticket")
     ticket.refresh_from_db()
     assert (ticket.engineer.username, ticket.status) == ("engineer", "assigned")
+
+
+def test_the_board_books_without_a_mouse(screens, shop):
+    """The keyboard fallback of the drag: "Book a visit…" asks engineer, day and time; a
+    day off is refused with the reason and nothing changes; a working day is booked."""
+    ticket = open_ticket(shop)
+    engineer = shop["users"]["engineer"]
+    today = timezone.localdate()
+    calendar = load_calendar(years=range(today.year, today.year + 2))
+    weekend = next(today + timedelta(days=i) for i in range(1, 8)
+                   if not calendar.is_working_day(today + timedelta(days=i)))
+    workday = next(today + timedelta(days=i) for i in range(1, 8)
+                   if calendar.is_working_day(today + timedelta(days=i)))
+    page = screens.login(screens.page(), "manager")
+    page.goto(f"{screens.base}/tickets/dispatch/")
+    pick = page.locator(f"#unassigned-{ticket.pk}").get_by_role("button", name="预约上门…")
+    pick.focus()
+    page.keyboard.press("Enter")
+    dialog = page.locator("#drop-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_label("工程师")).to_be_focused()
+    dialog.get_by_label("工程师").select_option(label="张工程师")
+    dialog.get_by_label("上门日期").fill(f"{weekend:%Y-%m-%d}")
+    dialog.get_by_label("时间（仅限工作时间）").select_option("10:00")
+    dialog.get_by_role("button", name="派工并预约").click()
+    expect(page.locator(".messages .error")).to_contain_text("预约须在工作日的工作时间内")
+    ticket.refresh_from_db()
+    assert (ticket.engineer_id, ticket.status, ticket.visits.count()) == (None, "new", 0)
+    page.locator(f"#unassigned-{ticket.pk}").get_by_role("button", name="预约上门…").click()
+    dialog.get_by_label("工程师").select_option(label="张工程师")
+    dialog.get_by_label("上门日期").fill(f"{workday:%Y-%m-%d}")
+    dialog.get_by_label("时间（仅限工作时间）").select_option("14:30")
+    dialog.get_by_role("button", name="派工并预约").click()
+    expect(page.locator(".messages")).to_contain_text("已派给 张工程师")
+    ticket.refresh_from_db()
+    assert (ticket.engineer_id, ticket.status) == (engineer.pk, "scheduled")
+    assert timezone.localtime(ticket.visits.get().scheduled_at).strftime("%Y-%m-%d %H:%M") \
+        == f"{workday:%Y-%m-%d} 14:30"
 
 
 def test_engineer_completes_on_a_phone_with_a_signature(screens, shop):
@@ -70,6 +111,7 @@ def test_engineer_completes_on_a_phone_with_a_signature(screens, shop):
     page.locator("#action-resolve").get_by_label("处理结果").fill("重新插好排线，测试正常")
     act(page, "resolve", "完成维修")
     expect(page.locator("#ticket-status")).to_have_text("已解决")
+    act(page, "test", "维修后已测试")  # the tested stage comes before the sign-off
     pad = page.locator("#sign-canvas")
     pad.scroll_into_view_if_needed()
     box = pad.bounding_box()

@@ -30,6 +30,7 @@ def busy(shop):
             tickets.diagnose(actor=engineer, ticket=ticket, fault_code=fault)
         if index == 0:
             tickets.resolve(actor=engineer, ticket=ticket, resolution="重装系统")
+            tickets.test(actor=engineer, ticket=ticket, note="开机测试正常")
             tickets.sign_off(actor=engineer, ticket=ticket, signed_by="张伟", satisfaction=5)
     return shop
 

@@ -1,6 +1,7 @@
 """Each role's day in the browser (Debian's chromium), with the screenshots of the role
 guides: the agent takes a call and finds the caller by what they say, reads the archive,
-opens a ticket and reads the script; the manager works the alerts; the engineer does a
+opens a ticket and reads the script; the manager works the alerts, dispatches by
+drag-and-drop and approves a dispatch waiting for them; the engineer does a
 job on a 360 px phone from arrival to payment; finance and warehouse open their pages."""
 import re
 from datetime import timedelta
@@ -12,7 +13,10 @@ from playwright.sync_api import expect
 
 from aftersales.catalog.models import KnowledgeArticle, Synonym
 from aftersales.customers.services import add_contact
+from aftersales.network.models import DispatchApprovalRule
 from aftersales.tickets import services as tickets
+from aftersales.tickets.clocks import load_calendar
+from aftersales.tickets.models import DispatchApproval, Visit
 from aftersales.tickets.sweeps import run_sweeps
 from tests.factories import CustomerFactory
 from tests.ui.conftest import reveal
@@ -108,19 +112,91 @@ def test_the_agents_callbacks_and_notes(screens, shop):
     screens.shot(page, "notes", guide="agent-notes")
 
 
-def test_the_managers_alerts(screens, shop):
-    ticket = open_ticket(shop)
+def next_working_day(after):
+    calendar = load_calendar(years=range(after.year, after.year + 2))
+    day = after + timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def drag(page, source, target):
+    """Drag with the mouse like a person: press on the handle, move in steps (SortableJS
+    follows pointer events), rest over the target, release."""
+    source.scroll_into_view_if_needed()
+    start = source.bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    target.scroll_into_view_if_needed()
+    end = target.bounding_box()
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=20)
+    page.wait_for_timeout(200)
+    page.mouse.move(end["x"] + end["width"] / 2 + 2, end["y"] + end["height"] / 2, steps=2)
+    page.wait_for_timeout(200)
+    page.mouse.up()
+
+
+def test_the_managers_day(screens, shop):
+    """Alerts → dispatch by drag-and-drop → approve a dispatch waiting for the manager."""
+    # given: a job nobody answered in time, and an on-site assignment the agent asked for
+    # at a point whose dispatch rule makes the manager approve it
+    manager, engineer = shop["users"]["manager"], shop["users"]["engineer"]
+    late = open_ticket(shop)
+    # the promised call-back is kept: the first response is what goes overdue
+    late = tickets.contact(actor=shop["users"]["agent"], ticket=late)
     with time_machine.travel(timezone.now() + timedelta(hours=2), tick=False):
         run_sweeps()
-    page = screens.login(screens.page(), "manager")
-    expect(page.locator("#alert-count")).to_have_text("1")
+    DispatchApprovalRule.objects.create(service_point=shop["hq"], approver=manager)
+    asked = open_ticket(shop, summary="打印机卡纸")
+    tickets.assign(actor=shop["users"]["agent"], ticket=asked, engineer=engineer)
+    assert DispatchApproval.objects.get(ticket=asked).status == "pending"
+    page = screens.login(screens.page(width=1440), "manager")
+    # the alerts: the overdue answer and the approval waiting, both on the bell
+    expect(page.locator("#alert-count")).to_have_text("2")
     page.locator(".bell").click()
-    row = page.locator("tr", has_text=ticket.number)
-    expect(row).to_contain_text("响应超时")
+    overdue = page.locator("tr", has_text=late.number)
+    expect(overdue).to_contain_text("响应超时")
+    waiting = page.locator("tr", has_text=asked.number)
+    expect(waiting).to_contain_text("上门：张工程师")
+    expect(waiting).to_contain_text("由 李客服 提出")
     screens.shot(page, "alerts", guide="manager-alerts")
-    row.get_by_role("button", name="确认").click()
+    overdue.get_by_role("button", name="确认").click()
     expect(page.locator(".messages")).to_contain_text("已确认")
+    # dispatch: drag the late job by its handle onto the engineer's next working day
+    page.get_by_role("link", name="派工", exact=True).click()
+    day = next_working_day(timezone.localdate())
+    job = page.locator(f"#unassigned-{late.pk}")
+    expect(page.locator(f"#unassigned-{asked.pk}")).to_contain_text("待审批")
+    cell = page.locator(f'.dispatch-cell[data-engineer="{engineer.pk}"][data-day="{day:%Y-%m-%d}"]')
+    drag(page, job.locator(".drag-handle"), cell)
+    dialog = page.locator("#drop-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("#drop-what")).to_have_text(
+        f"{late.number} → 张工程师 {day:%Y-%m-%d}")
+    expect(dialog.get_by_label("工程师")).to_have_value(str(engineer.pk))
+    expect(dialog.get_by_label("上门日期")).to_have_value(f"{day:%Y-%m-%d}")
+    dialog.get_by_label("时间（仅限工作时间）").select_option("10:00")
+    screens.shot(page, "drop", guide="manager-dispatch-drop")
+    dialog.get_by_role("button", name="派工并预约").click()
+    expect(page.locator(".messages")).to_contain_text(f"{late.number}：已派给 张工程师")
+    expect(cell).to_contain_text(f"10:00 {late.number}")
+    screens.shot(page, "dispatched", guide="manager-dispatch")
+    late.refresh_from_db()
+    visit = Visit.objects.get(ticket=late)
+    assert (late.engineer_id, late.status) == (engineer.pk, "scheduled")
+    assert timezone.localtime(visit.scheduled_at).strftime("%Y-%m-%d %H:%M") == \
+        f"{day:%Y-%m-%d} 10:00"
+    # the approval, from the alerts page
+    page.locator(".bell").click()
+    waiting = page.locator("tr", has_text=asked.number)
+    waiting.get_by_role("button", name="批准派工").click()
+    expect(page.locator(".messages")).to_contain_text(
+        f"已批准：工单 {asked.number} 已派给 张工程师。")
     expect(page.locator("#alert-count")).to_have_text("0")
+    screens.shot(page, "approved", guide="manager-approved")
+    asked.refresh_from_db()
+    assert (asked.engineer_id, asked.status) == (engineer.pk, "assigned")
+    assert DispatchApproval.objects.get(ticket=asked).status == "approved"
 
 
 def test_the_engineers_job_on_a_phone(screens, shop):
@@ -150,6 +226,7 @@ def test_the_engineers_job_on_a_phone(screens, shop):
     sku.evaluate("el => el.blur()")
     expect(quote.locator("#q0-desc")).to_have_value("X9 屏幕总成")
     expect(quote.locator("#q0-price")).to_have_value("480.00")
+    quote.evaluate("el => el.scrollIntoView({block: 'start'})")
     screens.shot(page, "quote", guide="engineer-quote")
     widths = quote.locator(".quote-line input").evaluate_all(
         "els => els.map(e => e.getBoundingClientRect().width)")
@@ -163,6 +240,7 @@ def test_the_engineers_job_on_a_phone(screens, shop):
     page.locator("#action-resolve").get_by_label("处理结果").fill("更换屏幕总成，测试正常")
     act(page, "resolve")
     expect(page.locator("#ticket-status")).to_have_text("已解决")
+    act(page, "test")  # the tested stage comes before the sign-off
     pad = page.locator("#sign-canvas")
     pad.scroll_into_view_if_needed()
     box = pad.bounding_box()
@@ -176,6 +254,7 @@ def test_the_engineers_job_on_a_phone(screens, shop):
     expect(page.locator("#done-state")).to_be_visible()
     expect(page.locator("#signature-image")).to_be_visible()
     expect(page.locator("#sign-canvas")).to_have_count(0)
+    page.locator("#done-state").evaluate("el => el.scrollIntoView({block: 'start'})")
     screens.shot(page, "signed", guide="engineer-signed")
     # payment on site by WeChat Pay with its reference, then the receipt
     pay = page.locator("#pay")

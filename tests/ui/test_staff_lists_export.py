@@ -32,6 +32,7 @@ def test_alerts_export(shop):
     ticket = tickets.open_ticket(actor=agent, customer=shop["customer"], device=shop["device"],
                                  channel="phone", kind="repair", priority="normal",
                                  mode="onsite", summary="=HYPERLINK(\"x\")")
+    ticket = tickets.contact(actor=agent, ticket=ticket)  # the promised call-back is kept
     with time_machine.travel(timezone.now() + timedelta(hours=3), tick=False):
         run_sweeps()
     rows = rows_of(manager, "/alerts/export.xlsx")
@@ -62,7 +63,7 @@ def test_debts_export(shop):
     ticket = tickets.diagnose(actor=users["engineer"], ticket=ticket, cause="misuse",
                               fault_code=FaultCode.objects.get(code="F-SCR"))
     ticket = tickets.quote(actor=users["engineer"], ticket=ticket, lines=[
-        {"kind": "labour", "description": "维修", "qty": 1, "unit_price": "80.00"}])
+        {"kind": "labour", "description": "维修", "qty": 1, "rate": "STD"}])  # 80.00
     ticket = tickets.approve_quote(actor=users["agent"], ticket=ticket)
     ticket = tickets.depart(actor=users["engineer"], ticket=ticket, outcome="fixed")
     ticket = tickets.resolve(actor=users["engineer"], ticket=ticket, resolution="已修复")

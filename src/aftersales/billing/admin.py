@@ -8,6 +8,7 @@ from .models import (
     Charge,
     ChargeLine,
     DebtBlockEvent,
+    LabourRate,
     LedgerEntry,
     Quote,
     QuoteLine,
@@ -25,6 +26,16 @@ class ZoneFeeAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # a zone without fees could not be quoted
+
+
+@admin.register(LabourRate)
+class LabourRateAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "price", "active"]
+    list_editable = ["price", "active"]
+    search_fields = ["code", "name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # quotes name their rate; retire one by making it inactive
 
 
 @admin.register(BillingPolicy)

@@ -15,3 +15,7 @@ class BillingCode(StrEnum):
     NOTHING_OUTSTANDING = "nothing_outstanding"  # nothing is owed on the ticket
     #: chargeable work while a quote above zero is not approved
     QUOTE_NOT_APPROVED = "quote_not_approved"
+    #: the quote has a price an engineer changed that no manager has approved yet
+    PRICE_NOT_APPROVED = "price_not_approved"
+    NO_PRICE_CHANGE = "no_price_change"  # no changed price waits for a manager
+    ALREADY_REFUNDED = "already_refunded"  # the returned unit's refund is already booked

@@ -15,13 +15,21 @@ or prices) raises ValueError, which the service maps to HTTP 422.
 Choices worth knowing:
 
 * Trip fees (``visit``, ``revisit``, ``transport``) follow
-  ``Coverage.covers_visits``; the work (``part``, ``labour``,
-  ``factory_repair``) follows ``Coverage.covered``.  Transport of a large
-  unit sits in the on-site fee table and is logistics, not repair work, so
-  a per-visit contract that covers only the work still charges it.
-* A revisit always yields its own ``revisit`` line, even when the zone's
-  surcharge is 0.00 (city): the customer sees that the second trip was
-  recognised and deliberately not surcharged.
+  ``Coverage.covers_visits``; parts follow ``Coverage.covers_parts``; the
+  rest of the work (``labour``, ``factory_repair``) follows
+  ``Coverage.covered``.  Only an annual or extended contract (or the
+  warranty) is a coverage at all: a per-visit (按次) arrangement charges
+  labour and parts every time, so it is no coverage here.
+* A second (or later) trip for the same fault adds only the zone's
+  surcharge on top of the first visit ("在原来收费基础上加收"): it yields a
+  ``revisit`` line of surcharge x persons and no second visit fee.  The
+  line is kept even when the surcharge is 0.00 (city): the customer sees
+  that the trip was recognised and deliberately not charged.  Two
+  exceptions add a visit fee to a revisit: persons who were not on the
+  first trip pay their own visit, and a long revisit (city, more than 8 h)
+  adds one visit fee per person for the extra time.
+* A trip caused by our own misdiagnosis (``VisitInput.waived``) keeps its
+  lines at 0.00 with the reason ``misdiagnosis`` (误判由我方承担).
 * A long visit (city, more than 8 h) doubles the visit line's quantity; the
   revisit surcharge is per trip and is not doubled.
 * ``needs_manager`` counts trips (one per :class:`VisitInput`), not billed
@@ -65,6 +73,8 @@ TRIP_KINDS = ("visit", "revisit", "transport")
 
 #: Used when a line is covered but no reason was given.
 DEFAULT_COVERED_REASON = "warranty"
+#: Reason on the lines of a trip caused by our own misdiagnosis (not charged).
+MISDIAGNOSIS = "misdiagnosis"
 
 
 # Chinese descriptions shown on the quote; kept here so wording is uniform.
@@ -222,6 +232,8 @@ class VisitInput:
     hours: Decimal
     revisit: bool = False
     persons: int = 1
+    #: The trip was caused by our own misdiagnosis: its lines are kept at 0.00.
+    waived: bool = False
 
     def __post_init__(self) -> None:
         hours = _to_decimal(self.hours, "hours")
@@ -230,6 +242,7 @@ class VisitInput:
         object.__setattr__(self, "hours", hours)
         _bool(self.revisit, "revisit")
         _int(self.persons, "persons", minimum=1)
+        _bool(self.waived, "waived")
 
 
 @dataclass(frozen=True)
@@ -268,17 +281,20 @@ class ItemInput:
 class Coverage:
     """What the warranty or contract pays for on this ticket.
 
-    ``covers_visits`` only matters when ``covered`` is True: a per-visit
-    contract covers the work but the customer still pays the trips.
+    ``covers_visits`` and ``covers_parts`` only matter when ``covered`` is
+    True: they are the contract's scope (visits included or not, parts
+    included or not); the warranty covers both.
     """
 
     covered: bool
     reason: str | None = None
     covers_visits: bool = True
+    covers_parts: bool = True
 
     def __post_init__(self) -> None:
         _bool(self.covered, "covered")
         _bool(self.covers_visits, "covers_visits")
+        _bool(self.covers_parts, "covers_parts")
         if self.reason is not None and not isinstance(self.reason, str):
             raise TypeError(f"reason: expected str or None, got {type(self.reason).__name__}")
 
@@ -291,7 +307,11 @@ class Coverage:
         """Whether the ticket's coverage zeroes a line of ``kind``."""
         if not self.covered:
             return False
-        return self.covers_visits if kind in TRIP_KINDS else True
+        if kind in TRIP_KINDS:
+            return self.covers_visits
+        if kind == "part":
+            return self.covers_parts
+        return True
 
 
 # --------------------------------------------------------------------------
@@ -365,21 +385,41 @@ def build_quote(
         return coverage.line_reason if coverage.covers(kind) else None
 
     lines: list[QuoteLine] = []
+    first_persons = visits[0].persons if visits else 0
     for number, visit in enumerate(visits, start=1):
-        qty = visit.persons
-        description = f"{_DESC_VISIT}（第{number}次）"
-        if schedule.is_long_visit(zone, visit.hours):
-            qty *= 2
-            description += f"（超过{schedule.long_visit_hours}小时，按两次计）"
-        lines.append(_line("visit", description, qty, fees.visit, reason_for("visit")))
-        if visit.revisit:
+
+        def trip_reason(kind: str, visit: VisitInput = visit) -> str | None:
+            return MISDIAGNOSIS if visit.waived else reason_for(kind)
+
+        long_visit = schedule.is_long_visit(zone, visit.hours)
+        if not visit.revisit:
+            qty = visit.persons
+            description = f"{_DESC_VISIT}（第{number}次）"
+            if long_visit:
+                qty *= 2
+                description += f"（超过{schedule.long_visit_hours}小时，按两次计）"
+            lines.append(_line("visit", description, qty, fees.visit, trip_reason("visit")))
+            continue
+        lines.append(
+            _line(
+                "revisit",
+                f"{_DESC_REVISIT}（第{number}次）",
+                visit.persons,
+                fees.revisit_surcharge,
+                trip_reason("revisit"),
+            )
+        )
+        # Persons not on the first trip pay their own visit; a long revisit adds one
+        # visit per person for the time beyond the limit.
+        extra = max(0, visit.persons - first_persons) + (visit.persons if long_visit else 0)
+        if extra:
             lines.append(
                 _line(
-                    "revisit",
-                    f"{_DESC_REVISIT}（第{number}次）",
-                    visit.persons,
-                    fees.revisit_surcharge,
-                    reason_for("revisit"),
+                    "visit",
+                    f"{_DESC_VISIT}（第{number}次，加派人员或超时）",
+                    extra,
+                    fees.visit,
+                    trip_reason("visit"),
                 )
             )
 

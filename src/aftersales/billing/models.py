@@ -67,6 +67,27 @@ class BillingPolicy(OneRowPolicy):
         return str(_("Billing policy"))
 
 
+class LabourRate(models.Model):
+    """A published labour price: a labour line without a catalogue part takes its price
+    from here (an engineer may not type one)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    price = MoneyField(_("price"))
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("labour rate")
+        verbose_name_plural = _("labour rates")
+        ordering = ["code"]
+        constraints = [models.CheckConstraint(condition=Q(price__gte=0),
+                                              name="labour_rate_not_negative")]
+
+    def __str__(self):
+        return f"{self.code} {self.name}: {self.price}"
+
+
 class SubsidyRate(models.Model):
     """What HQ pays a service point of a tier for each completed job."""
 
@@ -134,6 +155,15 @@ class Quote(models.Model):
     transport = models.PositiveSmallIntegerField(_("large-unit transports"), default=0)
     total = MoneyField(_("total"))
     needs_manager = models.BooleanField(_("needs a manager"), default=False)
+    price_change = models.CharField(
+        _("price change"), max_length=10, blank=True, choices=[
+            ("pending", _("Waiting for a manager")), ("approved", _("Approved by a manager"))],
+        help_text=_("A line priced other than the catalogue, the fee table or the labour "
+                    "rates needs a manager's approval before the customer is asked."))
+    price_approved_by = models.ForeignKey("network.User", on_delete=models.PROTECT,
+                                          null=True, blank=True, related_name="+",
+                                          verbose_name=_("price approved by"))
+    price_approved_at = models.DateTimeField(_("price approved at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey("network.User", on_delete=models.PROTECT, null=True,
                                    related_name="+")
@@ -157,7 +187,7 @@ class Quote(models.Model):
 
     @property
     def needs_approval(self) -> bool:
-        return self.total > 0
+        return self.total > 0 or self.price_change == "pending"
 
 
 class QuoteLine(models.Model):
@@ -170,6 +200,9 @@ class QuoteLine(models.Model):
     unit_price = MoneyField(_("unit price"))
     amount = MoneyField(_("amount"))
     covered_reason = models.CharField(_("covered by"), max_length=40, blank=True)
+    rate = models.CharField(_("labour rate"), max_length=20, blank=True)
+    list_price = MoneyField(_("published price"), null=True, blank=True, default=None)
+    price_reason = models.CharField(_("reason for the price"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("quote line")

@@ -16,11 +16,15 @@ from aftersales.network.models import User
 
 from . import field_selectors, liability
 from .amounts import parse_amount
+from .errors import BillingCode
 from .field_errors import FieldMoneyCode
 from .models import Charge, FieldMoneyPolicy, LedgerEntry, PaymentMethod, Refund
 from .services import FINANCE, _update_block
 
 REQUESTERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.FINANCE, User.Role.AGENT)
+#: Who refunds a 三包 return (the ticket's return action: a manager decides it on the spot).
+RETURN_BOOKERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.REGIONAL_MANAGER,
+                  User.Role.FINANCE)
 
 
 def _check_room(*, charge: Charge, reason: str, amount, excluding: int | None = None) -> None:
@@ -80,6 +84,20 @@ def approve_refund(*, actor: User, refund: Refund, reference: str = "") -> Refun
                                field="reference")
     _check_room(charge=charge, reason=refund.reason, amount=refund.amount,
                 excluding=refund.pk)
+    _book(actor=actor, refund=refund, charge=charge, reference=reference)
+    refund.reference = reference[:60]
+    refund.status = Refund.Status.APPROVED
+    refund.decided_at = timezone.now()
+    refund.decided_by = actor
+    refund.save()
+    liability.clear_paid_liabilities(actor=actor, charge=charge)
+    _update_block(actor=actor, customer_id=charge.customer_id)
+    return refund
+
+
+def _book(*, actor: User, refund: Refund, charge: Charge, reference: str) -> None:
+    """The ledger rows of an approved refund: for a return the charge reversed by the
+    amount, then the money paid back (positive, with its method and reference)."""
     if refund.reason == Refund.Reason.RETURN:
         refund.reversal = LedgerEntry.objects.create(
             charge=charge, customer_id=charge.customer_id, kind=LedgerEntry.Kind.ADJUSTMENT,
@@ -89,12 +107,34 @@ def approve_refund(*, actor: User, refund: Refund, reference: str = "") -> Refun
         charge=charge, customer_id=charge.customer_id, kind=LedgerEntry.Kind.REFUND,
         amount=refund.amount, method=refund.method, reference=reference[:60],
         note=refund.get_reason_display(), created_by=actor)
-    refund.reference = reference[:60]
-    refund.status = Refund.Status.APPROVED
-    refund.decided_at = timezone.now()
-    refund.decided_by = actor
+
+
+@transaction.atomic
+def refund_return(*, actor: User, ticket, amount, method: str, note: str = "") -> Refund:
+    """退货 under 三包: the invoice price is refunded to the customer, booked as an approved
+    return refund is (the charge reversed by the amount and a refund entry with how it was
+    paid out), on the ticket's charge row (made if the job has none yet). Once per ticket;
+    a refusal books nothing."""
+    require_role(actor, *RETURN_BOOKERS)
+    if method not in PaymentMethod.values:
+        raise ValidationFailed(_("Unknown payment method."), field="method")
+    amount = parse_amount(amount, field="amount")
+    charge = Charge.objects.select_for_update().filter(ticket=ticket).first()
+    if charge is None:
+        today = timezone.localdate()
+        charge = Charge.objects.create(ticket=ticket, customer_id=ticket.customer_id,
+                                       device_id=ticket.device_id, resolved_on=today,
+                                       due_on=today)
+    elif Refund.objects.filter(charge=charge, reason=Refund.Reason.RETURN,
+                               status=Refund.Status.APPROVED).exists():
+        raise Conflict(BillingCode.ALREADY_REFUNDED, _("The return is already refunded."))
+    now = timezone.now()
+    refund = Refund(charge=charge, customer_id=charge.customer_id, reason=Refund.Reason.RETURN,
+                    amount=amount, method=method, reference=ticket.number[:60],
+                    note=(note or "").strip()[:200], status=Refund.Status.APPROVED,
+                    created_by=actor, decided_at=now, decided_by=actor)
+    _book(actor=actor, refund=refund, charge=charge, reference=refund.reference)
     refund.save()
-    liability.clear_paid_liabilities(actor=actor, charge=charge)
     _update_block(actor=actor, customer_id=charge.customer_id)
     return refund
 

@@ -80,16 +80,23 @@ def payment_list(*, ticket) -> QuerySet[LedgerEntry]:
             .select_related("created_by").order_by("id"))
 
 
+#: Contract kinds that make service free (as their scope says). A per-visit (按次)
+#: arrangement charges labour and parts every time; a plain warranty record adds
+#: nothing to the 三包 decision.
+FREE_SERVICE_KINDS = (Contract.Kind.ANNUAL, Contract.Kind.EXTENDED)
+
+
 def covering_contract(*, device_id: int | None, on: date) -> Contract | None:
-    """An active contract covering the unit on that day (annual and extended first)."""
+    """An active annual or extended contract covering the unit on that day (annual
+    first, then the widest scope)."""
     if device_id is None:
         return None
     contracts = list(Contract.objects.filter(
         devices=device_id, status=Contract.Status.ACTIVE, starts_on__lte=on, ends_on__gte=on,
+        kind__in=FREE_SERVICE_KINDS,
     ).order_by("id"))
-    order = {Contract.Kind.ANNUAL: 0, Contract.Kind.EXTENDED: 1, Contract.Kind.WARRANTY: 2,
-             Contract.Kind.PER_VISIT: 3}
-    contracts.sort(key=lambda c: (order.get(c.kind, 9), -c.covers_visits))
+    order = {Contract.Kind.ANNUAL: 0, Contract.Kind.EXTENDED: 1}
+    contracts.sort(key=lambda c: (order.get(c.kind, 9), -c.covers_visits, -c.covers_parts))
     return contracts[0] if contracts else None
 
 
@@ -98,43 +105,53 @@ def at_our_cost(*, ticket) -> bool:
     return Claim.objects.filter(ticket_id=ticket.pk, status=Claim.Status.APPROVED).exists()
 
 
+def _contract_coverage(contract: Contract) -> fees.Coverage:
+    return fees.Coverage(True, reason="contract", covers_visits=contract.covers_visits,
+                         covers_parts=contract.covers_parts)
+
+
 def coverage_for(*, ticket, on: date | None = None) -> fees.Coverage:
     """What pays for the ticket's work: an approved claim (the job is at our cost), the
-    warranty decision taken at diagnosis, else an
-    active contract on the unit. A contract that does not cover visits (per-visit) pays
-    the work while the customer pays the trips.
+    warranty decision taken at diagnosis, else an active annual or extended contract on
+    the unit, as far as its scope goes (visits included or not, parts included or not).
 
-    A ticket diagnosed as not covered keeps that answer for annual and extended
-    contracts (the warranty engine already weighed them: misuse voids them too); only a
-    per-visit contract, which the warranty engine does not know, can still pay the work.
+    A ticket diagnosed as not covered keeps that answer (the warranty engine already
+    weighed annual and extended contracts: misuse voids them too). A per-visit contract
+    is never a coverage: labour and parts are charged every time.
     """
     if at_our_cost(ticket=ticket):
         return fees.Coverage(True, reason="claim", covers_visits=True)  # at our cost
     on = on or timezone.localdate()
-    contract = covering_contract(device_id=ticket.device_id, on=on)
     if ticket.warranty_covered:
-        covers_visits = True
-        if ticket.warranty_basis == "contract" and contract is not None:
-            covers_visits = contract.covers_visits
-        return fees.Coverage(True, reason=ticket.warranty_basis or "warranty",
-                             covers_visits=covers_visits)
-    if contract is not None and (ticket.warranty_covered is None
-                                 or contract.kind == Contract.Kind.PER_VISIT):
-        return fees.Coverage(True, reason="contract", covers_visits=contract.covers_visits)
+        if ticket.warranty_basis == "contract":
+            contract = covering_contract(device_id=ticket.device_id, on=on)
+            if contract is not None:
+                return _contract_coverage(contract)
+        return fees.Coverage(True, reason=ticket.warranty_basis or "warranty")
+    if ticket.warranty_covered is None:
+        contract = covering_contract(device_id=ticket.device_id, on=on)
+        if contract is not None:
+            return _contract_coverage(contract)
     return fees.Coverage(False)
+
+
+#: A trip on which the customer was not there: a new appointment, no charge and no
+#: second-trip surcharge (the next trip is still the first visit).
+ABSENT_OUTCOME = "customer_absent"
 
 
 def visits_of(*, ticket) -> list[fees.VisitInput]:
     """The trips made for the ticket's fault, in order; the second and later are revisits.
-    A visit still in progress counts until now."""
+    A visit still in progress counts until now. A trip with the customer absent is not
+    a trip for the fee; one marked as our misdiagnosis is kept but waived."""
     trips = []
     now = timezone.now()
     for visit in sorted(ticket.visits.all(), key=lambda v: v.trip_no):
-        if visit.arrived_at is None:
+        if visit.arrived_at is None or visit.outcome == ABSENT_OUTCOME:
             continue
         seconds = max(0, int(((visit.departed_at or now) - visit.arrived_at).total_seconds()))
         trips.append(fees.VisitInput(hours=Decimal(seconds) / Decimal(3600),
-                                     revisit=bool(trips)))
+                                     revisit=bool(trips), waived=visit.misdiagnosis))
     return trips
 
 

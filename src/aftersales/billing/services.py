@@ -32,6 +32,7 @@ from .models import (
     Charge,
     ChargeLine,
     DebtBlockEvent,
+    LabourRate,
     LedgerEntry,
     PaymentMethod,
     Quote,
@@ -95,8 +96,32 @@ def _amount_in(value: object, *, field: str) -> Decimal:
     return fees.money(amount)
 
 
-def _item(index: int, raw: object) -> fees.ItemInput:
-    """One engineer-entered line; every refusal names its field (lines.<i>.<key>)."""
+#: Who may price a line by hand (their own price is the manager's approval).
+PRICE_SETTERS = (User.Role.ADMIN, User.Role.MANAGER)
+
+
+class _Priced:
+    """An engineer-entered line with where its price came from."""
+
+    def __init__(self, item: fees.ItemInput, *, rate: str, list_price: Decimal | None,
+                 reason: str):
+        self.item, self.rate, self.list_price, self.reason = item, rate, list_price, reason
+
+    @property
+    def changed(self) -> bool:
+        """Priced other than published (or with no published price at all)."""
+        return self.list_price is None or self.item.unit_price != self.list_price
+
+
+def _item(index: int, raw: object, *, factory_price: Decimal | None,
+          may_price: bool) -> _Priced:
+    """One engineer-entered line; every refusal names its field (lines.<i>.<key>).
+
+    The price comes from the catalogue (a part's SKU), the labour-rate table (``rate``)
+    or the unit's factory-repair price. A price typed over it, or a line with no published
+    price, is a price change: someone who may not set prices gives a ``price_reason`` and
+    a manager approves it; a labour line must name its ``rate`` unless a manager prices it.
+    """
     prefix = f"lines.{index}."
     if not isinstance(raw, dict):
         raise ValidationFailed(_("A quote line must be an object."), field=f"lines.{index}")
@@ -112,9 +137,21 @@ def _item(index: int, raw: object) -> fees.ItemInput:
         part = Part.objects.filter(sku=sku.strip()).first()
         if part is None:
             raise ValidationFailed(_("Unknown part."), field=prefix + "sku")
+    code = raw.get("rate") or None
+    rate = None
+    if code is not None:
+        if not isinstance(code, str) or kind != "labour":
+            raise ValidationFailed(_("Only a labour line names a labour rate."),
+                                   field=prefix + "rate")
+        rate = LabourRate.objects.filter(code=code.strip(), active=True).first()
+        if rate is None:
+            raise ValidationFailed(_("Unknown labour rate."), field=prefix + "rate")
+    elif kind == "labour" and part is None and not may_price:
+        raise ValidationFailed(_("A labour line takes its price from the labour-rate "
+                                 "table: choose a rate."), field=prefix + "rate")
     description = raw.get("description")
     if description is None or (isinstance(description, str) and not description.strip()):
-        description = part.name if part is not None else ""
+        description = part.name if part is not None else rate.name if rate is not None else ""
     if not isinstance(description, str) or not description.strip():
         raise ValidationFailed(_("A description is required."), field=prefix + "description")
     if len(description.strip()) > 200:
@@ -124,12 +161,20 @@ def _item(index: int, raw: object) -> fees.ItemInput:
     if isinstance(qty, bool) or not isinstance(qty, int) or not 1 <= qty <= 100000:
         raise ValidationFailed(_("The quantity must be a whole number of at least 1."),
                                field=prefix + "qty")
+    if part is not None:
+        list_price = to_money(part.price)
+    elif rate is not None:
+        list_price = to_money(rate.price)
+    elif kind == "factory_repair" and factory_price is not None:
+        list_price = to_money(factory_price)
+    else:
+        list_price = None
     unit_price = raw.get("unit_price")
     if unit_price is None:
-        if part is None:
+        if list_price is None:
             raise ValidationFailed(_("A price is required for a line without a part."),
                                    field=prefix + "unit_price")
-        unit_price = part.price
+        unit_price = list_price
     unit_price = _amount_in(unit_price, field=prefix + "unit_price")
     if unit_price < 0 or unit_price >= Decimal("1e10"):
         raise ValidationFailed(_("The price must not be negative."),
@@ -137,9 +182,19 @@ def _item(index: int, raw: object) -> fees.ItemInput:
     covered = raw.get("covered")
     if covered is not None and not isinstance(covered, bool):
         raise ValidationFailed(_("Must be true, false or absent."), field=prefix + "covered")
-    return fees.ItemInput(kind=kind, description=description.strip(), qty=qty,
-                          unit_price=unit_price, sku=part.sku if part else None,
-                          covered=covered)
+    reason = raw.get("price_reason") or ""
+    if not isinstance(reason, str) or len(reason.strip()) > 200:
+        raise ValidationFailed(_("At most %(n)d characters.") % {"n": 200},
+                               field=prefix + "price_reason")
+    priced = _Priced(fees.ItemInput(kind=kind, description=description.strip(), qty=qty,
+                                    unit_price=unit_price, sku=part.sku if part else None,
+                                    covered=covered),
+                     rate=rate.code if rate else "", list_price=list_price,
+                     reason=reason.strip())
+    if priced.changed and not may_price and not priced.reason:
+        raise ValidationFailed(_("A price other than the published one needs a reason for "
+                                 "the manager."), field=prefix + "price_reason")
+    return priced
 
 
 def _price(*, ticket, items=(), transport: int = 0) -> fees.Quote:
@@ -161,27 +216,54 @@ def quote_ticket(*, actor: User, ticket, lines: list[dict] | None = None,
                                field="transport")
     if lines is not None and not isinstance(lines, list):
         raise ValidationFailed(_("Lines must be a list."), field="lines")
-    items = [_item(index, raw) for index, raw in enumerate(lines or [])]
+    may_price = actor is not None and (actor.is_superuser or actor.role in PRICE_SETTERS)
+    factory_price = (ticket.device.model.factory_price
+                     if ticket.device_id is not None else None)
+    entered = [_item(index, raw, factory_price=factory_price, may_price=may_price)
+               for index, raw in enumerate(lines or [])]
+    items = [line.item for line in entered]
     coverage = selectors.coverage_for(ticket=ticket)
     priced = _price(ticket=ticket, items=items, transport=transport)
     now = timezone.now()
     Quote.objects.filter(ticket=ticket, status=Quote.Status.PENDING).update(
         status=Quote.Status.SUPERSEDED)
-    waiting = priced.needs_approval
+    changed = any(line.changed for line in entered)
+    price_change = "" if not changed else "approved" if may_price else "pending"
+    waiting = priced.needs_approval or price_change == "pending"
     quote = Quote.objects.create(
         ticket=ticket, status=Quote.Status.PENDING if waiting else Quote.Status.APPROVED,
         zone=ticket.customer.zone, coverage=coverage.line_reason if coverage.covered else "",
         transport=transport, total=priced.total, needs_manager=priced.needs_manager,
-        created_by=actor, decided_at=None if waiting else now)
-    skus = [item.sku for item in items]
-    item_lines = iter(skus)
-    QuoteLine.objects.bulk_create([
-        QuoteLine(quote=quote, position=position, kind=line.kind,
-                  description=line.description[:200], qty=line.qty,
-                  unit_price=line.unit_price, amount=line.amount,
-                  covered_reason=line.covered_reason or "",
-                  sku=(next(item_lines) or "") if line.kind in fees.ITEM_KINDS else "")
-        for position, line in enumerate(priced.lines, start=1)])
+        created_by=actor, decided_at=None if waiting else now, price_change=price_change,
+        price_approved_by=actor if price_change == "approved" else None,
+        price_approved_at=now if price_change == "approved" else None)
+    item_lines = iter(entered)
+    rows = []
+    for position, line in enumerate(priced.lines, start=1):
+        source = next(item_lines) if line.kind in fees.ITEM_KINDS else None
+        rows.append(QuoteLine(
+            quote=quote, position=position, kind=line.kind,
+            description=line.description[:200], qty=line.qty, unit_price=line.unit_price,
+            amount=line.amount, covered_reason=line.covered_reason or "",
+            sku=(source.item.sku or "") if source else "", rate=source.rate if source else "",
+            list_price=source.list_price if source else line.unit_price,
+            price_reason=source.reason if source else ""))
+    QuoteLine.objects.bulk_create(rows)
+    return quote
+
+
+@transaction.atomic
+def approve_price_change(*, actor: User, ticket) -> Quote:
+    """A manager approves the prices an engineer changed on the waiting quote (the lines
+    keep the published price and the engineer's reason); then the customer is asked."""
+    require_role(actor, *PRICE_SETTERS)
+    quote = _pending_quote(ticket)
+    if quote.price_change != "pending":
+        raise Conflict(BillingCode.NO_PRICE_CHANGE, _("No changed price waits for a manager."))
+    quote.price_change = "approved"
+    quote.price_approved_by = actor
+    quote.price_approved_at = timezone.now()
+    quote.save(update_fields=["price_change", "price_approved_by", "price_approved_at"])
     return quote
 
 
@@ -195,8 +277,12 @@ def _pending_quote(ticket) -> Quote:
 
 @transaction.atomic
 def approve_quote(*, actor: User, ticket) -> Quote:
-    """The customer agrees: the quoted work may start and will be charged."""
+    """The customer agrees: the quoted work may start and will be charged. A price an
+    engineer changed must have a manager's approval first."""
     quote = _pending_quote(ticket)
+    if quote.price_change == "pending":
+        raise Conflict(BillingCode.PRICE_NOT_APPROVED,
+                       _("A changed price waits for a manager's approval."))
     quote.status = Quote.Status.APPROVED
     quote.decided_at = timezone.now()
     quote.decided_by = actor

@@ -100,6 +100,7 @@ def _worked_ticket(*, boss: User, engineer: User, device: Device, fault, rng) ->
     ticket_services.assign(actor=boss, ticket=ticket, engineer=engineer)
     ticket = ticket_services.resolve(actor=engineer, ticket=ticket,
                                      resolution="远程指导/更换处理")
+    ticket = ticket_services.test(actor=engineer, ticket=ticket, note="客户确认恢复正常")
     return ticket_services.sign_off(
         actor=engineer, ticket=ticket, signed_by=device.customer.name[:20],
         satisfaction=rng.choices([5, 4, 3, 2, 1], weights=[55, 28, 10, 5, 2])[0])

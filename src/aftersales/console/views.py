@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -12,8 +13,9 @@ from django.views.decorators.http import require_http_methods
 from aftersales.billing.selectors import customer_outstanding_subquery, debt_list
 from aftersales.catalog.selectors import knowledge_search
 from aftersales.contracts.selectors import contract_list, warranty_covers_of
+from aftersales.core import keyset
 from aftersales.core.dates import local_day_bounds, parse_day
-from aftersales.core.errors import DomainError
+from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.views import errors_of, staff_view
 from aftersales.customers import services as customer_services
 from aftersales.customers.models import Customer, Zone
@@ -29,7 +31,6 @@ from aftersales.network.selectors import (
 from aftersales.telephony.selectors import calls_of_customer
 from aftersales.tickets import clocks, dispatch
 from aftersales.tickets import selectors as tickets
-from aftersales.tickets.models import Ticket
 
 RESULT_LIMIT = 10
 KB_HITS = 5
@@ -67,13 +68,26 @@ def hotline(request):
 # -- the customer's archive ------------------------------------------------------------------
 
 
-def device_rows(*, actor, customer_id: int) -> list[dict]:
-    """The customer's devices with the warranty engine's verdict of today (contracts and
-    repair warranty included)."""
-    devices = list(device_list(actor=actor, customer_id=customer_id))
+DEVICE_PAGE = 20
+
+
+def device_rows(*, actor, customer_id: int, cursor: str | None = None, q: str = "") -> dict:
+    """One page of the customer's devices (a chain customer has thousands) with the warranty
+    engine's verdict of today, contracts and repair warranty included — computed for the
+    page's units only. The pages go by keyset cursor; `q` finds a unit by serial or IMEI.
+    A fixed number of queries whatever the customer holds."""
+    q = (q or "").strip()
+    qs = device_list(actor=actor, customer_id=customer_id, q=q)
+    try:
+        found = keyset.page(qs, size=DEVICE_PAGE, cursor=cursor or None)
+    except ValidationFailed:  # a mangled cursor in the address: the first page
+        found = keyset.page(qs, size=DEVICE_PAGE)
+    devices = found.rows
     badges = warranty_badges(devices, on=timezone.localdate(), rules=RuleValues(),
                              covers=warranty_covers_of(device_ids=[d.pk for d in devices]))
-    return [{"device": d, "warranty": badges[d.pk]} for d in devices]
+    return {"rows": [{"device": d, "warranty": badges[d.pk]} for d in devices],
+            "total": qs.order_by().count(), "q": q, "page_size": DEVICE_PAGE,
+            "next_cursor": found.next_cursor, "previous_cursor": found.previous_cursor}
 
 
 def customer_money(*, actor, customer_id: int) -> list[dict]:
@@ -94,10 +108,17 @@ def archive(request, customer_id: int):
                                annotations={"outstanding": customer_outstanding_subquery()})
     # the archive's fault box sends `fault`; the new-ticket form's summary sends `summary`
     fault = request.GET.get("fault", request.GET.get("summary", ""))
+    devices = device_rows(actor=actor, customer_id=customer.pk, cursor=request.GET.get("dc"),
+                          q=request.GET.get("dq", ""))
+    if request.htmx and ("dc" in request.GET or "dq" in request.GET):
+        return render(request, "console/archive.html#devices",
+                      {"customer": customer, "devices": devices})
     context = {
         "customer": customer,
-        "devices": device_rows(actor=actor, customer_id=customer.pk),
-        "contracts": list(contract_list(actor=actor, customer_id=customer.pk)),
+        "devices": devices,
+        # the number of units per contract, not the units (a chain's contract covers thousands)
+        "contracts": list(contract_list(actor=actor, customer_id=customer.pk)
+                          .prefetch_related(None).annotate(unit_count=Count("devices"))),
         "tickets": tickets.tickets_of_customer(actor=actor, customer_id=customer.pk),
         "money": customer_money(actor=actor, customer_id=customer.pk),
         "kb": knowledge_hits(q=fault),
@@ -168,19 +189,20 @@ def dispatch_board(request):
         key = (visit.engineer_id, timezone.localtime(visit.scheduled_at).date())
         if key in cells:
             cells[key].append(visit)
-    load = {row["engineer"].pk: row["open_load"]
-            for row in tickets.dispatch_suggestions(actor=actor, ticket=Ticket())}
+    load = tickets.engineer_loads(engineer_ids=[e.pk for e in engineers])
     rows = [{"engineer": e, "load": load.get(e.pk, 0),
              "cells": [{"day": d, "visits": cells[(e.pk, d)],
-                        "working": calendar.is_working_day(d)} for d in days]}
+                       "working": calendar.is_working_day(d)} for d in days]}
             for e in engineers]
     unassigned = tickets.unassigned_open(actor=actor, limit=SUGGEST_FOR)
-    suggestions = {t.pk: [row["engineer"] for row in tickets.dispatch_suggestions(
-        actor=actor, ticket=t)[:3]] for t in unassigned}
+    # one bulk read for every waiting job (a fixed number of queries however many wait)
+    ranked = tickets.dispatch_suggestions_for(actor=actor, tickets=unassigned)
+    waiting = tickets.pending_approval_of(ticket_ids=[t.pk for t in unassigned])
     return render(request, "console/dispatch.html", {
         "days": [{"day": d, "working": calendar.is_working_day(d)} for d in days],
         "rows": rows, "unassigned": [
-            {"ticket": t, "suggested": suggestions[t.pk]} for t in unassigned],
+            {"ticket": t, "suggested": [r["engineer"] for r in ranked[t.pk][:3]],
+             "waiting": waiting.get(t.pk)} for t in unassigned],
         "engineers": engineers, "prev": start - timedelta(days=span),
         "next": start + timedelta(days=span), "today": today, "start": start,
         "view": "day" if span == 1 else "week",

@@ -28,6 +28,8 @@ class ContractIn(Schema):
     backup_device: bool | None = None
     preventive_visits_per_year: int | None = Field(None, ge=0, le=52)
     covers_visits: bool | None = None
+    covers_parts: bool = Field(True, description="annual/extended: parts are free "
+                               "(false: parts charged, labour free)")
     signed_on: date | None = None
     notes: str = ""
 
@@ -50,6 +52,7 @@ class ContractOut(Schema):
     backup_device: bool
     preventive_visits_per_year: int
     covers_visits: bool
+    covers_parts: bool
     renewed_from: int | None = Field(None, alias="renewed_from_id")
 
     @staticmethod

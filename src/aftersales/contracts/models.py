@@ -39,6 +39,9 @@ class Contract(models.Model):
     preventive_visits_per_year = models.PositiveSmallIntegerField(
         _("preventive visits per year"), default=0)
     covers_visits = models.BooleanField(_("covers visit fees"), default=True)
+    covers_parts = models.BooleanField(
+        _("covers parts"), default=True,
+        help_text=_("Annual and extended contracts: parts are free (else charged)."))
     renewed_from = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
                                         related_name="renewal", verbose_name=_("renewal of"))
     signed_on = models.DateField(_("signed on"), null=True, blank=True)

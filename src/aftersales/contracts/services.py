@@ -40,9 +40,9 @@ def _check(*, kind: str, starts_on: date, ends_on: date, customer: Customer,
 def sign_contract(*, actor: User, customer: Customer, kind: str, starts_on: date,
                   ends_on: date, price: Decimal, devices: list[Device] = (),
                   backup_device: bool | None = None, preventive_visits_per_year: int | None = None,
-                  covers_visits: bool | None = None, signed_on: date | None = None,
-                  notes: str = "", renewed_from: Contract | None = None, bill: Bill
-                  ) -> Contract:
+                  covers_visits: bool | None = None, covers_parts: bool = True,
+                  signed_on: date | None = None, notes: str = "",
+                  renewed_from: Contract | None = None, bill: Bill) -> Contract:
     """签约: a contract with its covered devices. Annual maintenance includes a backup
     device after 48 h and quarterly preventive visits unless told otherwise."""
     require_role(actor, *EDITORS)
@@ -58,6 +58,7 @@ def sign_contract(*, actor: User, customer: Customer, kind: str, starts_on: date
         else preventive_visits_per_year,
         covers_visits=(kind != Contract.Kind.PER_VISIT) if covers_visits is None
         else covers_visits,
+        covers_parts=bool(covers_parts),
         signed_on=signed_on or starts_on, notes=notes, renewed_from=renewed_from)
     if devices:
         contract.devices.set(devices)
@@ -82,4 +83,5 @@ def renew_contract(*, actor: User, contract: Contract, price: Decimal | None = N
         ends_on=ends_on, price=locked.price if price is None else price,
         devices=list(locked.devices.all()), backup_device=locked.backup_device,
         preventive_visits_per_year=locked.preventive_visits_per_year,
-        covers_visits=locked.covers_visits, renewed_from=locked, bill=bill)
+        covers_visits=locked.covers_visits, covers_parts=locked.covers_parts,
+        renewed_from=locked, bill=bill)

@@ -23,6 +23,7 @@ from ninja.security import HttpBearer
 from pydantic import Field, PlainSerializer
 
 from .errors import CoreCode, DomainError, ErrorKind, RateLimited, ValidationFailed
+from .keyset import page as keyset_page
 from .models import ApiToken
 from .money import format_money
 
@@ -213,17 +214,30 @@ def page_params(page: int, page_size: int) -> tuple[int, int]:
     return page, page_size
 
 
-def paginate(request, qs, *, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE) -> dict[str, Any]:
-    """One query per page: fetch one row more than asked to know whether a next page exists."""
+def paginate(request, qs, *, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE,
+             cursor: str | None = None, keyset: bool = False) -> dict[str, Any]:
+    """One query per page: fetch one row more than asked to know whether a next page exists.
+
+    With `keyset` the `next` link carries a `cursor` (core/keyset.py): following it finds
+    the page from the last row's position, never by OFFSET, so deep pages cost what the
+    first one costs. `page` keeps working (it is carried along in the link, and without a
+    cursor it is the OFFSET way in, as before)."""
     page, page_size = page_params(page, page_size)
     start = (page - 1) * page_size
-    rows = list(qs[start:start + page_size + 1])
-    next_url = None
-    if len(rows) > page_size:
+    if keyset:
+        found = keyset_page(qs, size=page_size, cursor=cursor, offset=start)
+        rows, more, next_cursor = found.rows, found.next_cursor is not None, found.next_cursor
+    else:
+        rows = list(qs[start:start + page_size + 1])
+        more, next_cursor = len(rows) > page_size, None
         rows = rows[:page_size]
+    next_url = None
+    if more:
         params = request.GET.copy()
         params["page"] = str(page + 1)
         params["page_size"] = str(page_size)
+        if next_cursor:
+            params["cursor"] = next_cursor
         next_url = request.build_absolute_uri(f"{request.path}?{urlencode(params, doseq=True)}")
     return {"items": rows, "next": next_url}
 

@@ -11,6 +11,9 @@ index); each app adds the indexes its searches need. On SQLite the lookup is a p
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+from django.db import connection, transaction
 from django.db.models import CharField, Lookup, TextField
 
 BIGRAMS_SQL = """
@@ -47,3 +50,20 @@ class TextContains(Lookup):
 
 CharField.register_lookup(TextContains)
 TextField.register_lookup(TextContains)
+
+
+@contextmanager
+def exact_lookups():
+    """A transaction in which an `IN` list over columns that also have a pg_trgm index
+    (serials, IMEIs, customer numbers, phones) is answered by their b-tree index.
+
+    pg_trgm's GIN operator class answers `=` too, and the planner prices it far too
+    cheaply for `col IN (…)`: each value's trigrams are read from the GIN index and every
+    candidate re-checked — 500 serials took 6 s on 4,000 devices. With bitmap scans off for
+    the transaction (`SET LOCAL`, PostgreSQL only), the unique b-tree is probed once per
+    value. For bulk look-ups of exact keys only (the imports), never for searches."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_bitmapscan = off")
+        yield

@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import DealerReturn, Device, RepairRecord, WarrantyPolicy
+from .models import (
+    DealerReturn,
+    Device,
+    RepairRecord,
+    UnitExchange,
+    WarrantyExtension,
+    WarrantyPolicy,
+)
 
 
 @admin.register(Device)
@@ -32,4 +39,32 @@ class DealerReturnAdmin(admin.ModelAdmin):
     list_select_related = ["device", "dealer", "created_by"]
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UnitExchange)
+class UnitExchangeAdmin(admin.ModelAdmin):
+    """Exchanges are written by the 三包 exchange action; read here."""
+
+    list_display = ["device", "new_device", "item_sku", "exchanged_on", "periods_restart",
+                    "reference"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WarrantyExtension)
+class WarrantyExtensionAdmin(admin.ModelAdmin):
+    list_display = ["device", "days", "reason", "reference", "created_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

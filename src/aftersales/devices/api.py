@@ -1,7 +1,7 @@
 from datetime import date
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from aftersales.catalog.selectors import get_fault_code, get_part, get_product_model
@@ -125,10 +125,14 @@ def create_dealer_return(request, serial: str, payload: DealerReturnIn):
 
 @router.get("/devices", response={200: DeviceList, **ERRORS})
 def list_devices(request, q: str | None = None, customer: int | None = None, page: int = 1,
-                 page_size: int = 50):
+                 page_size: int = 50,
+                 cursor: str | None = Query(None, description=(
+                     "Opaque position from a `next` link: the page after that unit (keyset, "
+                     "no OFFSET), so a chain customer's thousands of units page evenly."))):
+    """Newest first; the warranty is computed for the page's units only."""
     result = paginate(request, selectors.device_list(actor=request.auth, q=q,
                                                      customer_id=customer),
-                      page=page, page_size=page_size)
+                      page=page, page_size=page_size, cursor=cursor, keyset=True)
     rules = selectors.RuleValues()
     return {"items": [device_out(d, rules=rules) for d in result["items"]],
             "next": result["next"]}
@@ -143,15 +147,37 @@ class FaultIn(Schema):
     kind: choices_literal(warranty.FAULT_KINDS) = "performance"
     part: str | None = Field(None, description="part SKU")
     code: str | None = Field(None, description="fault code")
+    caused_by_repair: bool = Field(
+        False, description="the engineer attributes this fault to our previous repair: "
+        "free like the repair warranty (basis repair_caused)")
 
 
 class EvidenceIn(Schema):
     invoice: bool = False
     warranty_card: bool = False
-    card_serial: str | None = None
-    card_model: str | None = None
+    card_serial: str | None = Field(None, max_length=40)
+    card_model: str | None = Field(None, max_length=40)
     card_altered: bool = False
     casing_wear: bool = False
+    invoice_date: date | None = Field(
+        None, description="date on the invoice; differing from the purchase date → "
+        "invoice_mismatch")
+    invoice_model: str | None = Field(None, max_length=40,
+                                      description="model on the invoice → invoice_mismatch")
+    invoice_imei: str | None = Field(None, max_length=15,
+                                     description="IMEI on the invoice → invoice_mismatch")
+    invoice_seller: str | None = Field(
+        None, max_length=120, description="seller on the invoice, against the unit's dealer "
+        "→ invoice_mismatch")
+    invoice_stamped: bool | None = Field(
+        None, description="the invoice bears the seller's stamp (false → invoice_mismatch)")
+    card_date: date | None = Field(
+        None, description="date on the warranty card; differing from the invoice → "
+        "dates_differ")
+    network_label: bool | None = Field(
+        None, description="network-access label (入网证) present (false → label_missing)")
+    imei_label: bool | None = Field(None,
+                                    description="IMEI label intact (false → label_missing)")
 
 
 class WarrantyCheckIn(Schema):
@@ -187,7 +213,7 @@ def fault_of(fault: FaultIn) -> warranty.Fault:
         raise ValidationFailed(_("An accessory fault names the accessory part."),
                                field="fault.part")
     return warranty.Fault(kind=fault.kind, part_sku=fault.part, accessory_kind=accessory_kind,
-                          code=fault.code)
+                          code=fault.code, caused_by_repair=fault.caused_by_repair)
 
 
 @router.post("/warranty/check", response={200: WarrantyOut, **ERRORS})

@@ -6,6 +6,7 @@ BASIS_LABELS = {
     "manufacture_date": _("by the manufacturing date"),
     "contract": _("by a service contract"),
     "repair_warranty": _("by the warranty of an earlier repair"),
+    "repair_caused": _("a fault caused by our earlier repair"),
     "repeat_fault": _("repeated fault (三包)"),
     "none": _("no warranty"),
 }
@@ -19,6 +20,9 @@ REASON_LABELS = {
     "no_proof": _("no proof of purchase"),
     "needs_invoice_and_card": _("needs both the invoice and the warranty card"),
     "expired": _("the warranty period has ended"),
+    "invoice_mismatch": _("the invoice does not match the unit"),
+    "dates_differ": _("the dates on the card and the invoice differ"),
+    "label_missing": _("the network-access or IMEI label is missing"),
     "casing_wear": _("casing wear is not covered"),
 }
 OPTION_LABELS = {

@@ -27,6 +27,9 @@ class Device(models.Model):
     replaces = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="replaced_by",
                                  verbose_name=_("replacement for"))
+    warranty_card_date = models.DateField(
+        _("date on the warranty card"), null=True, blank=True,
+        help_text=_("After an exchange the card records the exchange date."))
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -64,6 +67,61 @@ class RepairRecord(models.Model):
         return f"{self.device_id} {self.repaired_on} {self.fault_code}"
 
 
+class UnitExchange(models.Model):
+    """换货: what was exchanged for a unit under 三包 — only the faulty item: the unit itself
+    (a new unit, whose card records the exchange date and the new IMEI) or one accessory
+    (by its part SKU). Kept, never edited."""
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="exchanges",
+                               verbose_name=_("unit exchanged"))
+    new_device = models.OneToOneField(Device, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="exchanged_from",
+                                      verbose_name=_("new unit"))
+    item_sku = models.CharField(_("accessory exchanged"), max_length=40, blank=True,
+                                help_text=_("Blank: the unit itself was exchanged."))
+    exchanged_on = models.DateField(_("exchanged on"))
+    periods_restart = models.BooleanField(_("三包 periods restart"), default=True)
+    reference = models.CharField(_("reference"), max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey("network.User", on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("exchange")
+        verbose_name_plural = _("exchanges")
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(
+            condition=(Q(new_device__isnull=False, item_sku="")
+                       | Q(new_device__isnull=True) & ~Q(item_sku="")),
+            name="exchange_unit_or_accessory")]
+
+    def __str__(self):
+        return f"{self.device_id} → {self.new_device_id or self.item_sku}"
+
+
+class WarrantyExtension(models.Model):
+    """Days added to a unit's warranty, with why (a late bench repair's remedy). Kept, never
+    edited: the unit's extension is the sum of its rows."""
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="extensions")
+    days = models.PositiveSmallIntegerField(_("days"))
+    reason = models.CharField(_("reason"), max_length=200)
+    reference = models.CharField(_("reference"), max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey("network.User", on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("warranty extension")
+        verbose_name_plural = _("warranty extensions")
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(days__gt=0),
+                                              name="warranty_extension_positive")]
+
+    def __str__(self):
+        return f"{self.device_id} +{self.days}"
+
+
 class WarrantyPolicy(OneRowPolicy):
     """三包 rule values that are not per model (one row, editable in the admin)."""
 
@@ -75,6 +133,10 @@ class WarrantyPolicy(OneRowPolicy):
                                                             default=90)
     own_reason_return_days = models.PositiveSmallIntegerField(
         _("own-reason return period (days)"), default=7)
+    exchange_restarts_periods = models.BooleanField(
+        _("an exchange restarts the 三包 periods"), default=True,
+        help_text=_("After an exchange the new unit's periods start again on the exchange "
+                    "date (else they run on from the original purchase)."))
     history = HistoricalRecords()
 
     class Meta:

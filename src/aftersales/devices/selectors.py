@@ -2,7 +2,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,14 +13,18 @@ from aftersales.network.models import User
 
 from . import warranty
 from .labels import BASIS_LABELS, REASON_LABELS
-from .models import Device, RepairRecord, WarrantyPolicy
+from .models import Device, RepairRecord, WarrantyExtension, WarrantyPolicy
 
 POINT_PATH = "customer__service_point"
 SERIAL_PART_MIN = 4
 
 
 def _base() -> QuerySet[Device]:
-    return Device.objects.select_related("model", "customer", "customer__service_point")
+    return (Device.objects.select_related("model", "customer", "customer__service_point")
+            .annotate(extension_total=Coalesce(
+                Subquery(WarrantyExtension.objects.filter(device=OuterRef("pk"))
+                         .values("device").annotate(total=Sum("days")).values("total")),
+                0)))
 
 
 def device_list(*, actor: User, q: str | None = None, customer_id: int | None = None
@@ -66,14 +71,26 @@ def policy_for(device: Device, rules: RuleValues | None = None) -> warranty.Poli
         repeat_fault_repairs=rules.repeat_fault_repairs,
         repeat_fault_window_days=rules.repeat_fault_window_days,
         repair_warranty_days=rules.repair_warranty_days,
-        own_reason_return_days=rules.own_reason_return_days)
+        own_reason_return_days=rules.own_reason_return_days,
+        exchange_restarts_periods=rules.exchange_restarts_periods)
 
 
 def unit_of(device: Device) -> warranty.Unit:
     return warranty.Unit(serial=device.serial, model_code=device.model.code,
                          purchase_date=device.purchase_date,
                          manufactured_on=device.manufactured_on,
-                         serial_date_pattern=device.model.serial_date_pattern or None)
+                         serial_date_pattern=device.model.serial_date_pattern or None,
+                         imei=device.imei or None, dealer=device.dealer or None,
+                         extension_days=extension_days(device))
+
+
+def extension_days(device: Device) -> int:
+    """Days granted on top of the unit's warranty (the sum of its extension rows); read
+    from the list's annotation when there is one, so a list costs no query per unit."""
+    annotated = getattr(device, "extension_total", None)
+    if annotated is not None:
+        return annotated
+    return sum(WarrantyExtension.objects.filter(device=device).values_list("days", flat=True))
 
 
 def repairs_of(device: Device) -> list[warranty.PastRepair]:

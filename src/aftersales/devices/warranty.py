@@ -15,10 +15,26 @@ Interpretations worth knowing:
 * ``covered`` is False exactly when ``basis`` is ``"none"``; a decision that
   is not covered offers ``("paid_repair",)``, except an own-reason return,
   which then offers nothing (there is nothing to repair).
-* ``needs_invoice_and_card`` is only reported when the missing card is what
-  withholds a return or exchange, i.e. inside the exchange window of a unit
-  that is still in warranty (and always for a refused own-reason return).
+* ``needs_invoice_and_card`` is reported whenever a missing invoice or card
+  is what withholds a return or exchange: inside the exchange window of a
+  unit dated by its invoice, and always when the unit is dated from its
+  manufacture date or cannot be dated at all (only the papers could open
+  return and exchange then), and always for a refused own-reason return.
+  A customer must always be told why.
+* The exchange evidence (三包 for phones) is checked item by item, each
+  failing item its own reason: ``invoice_mismatch`` (invoice date, model,
+  IMEI or seller not matching the unit, or no seller's stamp),
+  ``dates_differ`` (card and invoice dates), ``label_missing`` (network-
+  access label 入网证 or IMEI label), ``casing_wear``.  An item not given
+  (None) is not checked.  They are reported while a return or exchange
+  window is open (that is what they withhold); a repair stays free.
 * ``casing_wear`` is only reported when it actually removed an option.
+* ``Unit.extension_days`` (granted for a late bench repair) lengthens the unit's own
+  warranty, not an accessory's.
+* A fault the engineer attributes to our previous repair
+  (``Fault.caused_by_repair``) is repaired free, like the repair warranty,
+  when a repair of the unit lies within the repair-warranty days (any part):
+  basis ``repair_caused``.
 * A repeat fault adds the exchange to what 三包 already gives: a customer
   still inside the return window keeps the return (unless casing wear).
 * Repeat faults apply to performance faults; the repair warranty and
@@ -55,6 +71,7 @@ __all__ = [
     "ContractCover",
     "Decision",
     "add_months",
+    "exchange_start",
     "period_end",
     "manufacture_date_from_serial",
     "decide",
@@ -66,7 +83,8 @@ FAULT_KINDS = ("performance", "appearance", "accessory", "own_reason")
 CAUSES = ("none", "misuse", "self_repair", "force_majeure")
 #: Every option, in the order a decision lists them.
 OPTIONS = ("return", "exchange", "free_repair", "paid_repair")
-BASES = ("invoice", "manufacture_date", "contract", "repair_warranty", "repeat_fault", "none")
+BASES = ("invoice", "manufacture_date", "contract", "repair_warranty", "repair_caused",
+         "repeat_fault", "none")
 #: Every reason code, in the order a decision lists them.
 REASONS = (
     "misuse",
@@ -78,8 +96,13 @@ REASONS = (
     "no_proof",
     "needs_invoice_and_card",
     "expired",
+    "invoice_mismatch",
+    "dates_differ",
+    "label_missing",
     "casing_wear",
 )
+#: Reasons of the exchange evidence: each withholds a return or exchange, not a repair.
+EVIDENCE_REASONS = ("invoice_mismatch", "dates_differ", "label_missing", "casing_wear")
 #: Contract kinds that make a repair free; others (e.g. a per-visit deal) are ignored here.
 CONTRACT_KINDS = ("annual", "extended")
 
@@ -102,6 +125,8 @@ class Policy:
     repeat_fault_window_days: int = 30
     repair_warranty_days: int = 90
     own_reason_return_days: int = 7
+    #: After an exchange the new unit's 三包 periods start again on the exchange date.
+    exchange_restarts_periods: bool = True
 
 
 @dataclass(frozen=True)
@@ -113,6 +138,10 @@ class Unit:
     purchase_date: date | None = None
     manufactured_on: date | None = None
     serial_date_pattern: str | None = None
+    imei: str | None = None
+    dealer: str | None = None
+    #: Days added to the unit's warranty (e.g. a late bench repair's extension).
+    extension_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -121,11 +150,17 @@ class Fault:
     part_sku: str | None = None
     accessory_kind: str | None = None
     code: str | None = None
+    #: The engineer attributes this fault to our previous repair of the unit.
+    caused_by_repair: bool = False
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """What the customer showed: the proof of purchase and the unit's state."""
+    """What the customer showed: the proof of purchase and the unit's state.
+
+    The exchange items (invoice details, card date, labels) are optional: None
+    means not checked, so callers that know only the first six keep their meaning.
+    """
 
     invoice: bool = False
     warranty_card: bool = False
@@ -133,6 +168,14 @@ class Evidence:
     card_model: str | None = None
     card_altered: bool = False
     casing_wear: bool = False
+    invoice_date: date | None = None
+    invoice_model: str | None = None
+    invoice_imei: str | None = None
+    invoice_seller: str | None = None
+    invoice_stamped: bool | None = None
+    card_date: date | None = None
+    network_label: bool | None = None
+    imei_label: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -341,6 +384,54 @@ def _later(a: date | None, b: date) -> date:
     return b if a is None else max(a, b)
 
 
+def _evidence_reasons(unit: Unit, evidence: Evidence) -> list[str]:
+    """Each failing item of the exchange evidence, as its own reason."""
+    reasons = []
+    mismatched = (
+        (evidence.invoice_date is not None and unit.purchase_date is not None
+         and evidence.invoice_date != unit.purchase_date)
+        or _differs(evidence.invoice_model, unit.model_code)
+        or _differs(evidence.invoice_imei, unit.imei)
+        or _differs(evidence.invoice_seller, unit.dealer)
+        or evidence.invoice_stamped is False)
+    if mismatched:
+        reasons.append("invoice_mismatch")
+    invoice_date = evidence.invoice_date or unit.purchase_date
+    if evidence.card_date is not None and invoice_date is not None \
+            and evidence.card_date != invoice_date:
+        reasons.append("dates_differ")
+    if evidence.network_label is False or evidence.imei_label is False:
+        reasons.append("label_missing")
+    if evidence.casing_wear:
+        reasons.append("casing_wear")
+    return reasons
+
+
+def _differs(shown: str | None, known: str | None) -> bool:
+    """Both given and not the same (stripped, case-insensitive)."""
+    shown, known = _norm(shown), _norm(known)
+    return shown is not None and known is not None and shown != known
+
+
+def _caused_by_repair_end(fault: Fault, on: date, policy: Policy,
+                          repairs: Sequence[PastRepair]) -> date | None:
+    """A fault our repair caused: free until the repair warranty of the latest repair
+    (any part) ends."""
+    if not fault.caused_by_repair:
+        return None
+    ends = [period_end(r.repaired_on, days=policy.repair_warranty_days)
+            for r in repairs if r.repaired_on <= on]
+    ends = [e for e in ends if on <= e]
+    return max(ends) if ends else None
+
+
+def exchange_start(*, exchanged_on: date, purchase_date: date | None,
+                   policy: Policy = Policy()) -> date | None:
+    """The date the exchanged-in unit's 三包 periods count from: the exchange date when
+    the policy restarts them (the default), else the original purchase date."""
+    return exchanged_on if policy.exchange_restarts_periods else purchase_date
+
+
 # --------------------------------------------------------------------------
 # The decision
 # --------------------------------------------------------------------------
@@ -376,7 +467,8 @@ def decide(*, unit: Unit, fault: Fault, cause: str, evidence: Evidence, on: date
         raise ValueError(f"unknown cause {cause!r}")
 
     proof = _proof(unit, evidence)
-    warranty_ends = (period_end(proof.start, months=_period_months(fault, policy))
+    warranty_ends = (period_end(proof.start, months=_period_months(fault, policy),
+                                days=unit.extension_days if fault.kind != "accessory" else 0)
                      if proof.start is not None else None)
     exclusions = _exclusions(unit, cause, evidence)
 
@@ -387,7 +479,8 @@ def decide(*, unit: Unit, fault: Fault, cause: str, evidence: Evidence, on: date
     if fault.kind == "appearance":
         return _not_covered(["appearance"], warranty_ends)
 
-    base = _three_guarantees(fault, evidence, on, policy, repairs, proof, warranty_ends)
+    base = _three_guarantees(unit, fault, evidence, on, policy, repairs, proof,
+                             warranty_ends)
     contract_end = _contract_end(on, contracts)
     if base.covered:
         if contract_end is None:
@@ -401,20 +494,27 @@ def decide(*, unit: Unit, fault: Fault, cause: str, evidence: Evidence, on: date
         if repair_end is not None:
             return Decision(True, ("free_repair",), "repair_warranty", repair_end,
                             _reasons(kept))
+        caused_end = _caused_by_repair_end(fault, on, policy, repairs)
+        if caused_end is not None:
+            return Decision(True, ("free_repair",), "repair_caused", caused_end,
+                            _reasons(kept))
         if contract_end is not None:
             return Decision(True, ("free_repair",), "contract",
                             _later(base.warranty_ends, contract_end), _reasons(kept))
     return base
 
 
-def _three_guarantees(fault: Fault, evidence: Evidence, on: date, policy: Policy,
-                      repairs: Sequence[PastRepair], proof: _Proof,
+def _three_guarantees(unit: Unit, fault: Fault, evidence: Evidence, on: date,
+                      policy: Policy, repairs: Sequence[PastRepair], proof: _Proof,
                       warranty_ends: date | None) -> Decision:
     """Normal 三包 for a performance or accessory fault, with the repeat-fault upgrade."""
+    # Without the invoice dating the purchase, only the papers could open return and
+    # exchange: the customer is told so whatever else the decision says.
+    papers = [] if proof.basis == "invoice" else ["needs_invoice_and_card"]
     if proof.start is None:
-        return _not_covered(["no_proof"], None)
+        return _not_covered(["no_proof", *papers], None)
     if on > warranty_ends:
-        return _not_covered(["expired"], warranty_ends)
+        return _not_covered(["expired", *papers], warranty_ends)
 
     start = proof.start
     in_return = on <= period_end(start, days=policy.return_days)
@@ -424,13 +524,15 @@ def _three_guarantees(fault: Fault, evidence: Evidence, on: date, policy: Policy
     else:
         window = ["return", "exchange"] if in_return else ["exchange"] if in_exchange else []
 
-    reasons = []
+    reasons = list(papers)
     if proof.invoice_only and window:
         reasons.append("needs_invoice_and_card")
     entitled = window if proof.full else []
-    if evidence.casing_wear and entitled:
-        reasons.append("casing_wear")
-        entitled = []
+    if entitled:
+        failing = _evidence_reasons(unit, evidence)
+        if failing:
+            reasons.extend(failing)
+            entitled = []
     options = entitled + ["free_repair"]
 
     basis = proof.basis
@@ -439,5 +541,6 @@ def _three_guarantees(fault: Fault, evidence: Evidence, on: date, policy: Policy
         options.append("exchange")
         if "return" not in window:
             # the exchange is owed anyway; a reason stays only while it withholds the return
-            reasons = [r for r in reasons if r not in ("casing_wear", "needs_invoice_and_card")]
+            reasons = [r for r in reasons
+                       if r not in (*EVIDENCE_REASONS, "needs_invoice_and_card")]
     return Decision(True, _options(options), basis, warranty_ends, _reasons(reasons))

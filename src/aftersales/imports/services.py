@@ -24,6 +24,7 @@ from aftersales.catalog import services as catalog_services
 from aftersales.catalog.models import ProductModel
 from aftersales.core.errors import DomainError, NotFound, ValidationFailed
 from aftersales.core.scoping import require_role, scope
+from aftersales.core.search import exact_lookups
 from aftersales.customers import services as customer_services
 from aftersales.customers.models import Customer, Zone
 from aftersales.devices import services as device_services
@@ -44,6 +45,7 @@ IMPORTERS = {
 MAX_BYTES = 20 * 1024 * 1024
 IN_PROCESS_ROWS = 2000  # with a broker, files of more rows go to the worker
 PROGRESS_EVERY = 500
+REF_CHUNK = 2000  # customer references per look-up query
 KIND_WORDS = {"个人": "person", "公司": "company", "person": "person", "company": "company"}
 ZONE_WORDS = {"市区": "city", "市区外": "prefecture", "省内": "province"}
 
@@ -214,11 +216,20 @@ def _import_stock(*, job, actor, rows, errors, progress) -> int:
 def _import_devices(*, job, actor, rows, errors, progress) -> int:
     """Checked row by row against prefetched models and customers, then one bulk write."""
     models = {m.code: m for m in ProductModel.objects.all()}
-    refs = {sheets.text(r.get("customer")) for _n, r in rows}
-    customers = scope(Customer.objects, actor=actor).filter(number__in=refs)
-    by_ref = {c.number: c for c in customers}
-    for customer in scope(Customer.objects, actor=actor).filter(phone__in=refs - set(by_ref)):
-        by_ref.setdefault(customer.phone, customer)
+    refs = sorted({sheets.text(r.get("customer")) for _n, r in rows})
+    by_ref: dict[str, Customer] = {}
+    # by number, then the rest by phone: chunked (SQLite's limit of bound values) and
+    # answered by the b-tree indexes (core.search.exact_lookups)
+    with exact_lookups():
+        for start in range(0, len(refs), REF_CHUNK):
+            for customer in scope(Customer.objects, actor=actor).filter(
+                    number__in=refs[start:start + REF_CHUNK]):
+                by_ref[customer.number] = customer
+        by_phone = [ref for ref in refs if ref not in by_ref]
+        for start in range(0, len(by_phone), REF_CHUNK):
+            for customer in scope(Customer.objects, actor=actor).filter(
+                    phone__in=by_phone[start:start + REF_CHUNK]).order_by("id"):
+                by_ref.setdefault(customer.phone, customer)
     good: list[tuple[int, dict]] = []
     seen_serials: dict[str, int] = {}
     seen_imeis: dict[str, int] = {}
@@ -251,7 +262,8 @@ def _import_devices(*, job, actor, rows, errors, progress) -> int:
             units.append(unit)
     if errors and job.mode == ImportJob.Mode.ALL_OR_NOTHING:
         return 0
-    return device_services.register_devices(actor=actor, units=units) if units else 0
+    return (device_services.register_devices(actor=actor, units=units, checked=True)
+            if units else 0)
 
 
 def _device_row(number: int, record: dict, *, models, customers, errors) -> dict | None:

@@ -106,8 +106,7 @@ def read_rows(kind: str, content: bytes) -> tuple[int, list[tuple[int, dict]]]:
     except Exception:
         raise SheetError(_("This is not an Excel workbook (.xlsx).")) from None
     sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
+    header = next(sheet.iter_rows(max_row=1, values_only=True), None)
     columns = COLUMNS[kind]
     if not header:
         raise SheetError(_("The first row must hold the column headers."))
@@ -115,14 +114,91 @@ def read_rows(kind: str, content: bytes) -> tuple[int, list[tuple[int, dict]]]:
     missing = [str(c.label) for c in columns if c.required and c.key not in keys]
     if missing:
         raise SheetError(_("Missing columns: %(columns)s") % {"columns": ", ".join(missing)})
+    try:
+        numbered = list(_lean_rows(book, sheet, skip=1))
+    except Exception:  # anything unexpected: openpyxl's own (slower) reading decides
+        numbered = list(enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2))
     out = []
-    for number, values in enumerate(rows, start=2):
+    for number, values in numbered:
         record = {key: value for key, value in zip(keys, values, strict=False) if key}
         if all(v is None or str(v).strip() == "" for v in record.values()):
             continue
         out.append((number, record))
     book.close()
     return len(out), out
+
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _column(ref: str) -> int:
+    """0-based column of a cell reference such as "AB12"."""
+    index = 0
+    for ch in ref:
+        if ch.isdigit():
+            break
+        index = index * 26 + (ord(ch.upper()) - 64)
+    return index - 1
+
+
+def _lean_rows(book, sheet, *, skip: int):
+    """(excel row number, values) of the sheet's rows after the first `skip`, read straight
+    from its XML with the C parser: what `iter_rows(values_only=True)` yields, with
+    openpyxl's shared strings, date styles and epoch, at a fraction of its per-cell cost
+    (it builds a dict and runs several look-ups per cell; a 100,000-row import spent most of
+    its time there). Cell types: shared, inline and formula strings, numbers (dates by their
+    style), booleans, errors."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+    strings = sheet._shared_strings
+    dates, spans = book._date_formats, book._timedelta_formats
+    epoch = book.epoch
+    row_tag, cell_tag, value_tag = f"{_NS}row", f"{_NS}c", f"{_NS}v"
+    inline_tag, text_tag = f"{_NS}is", f"{_NS}t"
+    expected = 1
+    with sheet._get_source() as source:
+        for _event, element in iterparse(source):
+            if element.tag != row_tag:
+                continue
+            number = int(element.get("r") or expected)
+            expected = number + 1
+            if number <= skip:
+                element.clear()
+                continue
+            values: list = []
+            for cell in element.iter(cell_tag):
+                ref = cell.get("r")
+                position = _column(ref) if ref else len(values)
+                kind = cell.get("t", "n")
+                raw = cell.findtext(value_tag)
+                if kind == "inlineStr":
+                    found = cell.find(inline_tag)
+                    value = "".join(t.text or "" for t in found.iter(text_tag)) \
+                        if found is not None else None
+                elif raw is None or raw == "":
+                    value = None
+                elif kind == "n":
+                    value = float(raw) if ("." in raw or "E" in raw or "e" in raw) else int(raw)
+                    style = int(cell.get("s") or 0)
+                    if style in dates:
+                        try:
+                            value = from_excel(value, epoch, timedelta=style in spans)
+                        except (OverflowError, ValueError):
+                            value = "#VALUE!"  # as openpyxl reads a date out of range
+                elif kind == "s":
+                    value = strings[int(raw)]
+                elif kind == "b":
+                    value = bool(int(raw))
+                elif kind == "d":
+                    value = from_ISO8601(raw)
+                else:  # "str" (a formula's text), "e" (an error such as #N/A), "d"
+                    value = raw
+                values.extend([None] * (position - len(values)))
+                values.append(value)
+            element.clear()
+            yield number, tuple(values)
 
 
 def text(value) -> str:

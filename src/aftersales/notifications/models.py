@@ -93,6 +93,7 @@ class Alert(models.Model):
         RESOLVE_OVERDUE = "resolve_overdue", _("Resolution overdue")
         QUOTE_WAITING = "quote_waiting", _("Quote waiting for approval")
         VISIT_APPROVAL = "visit_approval", _("Another visit waiting for approval")
+        CLOCK_OVERDUE = "clock_overdue", _("Promised time missed")
 
     class Role(models.TextChoices):
         MANAGER = "manager", _("Service manager")

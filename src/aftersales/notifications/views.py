@@ -15,6 +15,7 @@ from aftersales.core.errors import DomainError
 from aftersales.core.exports import xlsx_response
 from aftersales.core.scoping import scope
 from aftersales.core.views import errors_of, staff_view
+from aftersales.tickets import selectors as ticket_selectors
 from aftersales.tickets import services as ticket_services
 from aftersales.tickets.models import FollowUp
 
@@ -40,6 +41,11 @@ def _context(request, *, errors=None, failed=None):
     show = request.GET.get("show", "open")
     alerts = list(selectors.alert_list(actor=actor, open_only=show != "all")[:200])
     callbacks = callbacks_due_today(actor=actor) if role in ("agent", "admin", "manager") else []
+    # the dispatch approvals waiting for this person: their alerts get approve/reject
+    waiting = {str(a.pk): a for a in ticket_selectors.pending_approvals(actor=actor)}
+    for alert in alerts:
+        alert.approval = (waiting.get(alert.key)
+                          if alert.kind == Alert.Kind.DISPATCH_APPROVAL else None)
     return {"alerts": alerts, "show": show, "callbacks": callbacks,
             "kinds": Alert.Kind.choices, "errors": errors or {}, "failed": failed,
             "satisfaction_choices": [5, 4, 3, 2, 1]}
@@ -75,6 +81,32 @@ def acknowledge(request, alert_id: int):
     else:
         messages.success(request, _("Acknowledged: %(kind)s, ticket %(number)s.") % {
             "kind": alert.get_kind_display(), "number": alert.ticket.number})
+    return redirect("notifications:alerts")
+
+
+@staff_view
+@require_POST
+def decide_dispatch(request, approval_id: int, decision: str):
+    """The approver's answer to an on-site assignment waiting for them (its alert's
+    buttons): approve assigns the ticket, reject leaves it unassigned. The service checks
+    the approver and that nobody decided before; its alert is closed with the decision."""
+    approval = ticket_selectors.access_approval(actor=request.user, approval_id=approval_id)
+    note = request.POST.get("note", "").strip()
+    try:
+        if decision == "approve":
+            approval = ticket_services.approve_dispatch(actor=request.user, approval=approval,
+                                                        note=note)
+        else:
+            approval = ticket_services.reject_dispatch(actor=request.user, approval=approval,
+                                                       note=note)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("notifications:alerts")
+    done = (_("Approved: ticket %(number)s is assigned to %(engineer)s.")
+            if decision == "approve" else
+            _("Rejected: ticket %(number)s is not assigned to %(engineer)s."))
+    messages.success(request, done % {"number": approval.ticket.number,
+                                      "engineer": approval.engineer.display_name})
     return redirect("notifications:alerts")
 
 

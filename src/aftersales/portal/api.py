@@ -145,8 +145,18 @@ class ResolveTargetOut(DurationOut):
     label: str
 
 
+class ChannelTargetOut(DurationOut):
+    channel: str
+    label: str
+
+
 class TargetsOut(Schema):
     respond: DurationOut | None = Field(description="first response to any request")
+    respond_by_channel: list[ChannelTargetOut] = Field(
+        description="first response to a request by this channel, where it differs "
+                    "(e.g. chat and fax)")
+    call_back: DurationOut | None = Field(
+        description="the engineer's call-back promised when a request is received")
     by_priority: list[PriorityTargetOut] = Field(description="engineer on site within")
     resolve: list[ResolveTargetOut]
 

@@ -117,15 +117,27 @@ def duration_text(amount: int, unit: str) -> str:
 
 def _targets() -> dict:
     rows = list(SLATarget.objects.filter(active=True, kind=""))
-    general = {row.name: row for row in rows if not row.priority and not row.mode}
+    general = {row.name: row for row in rows
+               if not row.priority and not row.mode and not row.channel}
+    by_channel = sorted((row for row in rows if row.name == SLATarget.Name.RESPOND
+                         and row.channel and not row.priority and not row.mode),
+                        key=lambda row: row.channel)
+    call_back = general.get(SLATarget.Name.CONTACT)
     onsite = {row.priority: row for row in rows if row.name == SLATarget.Name.ONSITE
-              and row.priority and row.mode in ("", Ticket.Mode.ONSITE)}
+              and row.priority and row.mode in ("", Ticket.Mode.ONSITE) and not row.channel}
     resolve = {row.mode: row for row in rows if row.name == SLATarget.Name.RESOLVE
-               and not row.priority}
+               and not row.priority and not row.channel}
     respond = general.get(SLATarget.Name.RESPOND)
     return {
         "respond": ({"amount": respond.amount, "unit": respond.unit,
                      "text": duration_text(respond.amount, respond.unit)} if respond else None),
+        "respond_by_channel": [
+            {"channel": row.channel, "label": str(Ticket.Channel(row.channel).label),
+             "amount": row.amount, "unit": row.unit,
+             "text": duration_text(row.amount, row.unit)} for row in by_channel],
+        "call_back": ({"amount": call_back.amount, "unit": call_back.unit,
+                       "text": duration_text(call_back.amount, call_back.unit)}
+                      if call_back else None),
         "by_priority": [
             {"priority": value, "label": str(label),
              "onsite": ({"amount": onsite[value].amount, "unit": onsite[value].unit,
@@ -230,12 +242,17 @@ REASON_TEXTS = {
     "needs_invoice_and_card": gettext_lazy("a return or exchange needs the invoice and the "
                                            "warranty card"),
     "no_device": gettext_lazy("no registered unit is linked to this request"),
+    "invoice_mismatch": gettext_lazy("the invoice (date, model, IMEI or seller) does not "
+                                     "match the unit"),
+    "dates_differ": gettext_lazy("the dates on the warranty card and the invoice differ"),
+    "label_missing": gettext_lazy("the network-access label or the IMEI label is missing"),
 }
 BASIS_TEXTS = {
     "invoice": gettext_lazy("in warranty, counted from the invoice date"),
     "manufacture_date": gettext_lazy("in warranty, counted from the manufacture date"),
     "contract": gettext_lazy("covered by your service contract"),
     "repair_warranty": gettext_lazy("covered by the warranty of an earlier repair"),
+    "repair_caused": gettext_lazy("a fault caused by our earlier repair: repaired free"),
     "repeat_fault": gettext_lazy("a repeated fault: a free replacement of the same grade"),
 }
 LINE_KINDS = {

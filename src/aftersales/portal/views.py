@@ -23,6 +23,7 @@ from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.validation import clean_phone
 from aftersales.core.views import errors_of
 from aftersales.tickets.models import Ticket
+from aftersales.tickets.selectors import promised_callback_minutes
 
 from . import identity, payments, ratelimit, selectors, services, slots
 from .models import PortalPolicy
@@ -259,6 +260,7 @@ def book(request):
         else:
             context["ticket"] = ticket
             context["booking"] = getattr(ticket, "booking", None)
+            context["promised_minutes"] = promised_callback_minutes(channel=ticket.channel)
     if not context["ticket"]:
         context["idempotency_key"] = request.POST.get("idempotency_key") or uuid.uuid4().hex
         context["slots"] = _offered(values)

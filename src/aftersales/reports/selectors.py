@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.catalog.models import ProductModel, SalesRecord
@@ -90,7 +91,8 @@ def sla_compliance(*, actor: User, since: date, until: date, region: int | None 
                                             onsite_met_at__lte=F("onsite_due"))),
         resolved_in_time=Count("id", filter=Q(resolve_met_at__isnull=False,
                                               resolve_met_at__lte=F("resolve_due"))),
-        breached=Count("id", filter=Q(sla_breached=True)),
+        # breached as soon as a clock passed unmet, not only once it is met or closed
+        breached=Count("id", filter=Q(sla_breached=True) | Q(sla_next_due__lt=timezone.now())),
     )
     return totals
 

@@ -67,6 +67,8 @@ class ScheduleVisitIn(ActionIn):
 class DepartIn(ActionIn):
     outcome: Literal[tuple(v for v in Visit.Outcome.values if v)]  # type: ignore[valid-type]
     note: str = Field("", max_length=500)
+    at: datetime | None = Field(None, description="customer_absent: the new appointment, "
+                                                  "with its offset")
 
 
 class ReceiveIn(ActionIn):
@@ -86,7 +88,12 @@ class DiagnoseIn(ActionIn):
     cause: Literal[warranty.CAUSES] = "none"  # type: ignore[valid-type]
     fault_kind: Literal["performance", "appearance", "accessory"] = "performance"
     part: str | None = Field(None, description="sku of the faulty part or accessory")
-    evidence: dict[str, Any] | None = None
+    evidence: dict[str, Any] | None = Field(
+        None, description="the exchange evidence (as /warranty/check's `evidence`)")
+    fault_reproduced: bool | None = Field(
+        None, description="the fault was reproduced (an exchange or return needs it)")
+    caused_by_repair: bool = Field(
+        False, description="the engineer attributes the fault to our last repair")
 
 
 class QuoteIn(ActionIn):
@@ -119,6 +126,43 @@ class SignOffIn(ActionIn):
 class CallbackIn(ActionIn):
     satisfaction: int
     comment: str = ""
+
+
+class ContactIn(ActionIn):
+    note: str = Field("", max_length=500, description="the reply given to the customer")
+    answered: bool = Field(False, description="the customer's problem was answered")
+
+
+class NotifyLateIn(ActionIn):
+    minutes: int = Field(description="minutes the engineer will be late (told before the "
+                                     "appointment)")
+
+
+class TakeAwayIn(ActionIn):
+    condition: str = Field("", max_length=200)
+    accessories: list[str] = Field(default_factory=list)
+
+
+class TestIn(ActionIn):
+    passed: bool = Field(True, description="the unit passed its test after the repair")
+    note: str = Field("", max_length=200)
+
+
+class ExchangeIn(ActionIn):
+    new_serial: str = Field("", max_length=40, description="the new unit's serial")
+    new_imei: str | None = Field(None, max_length=20, description="the new unit's IMEI")
+    accessory: str = Field("", max_length=40, description="the SKU of the one faulty "
+                                                          "accessory instead of the unit")
+
+
+class ReturnUnitIn(ActionIn):
+    amount: str = Field(min_length=1, description="the invoice price refunded")
+    method: str = Field(min_length=1, max_length=20, description="how it is refunded")
+    note: str = Field("", max_length=500)
+
+
+class MisdiagnosisIn(ActionIn):
+    trip_no: int = Field(description="the trip caused by our misdiagnosis (not charged)")
 
 
 # -- the spec --------------------------------------------------------------------------------
@@ -161,6 +205,12 @@ def _not_received(ticket, actor):
 def _already_received(ticket, actor):
     if _custody(ticket) is not None:
         return Conflict(E.ALREADY_RECEIVED, _("The unit is already in custody."))
+    return None
+
+
+def _not_taken(ticket, actor):
+    if _custody(ticket) is not None:
+        return Conflict(E.ALREADY_IN_CUSTODY, _("The unit is already in our custody."))
     return None
 
 
@@ -220,8 +270,24 @@ def _reassign(ticket, actor):
     return None
 
 
+#: Jobs whose unit is tested after the work, before the customer signs off.
+TESTED_KINDS = (Ticket.Kind.REPAIR, Ticket.Kind.INSTALLATION, Ticket.Kind.MAINTENANCE)
+
+
+def _tested(ticket, actor):
+    if (ticket.tested_at is None and ticket.kind in TESTED_KINDS
+            and not ticket.no_fault_found):
+        return Conflict(E.NOT_TESTED, _("Test the unit after the repair before the customer "
+                                        "signs."))
+    return None
+
+
+def _sign_off_facts(ticket, actor):
+    return _not_signed(ticket, actor) or _tested(ticket, actor)
+
+
 #: Facts read from the ticket row alone: asked even where the related rows are not loaded.
-_ROW_FACTS = frozenset({_reassign, _not_signed})
+_ROW_FACTS = frozenset({_reassign, _not_signed, _sign_off_facts})
 
 
 def _statuses(*names) -> frozenset[str]:
@@ -277,7 +343,7 @@ SPECS: dict[str, ActionSpec] = {spec.name: spec for spec in (
                _statuses(S.RESPONDED, S.ASSIGNED, S.SCHEDULED, S.ON_SITE, S.DIAGNOSED,
                          S.IN_REPAIR), S.RESOLVED, ResolveIn),
     ActionSpec("sign_off", gettext_lazy("Customer sign-off"), (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER),
-               _statuses(S.RESOLVED), W.SAME, SignOffIn, fact=_not_signed),
+               _statuses(S.RESOLVED), W.SAME, SignOffIn, fact=_sign_off_facts),
     ActionSpec("refuse_payment", gettext_lazy("Payment refused"),
                (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.FINANCE), _statuses(S.RESOLVED, S.CLOSED), W.SAME, NoteIn),
     ActionSpec("callback", gettext_lazy("Callback"), (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT),
@@ -288,6 +354,25 @@ SPECS: dict[str, ActionSpec] = {spec.name: spec for spec in (
                S.CANCELLED, ReasonIn),
     ActionSpec("reopen", gettext_lazy("Reopen"), (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT), W.FINAL, W.REOPENED,
                ReasonIn),
+    # issue 10: the promised contact, the field's duties, 三包 exchange and return
+    ActionSpec("contact", gettext_lazy("Customer contacted"), (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER),
+               W.OPEN, W.SAME, ContactIn),
+    ActionSpec("notify_late", gettext_lazy("Tell the customer I will be late"),
+               (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER), _statuses(S.ASSIGNED, S.SCHEDULED), W.SAME,
+               NotifyLateIn, VISIT_MODES),
+    ActionSpec("take_away", gettext_lazy("Take the unit away"), (R.MANAGER, R.REGIONAL_MANAGER, R.ENGINEER),
+               _statuses(S.ON_SITE, S.DIAGNOSED), W.SAME, TakeAwayIn, frozenset({M.ONSITE}),
+               fact=_not_taken),
+    ActionSpec("test", gettext_lazy("Tested after repair"), (R.MANAGER, R.REGIONAL_MANAGER, R.ENGINEER),
+               _statuses(S.ON_SITE, S.IN_REPAIR, S.RESOLVED), W.SAME, TestIn),
+    ActionSpec("no_fault_found", gettext_lazy("No fault found"), (R.MANAGER, R.REGIONAL_MANAGER, R.ENGINEER),
+               _statuses(S.RESPONDED, S.ON_SITE, S.DIAGNOSED), S.RESOLVED, ResolveIn),
+    ActionSpec("exchange", gettext_lazy("Exchange (三包)"), (R.MANAGER, R.REGIONAL_MANAGER, R.ENGINEER),
+               _statuses(S.DIAGNOSED, S.IN_REPAIR), W.SAME, ExchangeIn),
+    ActionSpec("return_unit", gettext_lazy("Return and refund (三包)"), (R.MANAGER, R.REGIONAL_MANAGER),
+               _statuses(S.DIAGNOSED, S.IN_REPAIR), W.SAME, ReturnUnitIn),
+    ActionSpec("mark_misdiagnosis", gettext_lazy("Trip caused by our misdiagnosis"),
+               (R.MANAGER, R.REGIONAL_MANAGER, R.ENGINEER), W.OPEN, W.SAME, MisdiagnosisIn),
 )}
 
 ACTIONS = tuple(SPECS)

@@ -6,12 +6,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .checks import calendar_warnings
 from .models import (
+    Attachment,
     BusinessDay,
     CalendarYear,
     Complaint,
     Custody,
     DispatchApproval,
     FollowUp,
+    LateRepairOffer,
     ProductFeedback,
     SLATarget,
     Ticket,
@@ -128,14 +130,15 @@ class WorkingWindowAdmin(SimpleHistoryAdmin):
 
 @admin.register(SLATarget)
 class SLATargetAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "priority", "mode", "kind", "amount", "unit", "starts_on",
-                    "active"]
-    list_filter = ["name", "unit", "active"]
+    list_display = ["name", "priority", "mode", "kind", "channel", "amount", "unit",
+                    "starts_on", "active"]
+    list_filter = ["name", "channel", "unit", "active"]
 
 
 @admin.register(TicketPolicy)
 class TicketPolicyAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "max_visits", "callback_after_hours"]
+    list_display = ["__str__", "max_visits", "callback_after_hours", "attachment_max_mb",
+                    "late_repair_remedy"]
 
 
 @admin.register(DispatchApproval)
@@ -149,3 +152,16 @@ class DispatchApprovalAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["ticket", "kind", "name", "size", "content_type", "uploaded_by",
+                    "created_at"]
+    list_filter = ["kind"]
+
+
+@admin.register(LateRepairOffer)
+class LateRepairOfferAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["ticket", "due_at", "offered_at", "choice", "extension_days"]
+    list_filter = ["choice"]

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Header, Router, Schema, Status
+from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field
 
 from aftersales.billing.selectors import ticket_money
@@ -20,7 +20,7 @@ from aftersales.customers.selectors import access_customer
 from aftersales.devices.selectors import access_device
 from aftersales.network.selectors import access_staff
 
-from . import actions, clocks, selectors, services
+from . import actions, clocks, field_services, selectors, services
 from .models import DispatchApproval, Ticket
 
 router = Router(tags=["tickets"])
@@ -59,6 +59,9 @@ class SlaOut(Schema):
     onsite: SlaTargetOut
     resolve: SlaTargetOut
     escalate: SlaTargetOut
+    contact: SlaTargetOut = Field(description="the engineer's call-back promised at intake")
+    reply: SlaTargetOut = Field(description="the engineer's first reply (written requests)")
+    answer: SlaTargetOut = Field(description="a severe (urgent) problem answered")
     breached: bool
 
 
@@ -374,11 +377,19 @@ def open_ticket(request, payload: TicketIn,
     return Status(201, _detail_of(request, ticket.pk))
 
 
+CURSOR_HELP = ("Opaque position from a `next` link: the page after that row (keyset, no "
+               "OFFSET). With a cursor `page` is informational; 422 `invalid` for a cursor "
+               "that is not one of ours.")
+
+
 @router.get("/tickets", response={200: TicketList, **ERRORS})
 def list_tickets(request, status: str | None = None, customer: int | None = None,
                  serial: str | None = None, phone: str | None = None, q: str | None = None,
                  breached: bool | None = None, engineer: int | None = None,
-                 service_point: int | None = None, page: int = 1, page_size: int = 50):
+                 service_point: int | None = None, page: int = 1, page_size: int = 50,
+                 cursor: str | None = Query(None, description=CURSOR_HELP)):
+    """Newest first. Follow `next`: it carries a `cursor`, so a deep page is found from the
+    previous page's last row (keyset), not by OFFSET, and costs what the first page costs."""
     if status:
         unknown = [s for s in status.split(",") if s and s not in Ticket.Status.values]
         if unknown:
@@ -386,7 +397,7 @@ def list_tickets(request, status: str | None = None, customer: int | None = None
     qs = selectors.ticket_list(actor=request.auth, status=status, customer_id=customer,
                                serial=serial, phone=phone, q=q, breached=breached,
                                engineer_id=engineer, service_point_id=service_point)
-    result = paginate(request, qs, page=page, page_size=page_size)
+    result = paginate(request, qs, page=page, page_size=page_size, cursor=cursor, keyset=True)
     now = timezone.now()
     return {"items": [ticket_out(t, actor=request.auth, now=now, facts=False)
                        for t in result["items"]], "next": result["next"]}
@@ -517,3 +528,26 @@ def approve_dispatch(request, approval_id: int, payload: DecisionIn):
 def reject_dispatch(request, approval_id: int, payload: DecisionIn):
     approval = selectors.access_approval(actor=request.auth, approval_id=approval_id)
     return services.reject_dispatch(actor=request.auth, approval=approval, note=payload.note)
+
+
+class RemedyIn(Schema):
+    choice: str = Field(description="one of the options offered: loaner | extension")
+
+
+class RemedyOut(Schema):
+    options: list[str]
+    choice: str
+    due_at: datetime
+    offered_at: datetime
+    chosen_at: datetime | None
+    extension_days: int | None = Field(description="the days of delay added to the unit's "
+                                       "warranty")
+
+
+@router.post("/tickets/{ticket_id}/late-repair-offer/choice",
+             response={200: RemedyOut, **ERRORS},
+             summary="Record the customer's choice for a bench repair past its target")
+def choose_late_remedy(request, ticket_id: int, payload: RemedyIn):
+    ticket = selectors.access_ticket(actor=request.auth, ticket_id=ticket_id)
+    return field_services.choose_late_remedy(actor=request.auth, ticket=ticket,
+                                             choice=payload.choice)

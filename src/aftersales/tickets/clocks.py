@@ -14,7 +14,7 @@ from .workflow import FINAL
 
 log = logging.getLogger(__name__)
 
-TARGETS = ("respond", "onsite", "resolve", "escalate")
+TARGETS = ("respond", "onsite", "resolve", "escalate", "contact", "reply", "answer")
 _warned_years: set[int] = set()
 
 
@@ -60,17 +60,49 @@ def working_hours(*, service_point_id: int | None) -> sla.WorkingHours:
 
 def targets_for(ticket: Ticket) -> dict[str, SLATarget]:
     """The most specific active row per target name (blank fields match anything)."""
-    rows = SLATarget.objects.filter(
+    rows = list(SLATarget.objects.filter(
         Q(priority="") | Q(priority=ticket.priority), Q(mode="") | Q(mode=ticket.mode),
-        Q(kind="") | Q(kind=ticket.kind), active=True)
+        Q(kind="") | Q(kind=ticket.kind), Q(channel="") | Q(channel=ticket.channel),
+        active=True))
+    # kept for promised_minutes(ticket=): the rows a promise depends on are among these
+    # (blank fields match any ticket), so intake's SMS needs no second read
+    ticket._sla_rows = rows
+    return _most_specific(rows)
+
+
+def _specificity(row: SLATarget) -> int:
+    return bool(row.priority) + bool(row.mode) + bool(row.kind) + bool(row.channel)
+
+
+def _most_specific(rows) -> dict[str, SLATarget]:
     best: dict[str, SLATarget] = {}
     for row in rows:
-        score = bool(row.priority) + bool(row.mode) + bool(row.kind)
         current = best.get(row.name)
-        if current is None or score > bool(current.priority) + bool(current.mode) + bool(
-                current.kind):
+        if current is None or _specificity(row) > _specificity(current):
             best[row.name] = row
     return best
+
+
+def promised_minutes(*, channel: str = "", name: str = SLATarget.Name.CONTACT,
+                     ticket: Ticket | None = None) -> int | None:
+    """The figure a customer is promised at intake for a request by `channel` (the
+    engineer's call-back by default), from the configured rows that depend on nothing
+    else; None when no such clock-minute row is active. With `ticket` (whose clocks were
+    just computed) the rows already read for it are used and `channel` is the ticket's."""
+    loaded = getattr(ticket, "_sla_rows", None) if ticket is not None else None
+    if loaded is None:
+        if ticket is not None:
+            channel = ticket.channel
+        rows = SLATarget.objects.filter(Q(channel="") | Q(channel=channel), name=name,
+                                        priority="", mode="", kind="", active=True,
+                                        unit=SLATarget.Unit.CLOCK)
+    else:
+        rows = [row for row in loaded
+                if row.name == name and not (row.priority or row.mode or row.kind)
+                and row.channel in ("", ticket.channel) and row.active
+                and row.unit == SLATarget.Unit.CLOCK]
+    row = _most_specific(rows).get(name)
+    return row.amount if row is not None else None
 
 
 def _start_of(ticket: Ticket, row: SLATarget) -> datetime | None:
@@ -84,7 +116,11 @@ def _start_of(ticket: Ticket, row: SLATarget) -> datetime | None:
 def met_times(ticket: Ticket) -> dict[str, datetime | None]:
     return {"respond": ticket.responded_at, "onsite": ticket.onsite_started_at,
             "resolve": ticket.resolved_at,
-            "escalate": ticket.escalated_at or ticket.resolved_at}
+            "escalate": ticket.escalated_at or ticket.resolved_at,
+            # the promised call-back: a recorded contact, or any response to the customer
+            "contact": ticket.contacted_at or ticket.responded_at or ticket.resolved_at,
+            "reply": ticket.replied_at or ticket.resolved_at,
+            "answer": ticket.answered_at or ticket.resolved_at}
 
 
 SLA_FIELDS = [f"{name}_{suffix}" for name in TARGETS for suffix in ("due", "met_at")] + [

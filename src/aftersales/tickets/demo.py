@@ -11,7 +11,7 @@ from aftersales.catalog.models import FaultCode
 from aftersales.devices.models import Device
 from aftersales.network.models import User
 
-from . import services
+from . import clocks, services
 
 SUMMARIES = {
     "F-SCR": "屏幕不显示，有花屏", "F-BAT": "电池充不进电，续航很短", "F-BOOT": "手机无法开机",
@@ -85,9 +85,11 @@ def load_tickets_demo(*, actor: User, seed: int = 20261123) -> dict:
 
 
 def _appointment(rng: random.Random):
-    """A slot inside the working windows, on one of the next working days (Mon-Fri)."""
+    """A slot inside the working windows, on one of the next working days (the statutory
+    calendar: holidays skipped, 调休 Saturdays worked)."""
     day = timezone.localdate() + timedelta(days=rng.randint(1, 3))
-    while day.weekday() >= 5:
+    calendar = clocks.load_calendar(years=range(day.year, day.year + 2))
+    while not calendar.is_working_day(day):
         day += timedelta(days=1)
     hour, minute = rng.choice(SLOTS)
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
@@ -118,7 +120,7 @@ def _advance(ticket, stage, *, actor, engineer, fault, rng):
                                    findings="检测确认故障", evidence={"invoice": True,
                                                                  "warranty_card": True})
     if "awaiting_approval" in steps:
-        lines = [{"kind": "labour", "description": "维修工时", "qty": 1, "unit_price": "80.00"}]
+        lines = [{"kind": "labour", "rate": "STD", "qty": 1}]  # the published labour rate
         ticket = services.quote(actor=engineer, ticket=ticket, lines=lines)
         if stage == "awaiting_approval":
             return
@@ -128,6 +130,7 @@ def _advance(ticket, stage, *, actor, engineer, fault, rng):
         return
     if "resolved" in steps:
         ticket = services.resolve(actor=engineer, ticket=ticket, resolution="已修复，测试正常")
+        ticket = services.test(actor=engineer, ticket=ticket, note="开机测试正常")
         ticket = services.sign_off(actor=engineer, ticket=ticket, signed_by="客户本人",
                                    satisfaction=rng.choice([4, 5, 5]))
     if stage == "closed":

@@ -20,6 +20,7 @@ class TicketError(StrEnum):
     VISIT_LIMIT = "visit_limit"
     ALREADY_SIGNED = "already_signed"
     NO_CALLBACK_DUE = "no_callback_due"
+    NOT_TESTED = "not_tested"
     # the rest: the request itself
     STALE_VERSION = "stale_version"
     ALREADY_ASSIGNED = "already_assigned"
@@ -29,6 +30,21 @@ class TicketError(StrEnum):
     ALREADY_DECIDED = "already_decided"
     NOT_THE_APPROVER = "not_the_approver"
     INVALID = "invalid"
+    # issue 10: the field's duties, 三包 exchange and return
+    NO_APPOINTMENT = "no_appointment"
+    APPOINTMENT_PASSED = "appointment_passed"
+    ALREADY_IN_CUSTODY = "already_in_custody"
+    FAULT_CONFIRMED = "fault_confirmed"
+    FAULT_NOT_CONFIRMED = "fault_not_confirmed"
+    NOT_ENTITLED = "not_entitled"
+    NO_DEVICE = "no_device"
+    ALREADY_MARKED = "already_marked"
+    # attachments: a file over the configured size (TicketPolicy.attachment_max_mb)
+    FILE_TOO_LARGE = "file_too_large"
+    # an appointment (schedule_visit, the dispatch board): 422, field `at`
+    APPOINTMENT_IN_PAST = "appointment_in_past"
+    APPOINTMENT_TOO_FAR = "appointment_too_far"
+    OUTSIDE_WORKING_HOURS = "outside_working_hours"
 
 
 #: The codes only the guard raises: a refusal the screen can know before anyone presses.
@@ -37,5 +53,5 @@ GUARD_CODES = frozenset({
     TicketError.REASSIGN_NEEDS_MANAGER, TicketError.INVALID_TRANSITION, TicketError.WRONG_MODE,
     TicketError.NOT_RECEIVED, TicketError.ALREADY_RECEIVED, TicketError.NOT_IN_CUSTODY,
     TicketError.NO_OPEN_VISIT, TicketError.VISIT_LIMIT, TicketError.ALREADY_SIGNED,
-    TicketError.NO_CALLBACK_DUE,
+    TicketError.NO_CALLBACK_DUE, TicketError.NOT_TESTED, TicketError.ALREADY_IN_CUSTODY,
 })

@@ -32,6 +32,12 @@ def transitioned(*, ticket: Ticket, action: str, actor, at: datetime, from_statu
 
 
 def sla_breached(*, ticket: Ticket, target: str, due: datetime, at: datetime) -> TicketEvent:
+    """A clock's breach, recorded once per target: by the sweep as soon as it passes, or
+    by the action that meets (or stops) it late, whichever comes first."""
+    existing = TicketEvent.objects.filter(ticket=ticket, action="sla_breach",
+                                          data__target=target).first()
+    if existing is not None:
+        return existing
     return record(ticket=ticket, action="sla_breach", actor=None, at=at,
                   from_status=ticket.status, to_status=ticket.status,
                   data={"target": target, "due": due.isoformat()})

@@ -49,12 +49,22 @@ def form_data(action: str, post) -> dict[str, Any]:
     """The posted form of `action` as its schema's input."""
     data: dict[str, Any] = {k: post.get(k, "").strip() for k in post
                             if k not in _SKIP and not k.startswith("line_")}
-    for name in ("version", "satisfaction", "warehouse", "engineer"):
+    for name in ("version", "satisfaction", "warehouse", "engineer", "minutes", "trip_no",
+                 "new_imei"):
         if data.get(name) == "":
             data.pop(name)
     if action == "schedule_visit":
         data["at"] = _local_time(data.get("at", ""))
-    elif action == "receive":
+    elif action == "depart":
+        if data.get("outcome") == "customer_absent":
+            data["at"] = _local_time(data.get("at", ""))
+        else:
+            data.pop("at", None)
+    elif action == "contact":
+        data["answered"] = data.get("answered") == "1"
+    elif action == "test":
+        data["passed"] = data.pop("failed", "") != "1"
+    elif action in ("receive", "take_away"):
         data["accessories"] = [a.strip() for a in data.get("accessories", "")
                                .replace("，", ",").split(",") if a.strip()]
     elif action == "quote":

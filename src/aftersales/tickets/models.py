@@ -91,9 +91,19 @@ class Ticket(models.Model):
     warranty_basis = models.CharField(_("warranty basis"), max_length=20, blank=True)
     warranty_options = models.JSONField(_("warranty options"), default=list, blank=True)
     warranty_reasons = models.JSONField(_("warranty reasons"), default=list, blank=True)
+    fault_reproduced = models.BooleanField(
+        _("fault reproduced at diagnosis"), null=True, blank=True,
+        help_text=_("An exchange or a return needs the fault confirmed."))
+    no_fault_found = models.BooleanField(_("no fault found"), default=False)
+    tested_at = models.DateTimeField(_("tested after the repair"), null=True, blank=True)
+    test_note = models.CharField(_("test result"), max_length=200, blank=True)
 
     # stage times (the event table has all of them; these are the ones queries need)
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    contacted_at = models.DateTimeField(_("engineer contacted the customer"), null=True,
+                                        blank=True)
+    replied_at = models.DateTimeField(_("engineer's first reply"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("problem answered"), null=True, blank=True)
     onsite_started_at = models.DateTimeField(_("on-site support started"), null=True,
                                              blank=True)
     repair_started_at = models.DateTimeField(_("repair started"), null=True, blank=True)
@@ -120,6 +130,12 @@ class Ticket(models.Model):
     resolve_met_at = models.DateTimeField(null=True, blank=True)
     escalate_due = models.DateTimeField(_("escalate by"), null=True, blank=True)
     escalate_met_at = models.DateTimeField(null=True, blank=True)
+    contact_due = models.DateTimeField(_("engineer's call-back by"), null=True, blank=True)
+    contact_met_at = models.DateTimeField(null=True, blank=True)
+    reply_due = models.DateTimeField(_("engineer's first reply by"), null=True, blank=True)
+    reply_met_at = models.DateTimeField(null=True, blank=True)
+    answer_due = models.DateTimeField(_("severe problem answered by"), null=True, blank=True)
+    answer_met_at = models.DateTimeField(null=True, blank=True)
     # the earliest due of a target not met yet: "breaching in the next hour" is one range scan
     sla_next_due = models.DateTimeField(null=True, blank=True)
     # set once any target was met late (sticky)
@@ -213,6 +229,7 @@ class Visit(models.Model):
         NONE = "", _("Open")
         FIXED = "fixed", _("Fixed")
         REVISIT = "revisit", _("Another trip needed")
+        CUSTOMER_ABSENT = "customer_absent", _("Customer not there")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="visits")
     engineer = models.ForeignKey("network.User", on_delete=models.PROTECT, null=True,
@@ -221,9 +238,19 @@ class Visit(models.Model):
     scheduled_at = models.DateTimeField(_("appointment"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     departed_at = models.DateTimeField(_("checked out"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices,
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices,
                                blank=True, default="")
     note = models.CharField(_("note"), max_length=200, blank=True)
+    minutes_late = models.IntegerField(
+        _("minutes late"), null=True, blank=True,
+        help_text=_("Arrival compared with the appointment (negative: early)."))
+    late_notice_at = models.DateTimeField(_("customer told of the delay at"), null=True,
+                                          blank=True)
+    misdiagnosis = models.BooleanField(
+        _("caused by our misdiagnosis"), default=False,
+        help_text=_("A trip caused by our own misdiagnosis is not charged."))
+    misdiagnosis_by = models.ForeignKey("network.User", on_delete=models.PROTECT, null=True,
+                                        blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("visit")
@@ -257,6 +284,8 @@ class Custody(models.Model):
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
     carrier = models.CharField(_("carrier"), max_length=40, blank=True)
     tracking_no = models.CharField(_("tracking number"), max_length=60, blank=True)
+    taken_on_site = models.BooleanField(
+        _("taken away by the on-site engineer"), default=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -415,13 +444,18 @@ class WorkingWindow(models.Model):
 
 
 class SLATarget(models.Model):
-    """One SLA promise. Blank priority/mode/kind match any; the most specific row wins."""
+    """One SLA promise. Blank priority/mode/kind/channel match any; the most specific row
+    wins. The figures the customer is promised (the call-back in the hotline script, the
+    SMS and the portal) are read from these rows."""
 
     class Name(models.TextChoices):
         RESPOND = "respond", _("First response")
         ONSITE = "onsite", _("On site")
         RESOLVE = "resolve", _("Resolution")
         ESCALATE = "escalate", _("Phone support escalation")
+        CONTACT = "contact", _("Engineer's promised call-back")
+        REPLY = "reply", _("Engineer's first reply")
+        ANSWER = "answer", _("Severe problem answered")
 
     class Unit(models.TextChoices):
         CLOCK = "clock", _("Clock minutes")
@@ -439,6 +473,8 @@ class SLATarget(models.Model):
     mode = models.CharField(_("mode"), max_length=10, blank=True, choices=Ticket.Mode.choices)
     kind = models.CharField(_("ticket kind"), max_length=20, blank=True,
                             choices=Ticket.Kind.choices)
+    channel = models.CharField(_("channel"), max_length=10, blank=True,
+                               choices=Ticket.Channel.choices)
     # how long, counted in `unit` (not money: the column is labelled as a time limit)
     amount = models.PositiveIntegerField(_("time allowed"),
                                          help_text=_("Counted in the unit of the next column."))
@@ -451,17 +487,49 @@ class SLATarget(models.Model):
     class Meta:
         verbose_name = _("SLA target")
         verbose_name_plural = _("SLA targets")
-        ordering = ["name", "priority", "mode", "kind"]
+        ordering = ["name", "priority", "mode", "kind", "channel"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="sla_target_positive"),
-            models.UniqueConstraint(fields=["name", "priority", "mode", "kind"],
-                                    name="sla_target_unique"),
+            models.UniqueConstraint(fields=["name", "priority", "mode", "kind", "channel"],
+                                    name="sla_target_unique_by_channel"),
         ]
 
     def __str__(self):
         anything = _("any")
         return (f"{self.get_name_display()} · {self.get_priority_display() or anything}/"
-                f"{self.get_mode_display() or anything}/{self.get_kind_display() or anything}")
+                f"{self.get_mode_display() or anything}/{self.get_kind_display() or anything}/"
+                f"{self.get_channel_display() or anything}")
+
+
+class LateRepairOffer(models.Model):
+    """What a customer was offered because the bench repair passed its target, and what
+    they chose. The extension's days are the days of delay, fixed once the repair is done."""
+
+    class Choice(models.TextChoices):
+        NONE = "", _("Not chosen yet")
+        LOANER = "loaner", _("A loaner")
+        EXTENSION = "extension", _("A warranty extension")
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.PROTECT,
+                                  related_name="late_repair_offer", verbose_name=_("ticket"))
+    due_at = models.DateTimeField(_("repair was due at"))
+    offered_at = models.DateTimeField(_("offered at"))
+    options = models.JSONField(_("options offered"), default=list)
+    choice = models.CharField(_("choice"), max_length=10, choices=Choice.choices, blank=True,
+                              default="")
+    chosen_at = models.DateTimeField(_("chosen at"), null=True, blank=True)
+    chosen_by = models.ForeignKey("network.User", on_delete=models.PROTECT, null=True,
+                                  blank=True, related_name="+")
+    extension_days = models.PositiveSmallIntegerField(_("extension (days)"), null=True,
+                                                      blank=True)
+
+    class Meta:
+        verbose_name = _("late repair offer")
+        verbose_name_plural = _("late repair offers")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.ticket_id} {self.choice or '-'}"
 
 
 class TicketPolicy(OneRowPolicy):
@@ -473,6 +541,11 @@ class TicketPolicy(OneRowPolicy):
         _("callback due after resolution (hours)"), default=24)
     attachment_max_mb = models.PositiveSmallIntegerField(
         _("largest attachment (MB)"), default=10)
+    late_repair_remedy = models.CharField(
+        _("late bench repair: the customer is offered"), max_length=10, default="choice",
+        choices=[("choice", _("a loaner or a warranty extension, their choice")),
+                 ("loaner", _("a loaner")),
+                 ("extension", _("a warranty extension by the days of delay"))])
     history = HistoricalRecords()
 
     class Meta:
@@ -588,5 +661,5 @@ class DispatchApproval(models.Model):
 
 
 __all__ = ["Attachment", "BusinessDay", "CalendarYear", "Complaint", "Custody", "DispatchApproval",
-           "FollowUp", "ProductFeedback", "SLATarget", "Ticket", "TicketEvent", "TicketNote",
-           "TicketPause", "TicketPolicy", "Visit", "WorkingWindow"]
+           "FollowUp", "LateRepairOffer", "ProductFeedback", "SLATarget", "Ticket", "TicketEvent",
+           "TicketNote", "TicketPause", "TicketPolicy", "Visit", "WorkingWindow"]

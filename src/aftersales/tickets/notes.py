@@ -12,10 +12,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from aftersales.core.errors import ValidationFailed
+from aftersales.core.errors import Forbidden, ValidationFailed
 from aftersales.core.scoping import check_point, require_role
 from aftersales.network.models import User
 
+from .errors import TicketError
 from .models import Attachment, Ticket, TicketNote, TicketPolicy
 
 WRITERS = (User.Role.ADMIN, User.Role.MANAGER, User.Role.AGENT, User.Role.ENGINEER)
@@ -61,9 +62,13 @@ def add_note(*, actor: User, ticket: Ticket, text: str, internal: bool = True,
 @transaction.atomic
 def add_attachment(*, actor: User, ticket: Ticket, file: UploadedFile | None,
                    kind: str) -> Attachment:
-    """Keep a file with the ticket; size and type are checked before anything is stored."""
+    """Keep a file with the ticket; size and type are checked before anything is stored.
+    An engineer attaches only to their own job (or to one nobody has been given yet)."""
     require_role(actor, *WRITERS)
     check_point(actor=actor, service_point_id=ticket.service_point_id)
+    if (actor.role == User.Role.ENGINEER and not actor.is_superuser
+            and ticket.engineer_id not in (None, actor.pk)):
+        raise Forbidden(_("This is not your job."), code=TicketError.NOT_YOUR_JOB)
     if kind not in Attachment.Kind.values:
         raise ValidationFailed(_("Pick what the file is: invoice, warranty card, photo or "
                                  "document."), field="kind")
@@ -72,7 +77,7 @@ def add_attachment(*, actor: User, ticket: Ticket, file: UploadedFile | None,
     limit_mb = TicketPolicy.current().attachment_max_mb
     if file.size > limit_mb * 1024 * 1024:
         raise ValidationFailed(_("The file is larger than %(mb)s MB.") % {"mb": limit_mb},
-                               field="file")
+                               field="file", code=TicketError.FILE_TOO_LARGE)
     file.seek(0)
     content_type = sniff_content_type(file.read(16))
     if content_type is None:

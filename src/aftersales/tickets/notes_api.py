@@ -63,9 +63,11 @@ def list_notes(request, ticket_id: int):
 
 @router.post("/tickets/{ticket_id}/attachments", response={201: AttachmentOut, **ERRORS})
 def add_attachment(request, ticket_id: int, file: File[UploadedFile] = None,
-                   kind: Form[Literal["invoice", "warranty_card", "photo", "document"]] = "document"):
-    """Multipart `file` and `kind`. Images (JPEG, PNG, GIF, WebP) and PDF only, at most
-    10 MB (TicketPolicy); otherwise 422 on `file` and nothing is stored."""
+                   kind: Form[str] = "document"):
+    """Multipart `file` and `kind` (invoice, warranty_card, photo or document; else 422 on
+    `kind`). Images (JPEG, PNG, GIF, WebP) and PDF only, at most 10 MB (TicketPolicy;
+    larger: 422 `file_too_large`); otherwise 422 on `file` and nothing is stored. An
+    engineer attaches only to their own job (403 `not_your_job`)."""
     ticket = selectors.access_ticket(actor=request.auth, ticket_id=ticket_id)
     attachment = notes.add_attachment(actor=request.auth, ticket=ticket, file=file, kind=kind)
     return Status(201, attachment)

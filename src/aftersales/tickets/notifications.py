@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from aftersales.network.models import User
 from aftersales.notifications.services import queue_notification
 
+from . import clocks
 from .models import Ticket
 
 STAGES = ("received", "repaired", "shipped_back")
@@ -50,12 +51,18 @@ def _tell_customer(ticket: Ticket, *, kind: str, key: str, subject: str, body: s
 
 
 def notify_ticket_opened(ticket: Ticket) -> list:
-    """On intake: the request is received and an engineer will call within 5 minutes."""
+    """On intake: the request is received and an engineer will call within the configured
+    call-back time (the SLA "contact" row for the ticket's channel)."""
+    minutes = clocks.promised_minutes(ticket=ticket)
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Service request %(number)s received") % {"number": ticket.number}
-        body = _("Your service request %(number)s is received. An engineer will call you "
-                 "within 5 minutes. Track it here: %(link)s") % {
-            "number": ticket.number, "link": tracking_link(ticket)}
+        values = {"number": ticket.number, "link": tracking_link(ticket), "minutes": minutes}
+        if minutes is None:
+            body = _("Your service request %(number)s is received. An engineer will call "
+                     "you. Track it here: %(link)s") % values
+        else:
+            body = _("Your service request %(number)s is received. An engineer will call "
+                     "you within %(minutes)d minutes. Track it here: %(link)s") % values
     return _tell_customer(ticket, kind="ticket_opened", key="", subject=subject, body=body)
 
 
@@ -72,6 +79,33 @@ def notify_appointment(ticket: Ticket, visit) -> list:
             "link": tracking_link(ticket)}
     return _tell_customer(ticket, kind="appointment",
                           key=f"{visit.pk}:{at.strftime('%Y%m%d%H%M')}", subject=subject,
+                          body=body)
+
+
+def notify_late_repair(ticket: Ticket, options: list[str] | tuple[str, ...]) -> list:
+    """The bench repair passed its target: the customer is told what they may have."""
+    with translation.override(settings.LANGUAGE_CODE):
+        offer = {("loaner", "extension"): _("a loaner unit, or a warranty extension by the "
+                                            "days of delay"),
+                 ("loaner",): _("a loaner unit"),
+                 ("extension",): _("a warranty extension by the days of delay")}[
+            tuple(options)]
+        subject = _("Repair %(number)s is late") % {"number": ticket.number}
+        body = _("Sorry: the repair of %(number)s is not done in the promised time. You may "
+                 "have %(offer)s; call us to choose. Track it here: %(link)s") % {
+            "number": ticket.number, "offer": offer, "link": tracking_link(ticket)}
+    return _tell_customer(ticket, kind="late_repair", key="", subject=subject, body=body)
+
+
+def notify_late_engineer(ticket: Ticket, visit, *, minutes: int) -> list:
+    """The engineer will be late for the appointment: the customer is told before it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Engineer delayed for %(number)s") % {"number": ticket.number}
+        body = _("Sorry: our engineer will be about %(minutes)d minutes late for your "
+                 "appointment at %(at)s (%(number)s). Track it here: %(link)s") % {
+            "minutes": minutes, "number": ticket.number, "link": tracking_link(ticket),
+            "at": timezone.localtime(visit.scheduled_at).strftime("%H:%M")}
+    return _tell_customer(ticket, kind="late_engineer", key=str(visit.pk), subject=subject,
                           body=body)
 
 

@@ -12,6 +12,7 @@ from aftersales.customers.models import Customer
 from aftersales.network.models import User
 from aftersales.network.selectors import certified_by_engineer
 
+from . import clocks
 from .models import (
     Attachment,
     DispatchApproval,
@@ -22,7 +23,7 @@ from .models import (
     TicketNote,
     Visit,
 )
-from .workflow import OPEN, OPEN_STATUSES
+from .workflow import OPEN_STATUSES
 
 
 def _base() -> QuerySet[Ticket]:
@@ -108,20 +109,46 @@ def due_within(*, until) -> QuerySet[Ticket]:
     return Ticket.objects.filter(sla_next_due__isnull=False, sla_next_due__lte=until)
 
 
-def dispatch_suggestions(*, actor: User, ticket: Ticket) -> list[dict]:
-    """Engineers ranked by who served this customer before (they know the site), skill
-    match with the product category (a valid certificate for it, network.Certificate), same
-    service point, then open load (fewest open jobs first)."""
+def engineer_loads(*, engineer_ids) -> dict[int, int]:
+    """Open jobs per engineer in one grouped query (the open-status test is in the WHERE, so
+    an index on (engineer, status) answers it; engineers without open jobs answer 0)."""
+    ids = list(engineer_ids)
+    loads = dict.fromkeys(ids, 0)
+    if ids:
+        loads.update(Ticket.objects.filter(engineer_id__in=ids, status__in=OPEN_STATUSES)
+                     .values("engineer_id").annotate(n=Count("id"))
+                     .values_list("engineer_id", "n").order_by())
+    return loads
+
+
+def _suggestable_engineers(actor: User) -> list[User]:
+    return list(scope(User.objects.filter(role=User.Role.ENGINEER, is_active=True)
+                      .select_related("service_point"), actor=actor).order_by("pk"))
+
+
+def dispatch_suggestions_for(*, actor: User, tickets: list[Ticket]) -> dict[int, list[dict]]:
+    """dispatch_suggestions for many tickets at once (the dispatch board): the engineers,
+    their loads, their certificates and who served each customer before are read once for
+    all the tickets (four queries however many tickets), then ranked per ticket."""
+    engineers = _suggestable_engineers(actor)
+    ids = [u.pk for u in engineers]
+    loads = engineer_loads(engineer_ids=ids)
+    certified = certified_by_engineer(user_ids=ids, on=timezone.localdate())
+    customers = {t.customer_id for t in tickets if t.customer_id}
+    served: dict[int, set[tuple[int, int]]] = {}
+    if customers:
+        for customer_id, ticket_id, engineer_id in (
+                Ticket.objects.filter(customer_id__in=customers, engineer__isnull=False)
+                .values_list("customer_id", "pk", "engineer_id").order_by()):
+            served.setdefault(customer_id, set()).add((ticket_id, engineer_id))
+    return {t.pk: _rank(t, engineers, loads=loads, certified=certified,
+                        served={e for pk, e in served.get(t.customer_id, ()) if pk != t.pk})
+            for t in tickets}
+
+
+def _rank(ticket: Ticket, engineers: list[User], *, loads: dict[int, int],
+          certified: dict[int, set[str]], served: set[int]) -> list[dict]:
     category = ticket.device.model.category if ticket.device_id else ""
-    engineers = (scope(User.objects.filter(role=User.Role.ENGINEER, is_active=True)
-                       .select_related("service_point"), actor=actor)
-                 .annotate(open_load=Count("tickets", filter=Q(tickets__status__in=OPEN))))
-    engineers = list(engineers)
-    certified = certified_by_engineer(user_ids=[u.pk for u in engineers],
-                                      on=timezone.localdate())
-    served = set(Ticket.objects.filter(customer_id=ticket.customer_id, engineer__isnull=False)
-                 .exclude(pk=ticket.pk).values_list("engineer_id", flat=True)) \
-        if ticket.customer_id else set()
     ranked = []
     for user in engineers:
         # skills are earned: the categories of the engineer's valid certificates
@@ -130,11 +157,25 @@ def dispatch_suggestions(*, actor: User, ticket: Ticket) -> list[dict]:
         same_point = (ticket.service_point_id is not None
                       and user.service_point_id == ticket.service_point_id)
         ranked.append({"engineer": user, "skill_match": skill_match, "same_point": same_point,
-                       "open_load": user.open_load, "served_before": user.pk in served,
+                       "open_load": loads.get(user.pk, 0), "served_before": user.pk in served,
                        "certified": sorted(certified.get(user.pk, ()))})
     ranked.sort(key=lambda r: (not r["served_before"], not r["skill_match"],
                                not r["same_point"], r["open_load"], r["engineer"].pk))
     return ranked
+
+
+def dispatch_suggestions(*, actor: User, ticket: Ticket) -> list[dict]:
+    """Engineers ranked by who served this customer before (they know the site), skill
+    match with the product category (a valid certificate for it, network.Certificate), same
+    service point, then open load (fewest open jobs first)."""
+    return dispatch_suggestions_for(actor=actor, tickets=[ticket])[ticket.pk]
+
+
+def pending_approval_of(*, ticket_ids) -> dict[int, DispatchApproval]:
+    """The assignment waiting for approval per ticket (one query), for the board's cards."""
+    return {a.ticket_id: a for a in DispatchApproval.objects.filter(
+        ticket_id__in=list(ticket_ids), status=DispatchApproval.Status.PENDING)
+        .select_related("engineer", "approver").order_by("id")}
 
 
 def open_follow_ups_due(*, until) -> QuerySet[FollowUp]:
@@ -145,6 +186,13 @@ def open_follow_ups_due(*, until) -> QuerySet[FollowUp]:
 def feedback_list(*, actor: User) -> QuerySet[ProductFeedback]:
     qs = ProductFeedback.objects.select_related("product_model", "fault_code", "ticket")
     return scope(qs, actor=actor, path="ticket__service_point").order_by("-id")
+
+
+def promised_callback_minutes(*, channel: str = "") -> int | None:
+    """The engineer's call-back a customer is promised at intake for a request by
+    `channel`, in minutes, as configured (the SLA "contact" row); the hotline script, the
+    SMS and the portal quote it."""
+    return clocks.promised_minutes(channel=channel)
 
 
 # -- what the console's screens read --------------------------------------------------------
@@ -216,8 +264,9 @@ def visits_between(*, actor: User, start: datetime, end: datetime,
     return list(qs.order_by("scheduled_at"))
 
 def pending_approvals(*, actor: User) -> QuerySet[DispatchApproval]:
-    return DispatchApproval.objects.filter(approver=actor,
-                                           status=DispatchApproval.Status.PENDING).order_by("id")
+    return (DispatchApproval.objects.filter(approver=actor,
+                                            status=DispatchApproval.Status.PENDING)
+            .select_related("ticket", "engineer", "requested_by").order_by("id"))
 
 
 def access_approval(*, actor: User, approval_id: int) -> DispatchApproval:

@@ -22,6 +22,7 @@ from django.db.models import CharField, Exists, OuterRef
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from aftersales.contracts.models import Contract
 from aftersales.core.api import sweep_expired_tokens
@@ -31,11 +32,11 @@ from aftersales.notifications.models import Alert, SweepPolicy
 from aftersales.notifications.services import raise_alert, retry_pending_notifications
 from aftersales.notifications.webhooks import retry_due_webhooks
 
-from . import events, services
+from . import events, remedies, services
 from .field_sweeps import FIELD_SWEEPS
 from .inbound_mail import fetch_mail
-from .models import FollowUp, Ticket, TicketEvent
-from .notifications import notify_staff, supervisors_of
+from .models import FollowUp, LateRepairOffer, Ticket, TicketEvent, TicketPolicy
+from .notifications import notify_late_repair, notify_staff, supervisors_of
 from .workflow import OPEN
 
 log = logging.getLogger("aftersales.sweeps")
@@ -43,8 +44,8 @@ log = logging.getLogger("aftersales.sweeps")
 K = Alert.Kind
 
 
-def _not_alerted(qs, kind: str):
-    return qs.filter(~Exists(Alert.objects.filter(ticket=OuterRef("pk"), kind=kind, key="")))
+def _not_alerted(qs, kind: str, key: str = ""):
+    return qs.filter(~Exists(Alert.objects.filter(ticket=OuterRef("pk"), kind=kind, key=key)))
 
 
 def _each(rows, handle) -> int:
@@ -86,9 +87,66 @@ def sweep_response_overdue(*, now: datetime) -> int:
         status__in=OPEN), K.RESPONSE_OVERDUE)
 
     def handle(ticket: Ticket) -> bool:
-        return _alert_and_tell(ticket, kind=K.RESPONSE_OVERDUE, due=ticket.respond_due,
-                               now=now, message=_("First response overdue"))
+        if not _alert_and_tell(ticket, kind=K.RESPONSE_OVERDUE, due=ticket.respond_due,
+                               now=now, message=_("First response overdue")):
+            return False
+        _mark_breached(ticket, target="respond", due=ticket.respond_due, now=now)
+        return True
     return _each(rows, handle)
+
+
+def _mark_breached(ticket: Ticket, *, target: str, due: datetime, now: datetime) -> None:
+    """The breach counts from now (reports, the breached filter), not only once the clock
+    is finally met or the ticket closed."""
+    events.sla_breached(ticket=ticket, target=target, due=due, at=now)
+    Ticket.objects.filter(pk=ticket.pk, sla_breached=False).update(sla_breached=True)
+
+
+#: The clocks the breach sweep watches, with the manager's message. The first response
+#: has its own sweep (above); the phone escalation escalates instead.
+BREACH_CLOCKS = {
+    "onsite": _lazy("On-site time missed"),
+    "resolve": _lazy("Resolution time missed"),
+    "contact": _lazy("Promised engineer call-back missed"),
+    "reply": _lazy("Engineer's first reply overdue"),
+    "answer": _lazy("Severe problem not answered in time"),
+}
+
+
+def sweep_clock_breaches(*, now: datetime) -> int:
+    """Every other promised clock of an open ticket that passed its due unmet: its breach
+    event, the ticket counted as breached, and one alert to the manager, once per clock."""
+    done = 0
+    for name, message in BREACH_CLOCKS.items():
+        rows = _not_alerted(Ticket.objects.select_related("customer").filter(
+            **{f"{name}_due__isnull": False, f"{name}_due__lt": now,
+               f"{name}_met_at__isnull": True}, status__in=OPEN), K.CLOCK_OVERDUE, key=name)
+
+        def handle(ticket: Ticket, name: str = name, message=message) -> bool:
+            due = getattr(ticket, f"{name}_due")
+            if not _alert_and_tell(ticket, kind=K.CLOCK_OVERDUE, due=due, now=now, key=name,
+                                   message=str(message)):
+                return False
+            _mark_breached(ticket, target=name, due=due, now=now)
+            if name == "resolve" and ticket.mode == Ticket.Mode.SEND_IN:
+                _offer_late_remedy(ticket, due=due, now=now)
+            return True
+        done += _each(rows, handle)
+    return done
+
+
+def _offer_late_remedy(ticket: Ticket, *, due: datetime, now: datetime) -> None:
+    """A bench repair past its target: the customer is offered a loaner or a warranty
+    extension by the days of delay (as the policy says), once."""
+    options = list(remedies.offered(TicketPolicy.current().late_repair_remedy))
+    offer, created = LateRepairOffer.objects.get_or_create(
+        ticket=ticket, defaults={"due_at": due, "offered_at": now, "options": options})
+    if not created:
+        return
+    events.record(ticket=ticket, action="late_repair_offer", actor=None, at=now,
+                  from_status=ticket.status, to_status=ticket.status,
+                  data={"options": options, "due": due.isoformat()})
+    notify_late_repair(ticket, options)
 
 
 def sweep_phone_escalations(*, now: datetime) -> int:
@@ -202,6 +260,7 @@ def sweep_quotes_waiting(*, now: datetime) -> int:
 
 SWEEPS = {
     "response_overdue": sweep_response_overdue,
+    "clock_breaches": sweep_clock_breaches,
     "phone_escalations": sweep_phone_escalations,
     "backup_devices": sweep_backup_devices,
     "callbacks_due": sweep_callbacks_due,

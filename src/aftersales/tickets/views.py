@@ -22,6 +22,7 @@ from aftersales.billing.models import PaymentMethod
 from aftersales.billing.selectors import ticket_money
 from aftersales.catalog.selectors import fault_code_list, part_list
 from aftersales.contracts.selectors import warranty_covers_of
+from aftersales.core import keyset
 from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.excel import safe_row
 from aftersales.core.views import errors_of, staff_view
@@ -66,18 +67,29 @@ PAGE = 50
 
 @staff_view
 def ticket_list(request):
+    """One page of the tab: Next and Previous carry a keyset cursor (core/keyset.py), so a
+    deep page is found from a row's position, never by OFFSET. An old `page=N` link still
+    opens (the offset way), and its own links are cursors again."""
     tab, qs = filtered_tickets(request)
     try:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
-    rows = list(qs[(page - 1) * PAGE:page * PAGE + 1])
+    try:
+        found = keyset.page(qs, size=PAGE, cursor=request.GET.get("cursor") or None,
+                            offset=(page - 1) * PAGE)
+    except ValidationFailed:  # a mangled cursor in the address: start from the first page
+        found = keyset.page(qs, size=PAGE)
+    base = request.GET.copy()
+    for key in ("page", "cursor"):
+        base.pop(key, None)
     context = {
         "tab": tab, "tabs": TABS,
-        "tickets": rows[:PAGE], "has_next": len(rows) > PAGE, "page": page,
+        "tickets": found.rows, "has_next": found.next_cursor is not None,
+        "next_cursor": found.next_cursor, "previous_cursor": found.previous_cursor,
         "statuses": Ticket.Status.choices, "kinds": Ticket.Kind.choices,
         "priorities": Ticket.Priority.choices, "modes": Ticket.Mode.choices,
-        "params": request.GET, "query": request.GET.urlencode(),
+        "params": request.GET, "query": base.urlencode(),
     }
     if request.htmx and request.htmx.target == "ticket-rows":
         return render(request, "tickets/list.html#rows", context)
@@ -165,7 +177,9 @@ def _own_call(request, call_id: str | None):
 @staff_view
 def opened(request, ticket_id: int):
     ticket = selectors.access_ticket(actor=request.user, ticket_id=ticket_id)
-    return render(request, "tickets/opened.html", {"ticket": ticket})
+    return render(request, "tickets/opened.html", {
+        "ticket": ticket,
+        "promised_minutes": selectors.promised_callback_minutes(channel=ticket.channel)})
 
 
 # -- the ticket page -------------------------------------------------------------------------
@@ -173,7 +187,9 @@ def opened(request, ticket_id: int):
 # sweeps record their alerts on the timeline under the alert's kind (response_overdue ...)
 EVENT_LABELS = {**dict(Alert.Kind.choices), **actions.LABELS, "open": gettext_lazy("Opened"),
                 "verify_phone": gettext_lazy("Booking phone verified"),
-                "sla_breach": gettext_lazy("SLA breached")}
+                "sla_breach": gettext_lazy("SLA breached"),
+                "late_repair_offer": gettext_lazy("Late repair: remedy offered"),
+                "late_remedy": gettext_lazy("Late repair: customer's choice")}
 STATUS_LABELS = dict(Ticket.Status.choices)
 CAUSES = [("none", gettext_lazy("No user fault")), ("misuse", gettext_lazy("Misuse")),
           ("self_repair", gettext_lazy("Self-repair")),
@@ -249,7 +265,7 @@ def ticket_context(request, ticket, *, errors=None, action=None, values=None,
         "engineers": (list(staff_list(actor=request.user, role=User.Role.ENGINEER))
                       if "assign" in form_actions else []),
         "fault_codes": list(fault_code_list()) if "diagnose" in form_actions else [],
-        "causes": CAUSES,
+        "causes": CAUSES, "refund_methods": PaymentMethod.choices,
         "quote_rows": range(QUOTE_ROWS),
         "errors": errors or {}, "failed_action": action, "values": values or {},
         "top_error": _top_error(errors, action),
@@ -360,6 +376,11 @@ def dispatch_move(request):
                                          at=at)
     except DomainError as exc:
         messages.error(request, exc.message)
+        return target
+    if ticket.engineer_id != engineer.pk:  # the point's approval rule: the approver decides
+        messages.warning(request, _("%(number)s: the assignment to %(engineer)s waits for "
+                                    "approval; book the visit once it is approved.") % {
+            "number": ticket.number, "engineer": engineer.display_name})
         return target
     messages.success(request, _("%(number)s: assigned to %(engineer)s, visit at %(at)s.") % {
         "number": ticket.number, "engineer": engineer.display_name,

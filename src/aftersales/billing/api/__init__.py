@@ -203,6 +203,32 @@ def record_payment(request, payload: PaymentIn,
     return Status(201, _payment_out(entry, ticket, contract))
 
 
+
+class PriceApprovalOut(Schema):
+    quote: int = Field(description="the waiting quote")
+    price_change: str = Field(description='"approved" once a manager has approved it')
+    price_approved_by: int | None = Field(description="the manager")
+    price_approved_at: datetime | None
+    lines: list[dict] = Field(description="each line with its published price "
+                              "(list_price) and the engineer's reason")
+
+
+@router.post("/tickets/{ticket_id}/quote/price-approval",
+             response={200: PriceApprovalOut, **ERRORS},
+             summary="A manager approves the prices an engineer changed on the quote")
+def approve_price_change(request, ticket_id: int):
+    ticket = access_ticket(actor=request.auth, ticket_id=ticket_id)
+    quote = services.approve_price_change(actor=request.auth, ticket=ticket)
+    return {"quote": quote.pk, "price_change": quote.price_change,
+            "price_approved_by": quote.price_approved_by_id,
+            "price_approved_at": quote.price_approved_at,
+            "lines": [{"kind": line.kind, "description": line.description,
+                       "unit_price": f"{line.unit_price:.2f}",
+                       "list_price": None if line.list_price is None
+                       else f"{line.list_price:.2f}",
+                       "price_reason": line.price_reason}
+                      for line in quote.lines.order_by("position")]}
+
 def _debt_out(charge, today: date) -> dict:
     return {"ticket": charge.ticket_id,
             "ticket_number": charge.ticket.number if charge.ticket_id else None,

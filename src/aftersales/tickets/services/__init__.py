@@ -19,10 +19,14 @@ from ..models import Ticket
 from .bench import (
     approve_quote,
     diagnose,
+    exchange,
+    no_fault_found,
     quote,
     receive,
     reject_quote,
+    return_unit,
     ship_back,
+    test,
     use_part,
 )
 from .closing import (
@@ -45,9 +49,13 @@ from .visits import (
     approve_visit,
     arrive,
     assign,
+    contact,
     depart,
+    mark_misdiagnosis,
+    notify_late,
     respond,
     schedule_visit,
+    take_away,
 )
 
 ACTIONS = {
@@ -58,6 +66,9 @@ ACTIONS = {
     "hold": hold, "resume": resume, "escalate": escalate, "resolve": resolve,
     "sign_off": sign_off, "refuse_payment": refuse_payment, "callback": callback,
     "close": close, "cancel": cancel, "reopen": reopen,
+    "contact": contact, "notify_late": notify_late, "take_away": take_away, "test": test,
+    "no_fault_found": no_fault_found, "exchange": exchange, "return_unit": return_unit,
+    "mark_misdiagnosis": mark_misdiagnosis,
 }
 assert set(ACTIONS) == set(actions.SPECS), "every action of the spec has a service"
 
@@ -85,9 +96,11 @@ def perform(*, actor: User, ticket: Ticket, action: str, data: actions.ActionIn)
     return ACTIONS[action](actor=actor, ticket=ticket, version=data.version, **fields)
 
 
-__all__ = ["ACTIONS", "INTAKE_ROLES", "approve_dispatch", "approve_quote", "approve_visit", "arrive", "assign",
-           "attach_verified_booking",
-           "callback", "cancel", "close", "depart", "diagnose", "escalate", "hold",
-           "open_ticket", "perform", "quote", "receive", "refuse_payment", "reject_dispatch", "reject_quote",
-           "reopen", "resolve", "respond", "resume", "schedule_visit", "send_product_feedback",
-           "ship_back", "sign_off", "update_complaint", "use_part"]
+__all__ = ["ACTIONS", "INTAKE_ROLES", "approve_dispatch", "approve_quote", "approve_visit",
+           "arrive", "assign", "attach_verified_booking", "callback", "cancel", "close",
+           "contact", "depart", "diagnose",
+           "escalate", "exchange", "hold", "mark_misdiagnosis", "no_fault_found", "notify_late",
+           "open_ticket", "perform", "quote", "receive", "refuse_payment", "reject_dispatch",
+           "reject_quote", "reopen", "resolve", "respond", "resume", "return_unit",
+           "schedule_visit", "send_product_feedback", "ship_back", "sign_off", "take_away",
+           "test", "update_complaint", "use_part"]

@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.core.errors import Conflict, ValidationFailed
+from aftersales.core.numbering import next_number
+from aftersales.core.validation import clean_required
 from aftersales.network.models import User
 
-from .. import actions, dispatch_rules, notifications
+from .. import actions, appointments, clocks, dispatch_rules, notifications
 from ..errors import TicketError as E
-from ..models import DispatchApproval, FollowUp, Ticket, TicketPolicy, Visit
+from ..models import Custody, DispatchApproval, FollowUp, Ticket, TicketPolicy, Visit
 from .dispatch import decide, request_approval
 from .flow import begin, finish
 
@@ -77,6 +79,19 @@ def assign(*, actor: User | None, ticket: Ticket, engineer: User,
                   now=timezone.now(), fields=fields, data=data)
 
 
+def check_appointment(*, ticket: Ticket, at, now=None) -> None:
+    """422 with the rule's code (tickets/appointments.py) when `at` cannot be booked: in
+    the past, too far ahead, or outside the serving point's working days and hours."""
+    local_year = timezone.localtime(at).year
+    refused = appointments.refusal(
+        at=at, now=now or timezone.now(),
+        hours=clocks.working_hours(service_point_id=ticket.service_point_id),
+        calendar=clocks.load_calendar(years=range(local_year, local_year + 1)))
+    if refused is not None:
+        code, message = refused
+        raise ValidationFailed(message, field="at", code=code)
+
+
 def _planned_visit(ticket: Ticket) -> Visit | None:
     return (Visit.objects.filter(ticket=ticket, arrived_at__isnull=True)
             .order_by("-trip_no").first())
@@ -91,8 +106,7 @@ def schedule_visit(*, actor: User | None, ticket: Ticket, at, version: int | Non
     now = timezone.now()
     if at is None or at.tzinfo is None:
         raise ValidationFailed(_("Give the time with its offset."), field="at")
-    if at < now:
-        raise ValidationFailed(_("The appointment is in the past."), field="at")
+    check_appointment(ticket=ticket, at=at, now=now)
     visit = _planned_visit(ticket)
     if visit is None:
         visit = Visit.objects.create(ticket=ticket, trip_no=actions.next_trip_no(ticket),
@@ -131,12 +145,20 @@ def arrive(*, actor: User | None, ticket: Ticket, version: int | None = None) ->
     else:
         visit.arrived_at, visit.engineer = now, engineer
         visit.save(update_fields=["arrived_at", "engineer"])
+    data = {"trip_no": trip_no}
+    if visit.scheduled_at is not None:
+        # arrival compared with the appointment (negative: early), kept on the visit
+        visit.minutes_late = int((now - visit.scheduled_at).total_seconds() // 60)
+        visit.save(update_fields=["minutes_late"])
+        data["minutes_late"] = visit.minutes_late
+        if visit.minutes_late > 0 and visit.late_notice_at is None:
+            data["late_without_notice"] = True
     fields = set()
     if ticket.onsite_started_at is None:
         ticket.onsite_started_at = now
         fields.add("onsite_started_at")
     return finish(actor=actor, ticket=ticket, action="arrive", from_status=before, now=now,
-                  fields=fields, data={"trip_no": trip_no})
+                  fields=fields, data=data)
 
 
 def _open_visit(ticket: Ticket) -> Visit | None:
@@ -146,22 +168,39 @@ def _open_visit(ticket: Ticket) -> Visit | None:
 
 
 @transaction.atomic
-def depart(*, actor: User | None, ticket: Ticket, outcome: str, note: str = "",
+def depart(*, actor: User | None, ticket: Ticket, outcome: str, note: str = "", at=None,
            version: int | None = None) -> Ticket:
-    """Check-out. `revisit` means another trip for the same fault (the fees count trips)."""
+    """Check-out. `revisit` means another trip for the same fault (the fees count trips).
+    `customer_absent`: nobody was there — a new appointment `at` is made, and the trip is
+    neither charged nor a second trip for the fee."""
     ticket, before = begin(actor=actor, ticket=ticket, action="depart", version=version)
-    if outcome not in (Visit.Outcome.FIXED, Visit.Outcome.REVISIT):
-        raise ValidationFailed(_("The outcome is fixed or revisit."), field="outcome")
-    visit = _open_visit(ticket)  # the guard saw one; the lock keeps it
+    if outcome not in (Visit.Outcome.FIXED, Visit.Outcome.REVISIT,
+                       Visit.Outcome.CUSTOMER_ABSENT):
+        raise ValidationFailed(_("The outcome is fixed, revisit or customer_absent."),
+                               field="outcome")
     now = timezone.now()
+    absent = outcome == Visit.Outcome.CUSTOMER_ABSENT
+    if absent:
+        if at is None or at.tzinfo is None:
+            raise ValidationFailed(_("Give the new appointment with its offset."), field="at")
+        if at <= now:
+            raise ValidationFailed(_("The appointment is in the past."), field="at")
+    visit = _open_visit(ticket)  # the guard saw one; the lock keeps it
     visit.departed_at, visit.outcome, visit.note = now, outcome, (note or "")[:200]
     visit.save(update_fields=["departed_at", "outcome", "note"])
-    if ticket.status == S.ON_SITE:
+    data = {"trip_no": visit.trip_no, "outcome": outcome}
+    if absent:
+        planned = Visit.objects.create(ticket=ticket, trip_no=actions.next_trip_no(ticket),
+                                       scheduled_at=at, engineer=ticket.engineer)
+        notifications.notify_appointment(ticket, planned)
+        ticket.status = S.SCHEDULED
+        data["new_appointment"] = at.isoformat()
+    elif ticket.status == S.ON_SITE:
         ticket.status = S.IN_REPAIR if outcome == Visit.Outcome.FIXED else S.ASSIGNED
-    trips = Visit.objects.filter(ticket=ticket, arrived_at__isnull=False).count()
+    data["trips"] = (Visit.objects.filter(ticket=ticket, arrived_at__isnull=False)
+                     .exclude(outcome=Visit.Outcome.CUSTOMER_ABSENT).count())
     return finish(actor=actor, ticket=ticket, action="depart", from_status=before, now=now,
-                  fields=set(), data={"trip_no": visit.trip_no, "outcome": outcome,
-                                      "trips": trips})
+                  fields=set(), data=data)
 
 
 def settle_resolution(ticket: Ticket, now) -> set[str]:
@@ -184,3 +223,96 @@ def approve_dispatch(*, actor: User, approval: DispatchApproval, note: str = ""
                     note=note)
     assign(actor=actor, ticket=locked.ticket, engineer=locked.engineer, approval=locked)
     return locked
+
+
+# -- issue 10: the promised contact and the field's duties ----------------------------------
+
+
+@transaction.atomic
+def contact(*, actor: User | None, ticket: Ticket, note: str = "", answered: bool = False,
+            version: int | None = None) -> Ticket:
+    """The engineer's promised call-back (the "contacted" stage): the first contact meets
+    the call-back clock; a contact with a reply (`note`) meets the engineer's-first-reply
+    clock; `answered` says the customer's problem was answered (severe-problem clock)."""
+    ticket, before = begin(actor=actor, ticket=ticket, action="contact", version=version)
+    if not isinstance(answered, bool):
+        raise ValidationFailed(_("Must be true or false."), field="answered")
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise ValidationFailed(_("At most %(n)d characters.") % {"n": 500}, field="note")
+    now = timezone.now()
+    fields = set()
+    for name, due in (("contacted_at", True), ("replied_at", bool(note)),
+                      ("answered_at", answered)):
+        if due and getattr(ticket, name) is None:
+            setattr(ticket, name, now)
+            fields.add(name)
+    return finish(actor=actor, ticket=ticket, action="contact", from_status=before, now=now,
+                  fields=fields, data={"note": note, "answered": answered})
+
+
+@transaction.atomic
+def notify_late(*, actor: User | None, ticket: Ticket, minutes: int,
+                version: int | None = None) -> Ticket:
+    """The engineer will be late: the customer is told before the appointment time."""
+    ticket, before = begin(actor=actor, ticket=ticket, action="notify_late", version=version)
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 600:
+        raise ValidationFailed(_("Minutes late: a whole number from 1 to 600."),
+                               field="minutes")
+    visit = _planned_visit(ticket)
+    if visit is None or visit.scheduled_at is None:
+        raise Conflict(E.NO_APPOINTMENT, _("There is no appointment to be late for."))
+    now = timezone.now()
+    if now >= visit.scheduled_at:
+        raise Conflict(E.APPOINTMENT_PASSED, _("The appointment time has passed: the "
+                                               "customer must be told before it."))
+    visit.late_notice_at = now
+    visit.save(update_fields=["late_notice_at"])
+    notifications.notify_late_engineer(ticket, visit, minutes=minutes)
+    return finish(actor=actor, ticket=ticket, action="notify_late", from_status=before,
+                  now=now, fields=set(), data={"trip_no": visit.trip_no, "minutes": minutes})
+
+
+@transaction.atomic
+def take_away(*, actor: User | None, ticket: Ticket, condition: str = "",
+              accessories: list[str] | None = None, version: int | None = None) -> Ticket:
+    """The on-site engineer takes the unit to the bench: its condition and accessories are
+    recorded and it gets a custody label, as a send-in unit does."""
+    ticket, before = begin(actor=actor, ticket=ticket, action="take_away", version=version)
+    condition = clean_required(condition, field="condition", max_length=200)
+    if accessories is None:
+        accessories = []
+    if not isinstance(accessories, list) or any(
+            not isinstance(item, str) or not item.strip() or len(item) > 60
+            for item in accessories) or len(accessories) > 30:
+        raise ValidationFailed(_("Accessories: a list of short names."), field="accessories")
+    now = timezone.now()
+    items = [item.strip() for item in accessories]
+    custody = Custody.objects.create(
+        ticket=ticket, condition=condition, accessories=items, location="in_transit",
+        received_at=now, received_by=actor, taken_on_site=True,
+        label=next_number(prefix="CU", period=f"{timezone.localdate(now):%Y%m%d}", width=4))
+    return finish(actor=actor, ticket=ticket, action="take_away", from_status=before, now=now,
+                  fields=set(), data={"label": custody.label, "condition": condition,
+                                      "accessories": items})
+
+
+@transaction.atomic
+def mark_misdiagnosis(*, actor: User | None, ticket: Ticket, trip_no: int,
+                      version: int | None = None) -> Ticket:
+    """A trip caused by our own misdiagnosis (误判由我方承担): the engineer or a manager marks
+    it and the trip is not charged (its lines stay on the quote at 0.00)."""
+    ticket, before = begin(actor=actor, ticket=ticket, action="mark_misdiagnosis",
+                           version=version)
+    if isinstance(trip_no, bool) or not isinstance(trip_no, int):
+        raise ValidationFailed(_("Name the trip by its number."), field="trip_no")
+    visit = Visit.objects.select_for_update().filter(ticket=ticket, trip_no=trip_no,
+                                                     arrived_at__isnull=False).first()
+    if visit is None:
+        raise ValidationFailed(_("No such trip was made."), field="trip_no")
+    if visit.misdiagnosis:
+        raise Conflict(E.ALREADY_MARKED, _("This trip is already marked."))
+    visit.misdiagnosis, visit.misdiagnosis_by = True, actor
+    visit.save(update_fields=["misdiagnosis", "misdiagnosis_by"])
+    return finish(actor=actor, ticket=ticket, action="mark_misdiagnosis", from_status=before,
+                  now=timezone.now(), fields=set(), data={"trip_no": trip_no})
