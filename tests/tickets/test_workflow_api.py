@@ -200,6 +200,43 @@ def test_fourth_visit_needs_a_manager(make_ticket, hotline_api, tech_api, boss_a
     assert (fourth.status_code, fourth.json()["visits"][-1]["trip_no"]) == (200, 4)
 
 
+def test_the_engineer_asks_for_a_fourth_visit_and_the_manager_is_alerted_once(
+        make_ticket, hotline_api, tech_api, boss_api, tech):
+    from aftersales.notifications.models import Alert
+
+    # given a ticket whose next visit is within the limit
+    ticket = _assigned(make_ticket, hotline_api, tech)
+    before = snapshot(ticket)
+    early = act(tech_api, ticket, "request_visit", reason="还要再去一次")
+    # then asking is refused and changes nothing
+    assert (early.status_code, error_code(early)) == (409, "visit_within_limit")
+    assert snapshot(ticket) == before
+    assert not Alert.objects.filter(kind=Alert.Kind.VISIT_APPROVAL).exists()
+    # given three trips for the same fault
+    for _ in range(3):
+        assert act(tech_api, ticket, "arrive").status_code == 200
+        assert act(tech_api, ticket, "depart", outcome="revisit").status_code == 200
+    # a request without a reason is refused on its field
+    blank = act(tech_api, ticket, "request_visit", reason=" ")
+    assert (blank.status_code, blank.json()["error"]["field"]) == (422, "reason")
+    # when the engineer asks twice for the fourth visit
+    for _ in range(2):
+        assert act(tech_api, ticket, "request_visit", reason="主板需返厂后再上门").status_code == 200
+    # then one alert waits for the point's managers, with the trip and the reason
+    alert = Alert.objects.get(kind=Alert.Kind.VISIT_APPROVAL)
+    ticket.refresh_from_db()
+    assert (alert.ticket_id, alert.key, alert.for_role, alert.acknowledged_at) == (
+        ticket.pk, "4", Alert.Role.MANAGER, None)
+    assert ticket.number in alert.message and "主板需返厂后再上门" in alert.message
+    assert TicketEvent.objects.filter(ticket=ticket, action="request_visit").count() == 2
+    # when the manager allows it, the alert is closed by that and the fourth trip starts
+    assert act(boss_api, ticket, "approve_visit").status_code == 200
+    alert.refresh_from_db()
+    assert alert.acknowledged_at is not None and alert.acknowledged_by.role == "manager"
+    fourth = act(tech_api, ticket, "arrive")
+    assert (fourth.status_code, fourth.json()["visits"][-1]["trip_no"]) == (200, 4)
+
+
 def test_approve_visit_is_a_managers(make_ticket, hotline_api, tech):
     ticket = _assigned(make_ticket, hotline_api, tech)
     response = act(hotline_api, ticket, "approve_visit")

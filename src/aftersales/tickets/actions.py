@@ -242,6 +242,14 @@ def _visit_limit(ticket, actor, *, schedule: bool = False):
     return None
 
 
+def _beyond_visit_limit(ticket, actor):
+    """Asking for another visit makes sense only when the next trip is past the limit."""
+    allowed = TicketPolicy.current().max_visits + ticket.extra_visits_allowed
+    if next_trip_no(ticket) <= allowed:
+        return Conflict(E.VISIT_WITHIN_LIMIT, _("The next visit needs no approval."))
+    return None
+
+
 def _schedule_limit(ticket, actor):
     return _visit_limit(ticket, actor, schedule=True)
 
@@ -306,7 +314,10 @@ SPECS: dict[str, ActionSpec] = {spec.name: spec for spec in (
                _statuses(S.ASSIGNED, S.SCHEDULED, S.DIAGNOSED, S.AWAITING_APPROVAL,
                          S.IN_REPAIR),
                S.SCHEDULED, ScheduleVisitIn, VISIT_MODES, fact=_schedule_limit),
-    ActionSpec("approve_visit", gettext_lazy("Allow another visit"), (R.MANAGER, R.REGIONAL_MANAGER, R.REGIONAL_MANAGER),
+    ActionSpec("request_visit", gettext_lazy("Ask for another visit"),
+               (R.MANAGER, R.REGIONAL_MANAGER, R.AGENT, R.ENGINEER),
+               W.WORKING - {S.ON_SITE}, W.SAME, ReasonIn, VISIT_MODES, fact=_beyond_visit_limit),
+    ActionSpec("approve_visit", gettext_lazy("Allow another visit"), MANAGERS,
                W.WORKING - {S.ON_SITE}, W.SAME, modes=VISIT_MODES),
     ActionSpec("arrive", gettext_lazy("Arrive"), (R.MANAGER, R.REGIONAL_MANAGER, R.ENGINEER),
                _statuses(S.ASSIGNED, S.SCHEDULED, S.DIAGNOSED, S.IN_REPAIR), S.ON_SITE,

@@ -21,6 +21,7 @@ class TicketError(StrEnum):
     ALREADY_SIGNED = "already_signed"
     NO_CALLBACK_DUE = "no_callback_due"
     NOT_TESTED = "not_tested"
+    VISIT_WITHIN_LIMIT = "visit_within_limit"
     # the rest: the request itself
     STALE_VERSION = "stale_version"
     ALREADY_ASSIGNED = "already_assigned"
@@ -54,4 +55,5 @@ GUARD_CODES = frozenset({
     TicketError.NOT_RECEIVED, TicketError.ALREADY_RECEIVED, TicketError.NOT_IN_CUSTODY,
     TicketError.NO_OPEN_VISIT, TicketError.VISIT_LIMIT, TicketError.ALREADY_SIGNED,
     TicketError.NO_CALLBACK_DUE, TicketError.NOT_TESTED, TicketError.ALREADY_IN_CUSTODY,
+    TicketError.VISIT_WITHIN_LIMIT,
 })

@@ -53,6 +53,7 @@ from .visits import (
     depart,
     mark_misdiagnosis,
     notify_late,
+    request_visit,
     respond,
     schedule_visit,
     take_away,
@@ -60,7 +61,7 @@ from .visits import (
 
 ACTIONS = {
     "respond": respond, "assign": assign, "schedule_visit": schedule_visit,
-    "approve_visit": approve_visit, "arrive": arrive, "depart": depart, "receive": receive,
+    "request_visit": request_visit, "approve_visit": approve_visit, "arrive": arrive, "depart": depart, "receive": receive,
     "ship_back": ship_back, "diagnose": diagnose, "quote": quote,
     "approve_quote": approve_quote, "reject_quote": reject_quote, "use_part": use_part,
     "hold": hold, "resume": resume, "escalate": escalate, "resolve": resolve,
@@ -101,6 +102,7 @@ __all__ = ["ACTIONS", "INTAKE_ROLES", "approve_dispatch", "approve_quote", "appr
            "contact", "depart", "diagnose",
            "escalate", "exchange", "hold", "mark_misdiagnosis", "no_fault_found", "notify_late",
            "open_ticket", "perform", "quote", "receive", "refuse_payment", "reject_dispatch",
+           "request_visit",
            "reject_quote", "reopen", "resolve", "respond", "resume", "return_unit",
            "schedule_visit", "send_product_feedback", "ship_back", "sign_off", "take_away",
            "test", "update_complaint", "use_part"]

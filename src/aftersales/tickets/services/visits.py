@@ -12,6 +12,8 @@ from aftersales.core.errors import Conflict, ValidationFailed
 from aftersales.core.numbering import next_number
 from aftersales.core.validation import clean_required
 from aftersales.network.models import User
+from aftersales.notifications.models import Alert
+from aftersales.notifications.services import raise_alert
 
 from .. import actions, appointments, clocks, dispatch_rules, notifications
 from ..errors import TicketError as E
@@ -121,11 +123,33 @@ def schedule_visit(*, actor: User | None, ticket: Ticket, at, version: int | Non
 
 
 @transaction.atomic
+def request_visit(*, actor: User | None, ticket: Ticket, reason: str = "",
+                  version: int | None = None) -> Ticket:
+    """The engineer (or the desk) asks for a visit past the policy's limit: the reason goes
+    on the ticket and the point's managers get one alert per trip, closed by approve_visit."""
+    ticket, before = begin(actor=actor, ticket=ticket, action="request_visit",
+                           version=version)
+    reason = clean_required(reason, field="reason", max_length=500)
+    trip = actions.next_trip_no(ticket)
+    raise_alert(kind=Alert.Kind.VISIT_APPROVAL, ticket=ticket, for_role=Alert.Role.MANAGER,
+                key=str(trip),
+                message=_("Ticket %(number)s: visit %(n)d waits for a manager's approval "
+                          "(%(reason)s).") % {"number": ticket.number, "n": trip,
+                                              "reason": reason})
+    return finish(actor=actor, ticket=ticket, action="request_visit", from_status=before,
+                  now=timezone.now(), fields=set(), data={"trip_no": trip, "reason": reason})
+
+
+@transaction.atomic
 def approve_visit(*, actor: User | None, ticket: Ticket, version: int | None = None) -> Ticket:
-    """A manager allows one more visit beyond the policy's limit."""
+    """A manager allows one more visit beyond the policy's limit (and the request's alert,
+    if the engineer asked, is closed by it)."""
     ticket, before = begin(actor=actor, ticket=ticket, action="approve_visit",
                            version=version)
     ticket.extra_visits_allowed += 1
+    Alert.objects.filter(kind=Alert.Kind.VISIT_APPROVAL, ticket=ticket,
+                         acknowledged_at__isnull=True).update(
+        acknowledged_at=timezone.now(), acknowledged_by=actor)
     return finish(actor=actor, ticket=ticket, action="approve_visit", from_status=before,
                   now=timezone.now(), fields={"extra_visits_allowed"},
                   data={"extra_visits_allowed": ticket.extra_visits_allowed})
