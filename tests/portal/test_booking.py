@@ -229,22 +229,24 @@ def test_the_api_books_with_address_and_slot_and_answers_the_promise(anon_api, p
         "name": "刘", "phone": "13700000007", "summary": "不制冷", "mode": "onsite",
         "province": "河北省", "city": "保定市", "district": "满城区", "street": "1 号",
         "preferred_date": slots["items"][0]["date"], "slot": slots["items"][0]["slot"]})
-    # then: pending until the code sent to the phone comes back
+    # then: the ticket is open with its number and promise; the code confirms the phone
     assert slots["zone"] == "city" and slots["items"][0] == {
         "date": "2026-09-30", "slot": "am", "starts": "09:00:00", "ends": "12:00:00"}
     assert response.status_code == 201
     pending = response.json()
-    assert (pending["number"], pending["verification_required"]) == (None, True)
-    assert not Ticket.objects.exists()
+    ticket = Ticket.objects.get()
+    assert pending == {"id": pending["id"], "number": ticket.number,
+                       "verification_required": True, "callback_by": "2026-09-29T02:10:00Z",
+                       "zone": "city", "hotline": "400-820-0000"}
+    assert ticket.customer.provisional is True
     sms = Outbox.objects.get(recipient="13700000007", kind="portal_code")
     code = re.search(r"\d{6}", sms.body).group(0)
     # when: the code
     body = anon_api.post(f"/public/bookings/{pending['id']}/confirm", {"code": code}).json()
     # then
-    ticket = Ticket.objects.get(number=body["number"])
-    assert body == {"id": pending["id"], "number": ticket.number,
-                    "verification_required": False, "callback_by": "2026-09-29T02:10:00Z",
-                    "zone": "city", "hotline": "400-820-0000"}
+    ticket.refresh_from_db()
+    assert body == {**pending, "verification_required": False}
+    assert ticket.customer.provisional is False
     assert ticket.service_point_id == points["bd"].pk
 
 

@@ -162,3 +162,14 @@ def test_behind_a_proxy_the_configured_header_names_the_client(anon_api, setting
                  for ip in ("1.1.1.1", "2.2.2.2", "1.1.1.1")]
     # then: each client has its own window
     assert codes == [404, 404, 429]
+
+
+def test_a_booking_is_tracked_by_its_number_and_phone_right_after_step_one(anon_api):
+    booking = anon_api.post("/public/bookings", {"name": "赵女士", "phone": "13700000007",
+                                                 "summary": "洗衣机不转"}).json()
+    tracked = anon_api.get(f"/public/tickets/{booking['number']}", {"phone": "137 0000 0007"})
+    assert tracked.status_code == 200
+    assert (tracked.json()["number"], tracked.json()["status"], tracked.json()["kind"]) == (
+        booking["number"], "new", "repair")
+    assert anon_api.get(f"/public/tickets/{booking['number']}",
+                        {"phone": "13800000001"}).status_code == 404

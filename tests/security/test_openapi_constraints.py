@@ -62,3 +62,6 @@ def test_times_of_day_are_local_and_the_public_bookings_ids_bounded():
     payment = DOCUMENT["paths"]["/api/v1/payments"]["post"]
     key = next(p for p in payment["parameters"] if p["name"] == "Idempotency-Key")
     assert {"maxLength": 100, "type": "string"} in key["schema"]["anyOf"]
+    booking = DOCUMENT["paths"]["/api/v1/public/bookings"]["post"]
+    key = next(p for p in booking["parameters"] if p["name"] == "Idempotency-Key")
+    assert {"maxLength": 100, "type": "string"} in key["schema"]["anyOf"]

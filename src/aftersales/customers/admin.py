@@ -11,8 +11,9 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Customer)
 class CustomerAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "name", "kind", "phone", "zone", "service_point", "blocked"]
-    list_filter = ["kind", "zone", "blocked", "service_point"]
+    list_display = ["number", "name", "kind", "phone", "zone", "service_point", "blocked",
+                    "provisional"]
+    list_filter = ["kind", "zone", "blocked", "provisional", "service_point"]
     search_fields = ["number", "name", "phone"]
     list_select_related = ["service_point"]
     readonly_fields = ["number"]

@@ -74,6 +74,9 @@ class CustomerOut(Schema):
     blocked: bool
     blocked_reason: str
     outstanding: Money
+    provisional: bool = Field(False, description="true: opened by a public booking whose "
+                              "phone has not confirmed its code yet (网上预约，手机号待验证); "
+                              "not an archive until then")
 
 
 class CustomerDetail(CustomerOut):

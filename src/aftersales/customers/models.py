@@ -33,6 +33,12 @@ class Customer(models.Model):
     blocked = models.BooleanField(_("blocked"), default=False)
     blocked_reason = models.CharField(_("blocked reason"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    #: opened by a public API booking whose phone has not confirmed its code yet: not an
+    #: archive (the phone may be an existing customer's); on confirmation it joins the
+    #: archive with that phone, or becomes the archive when there is none
+    provisional = models.BooleanField(
+        _("web booking, phone to be verified"), default=False,
+        help_text=_("Opened by a web booking whose phone has not confirmed its code yet."))
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

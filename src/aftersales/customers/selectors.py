@@ -79,6 +79,8 @@ def access_customer(*, actor: User, customer_id: int,
 
 def find_by_phone(*, phone: str) -> Customer | None:
     """Unscoped: the archive's customer with this phone, or with a contact who has it
-    (oldest first). For the public portal, which shows no customer data from it."""
-    return (Customer.objects.filter(phone=phone).order_by("pk").first()
-            or Customer.objects.filter(contacts__phone=phone).order_by("pk").first())
+    (oldest first); never a provisional record (a web booking's whose phone is not
+    verified). For the public portal, which shows no customer data from it."""
+    archive = Customer.objects.filter(provisional=False)
+    return (archive.filter(phone=phone).order_by("pk").first()
+            or archive.filter(contacts__phone=phone).order_by("pk").first())

@@ -1,4 +1,4 @@
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from aftersales.core.errors import Conflict, ValidationFailed
@@ -27,7 +27,8 @@ def create_customer(*, actor: User | None, name: str, kind: str, phone: str, zon
                     email: str = "", address: str = "", credit_code: str = "",
                     service_point: ServicePoint | None = None, notes: str = "",
                     contacts: list[dict] | None = None,
-                    confirm_duplicate_phone: bool = False) -> Customer:
+                    confirm_duplicate_phone: bool = False,
+                    provisional: bool = False) -> Customer:
     """Open a customer record. `actor=None` is the system acting for the customer (a web
     booking on the public portal): no role or service-point check applies, the record
     belongs to no point until staff assign one.
@@ -35,7 +36,8 @@ def create_customer(*, actor: User | None, name: str, kind: str, phone: str, zon
     Staff: a phone that already belongs to an archive (as its phone or a contact's) is
     refused with 409 `duplicate_phone` unless they confirm that this really is another
     customer: the hotline opens the existing archive instead. (The portal's booking has
-    its own rule: the archive is attached only after the phone's code is confirmed.)"""
+    its own rule: the archive is attached only after the phone's code is confirmed; until
+    then its ticket belongs to a `provisional` record, see merge_provisional.)"""
     if actor is not None:
         require_role(actor, *EDITORS)
     name = clean_required(name, field="name", max_length=120)
@@ -57,7 +59,7 @@ def create_customer(*, actor: User | None, name: str, kind: str, phone: str, zon
     customer = Customer.objects.create(
         number=next_number(prefix="C", width=7), name=name, kind=kind, phone=phone,
         email=email or "", address=address or "", zone=zone, credit_code=credit_code,
-        service_point=service_point, notes=notes or "")
+        service_point=service_point, notes=notes or "", provisional=provisional)
     for index, contact in enumerate(contacts or []):
         add_contact(actor=actor, customer=customer, name=contact.get("name", ""),
                     phone=contact.get("phone", ""), title=contact.get("title", ""),
@@ -97,6 +99,41 @@ def add_contact(*, actor: User | None, customer: Customer, name: str, phone: str
     phone = clean_phone(phone, field=f"{field_prefix}phone")
     return Contact.objects.create(customer=customer, name=name, phone=phone, title=title,
                                   is_primary=is_primary)
+
+
+@transaction.atomic
+def verify_provisional(*, customer: Customer) -> Customer:
+    """A provisional record whose phone confirmed its code, no archive having that phone:
+    it becomes the customer's archive."""
+    customer.provisional = False
+    customer.save(update_fields=["provisional"])
+    return customer
+
+
+@transaction.atomic
+def merge_provisional(*, provisional: Customer, into: Customer) -> dict[str, int]:
+    """A provisional record (a web booking's, its phone now confirmed) joins the archive
+    with that phone: every row that points at it, in any app (its ticket, a unit or a
+    contact staff added meanwhile, a call...), points at the archive instead, and the
+    record is deleted (its last state stays in its history). Answers the rows moved per
+    model. Rows a constraint keeps from moving stay, and so does the record then."""
+    if not provisional.provisional or into.provisional or provisional.pk == into.pk:
+        raise ValueError("only a provisional record joins another archive")
+    moved, kept = {}, False
+    for relation in Customer._meta.related_objects:
+        rows = relation.related_model._base_manager.filter(
+            **{relation.field.name: provisional})
+        try:
+            with transaction.atomic():
+                count = rows.update(**{relation.field.name: into})
+        except IntegrityError:
+            kept = True
+            continue
+        if count:
+            moved[relation.related_model._meta.label_lower] = count
+    if not kept:
+        Customer.objects.get(pk=provisional.pk).delete()
+    return moved
 
 
 OWNER_SETTERS = (User.Role.ADMIN, User.Role.MANAGER)

@@ -71,19 +71,19 @@ class BookingIn(Schema):
 
 
 class BookingOut(Schema):
-    id: str = Field(description="the booking's id, an opaque random token (the request "
-                    "itself waits on the server, never in the id); confirm it with the code "
-                    "sent by SMS within a day")
+    id: str = Field(description="the booking's id, an opaque random token (no personal data "
+                    "in it); confirm it with the code sent by SMS within a day")
     number: str | None = Field(
-        description="the ticket number once the code is confirmed; null while pending")
+        description="the web ticket's number, from step one on (the same after the code "
+                    "is confirmed); track it at GET /public/tickets/{number}?phone=")
     verification_required: bool = Field(
-        description="true: a code was sent by SMS to the phone; POST it to "
-                    "/public/bookings/{id}/confirm")
+        description="true until the code sent by SMS to the phone is POSTed to "
+                    "/public/bookings/{id}/confirm; only then does the booking join the "
+                    "customer's archive")
     callback_by: datetime | None = Field(None, description="when we call back at the "
-                                         "latest (the configured first-response target); "
-                                         "once confirmed")
+                                         "latest (the configured first-response target)")
     zone: str | None = Field(None, description="fee zone derived from the address: city, "
-                             "prefecture or province; once confirmed")
+                             "prefecture or province; null without an address")
     hotline: str = Field("", description="the service hotline (portal policy)")
 
 
@@ -91,16 +91,17 @@ class ConfirmIn(Schema):
     code: str = Field(min_length=1, max_length=12, description="the code from the SMS")
 
 
-#: the id step one answered: an opaque token of a pending booking (portal.PendingBooking)
+#: the id step one answered: an opaque token of a booking (portal.PendingBooking)
 BOOKING_ID = Path(..., min_length=1, max_length=64,
                   description="the id POST /public/bookings answered (opaque; unknown or "
                               "expired after a day: 404)")
 
 
-def _booking_out(booking_id: str, ticket: Ticket | None) -> dict:
+def _booking_out(pending) -> dict:
+    ticket = pending.ticket
     booking = getattr(ticket, "booking", None) if ticket is not None else None
-    return {"id": booking_id, "number": ticket.number if ticket else None,
-            "verification_required": ticket is None,
+    return {"id": pending.token, "number": ticket.number if ticket else None,
+            "verification_required": pending.confirmed_at is None,
             "callback_by": ticket.respond_due if ticket else None,
             "zone": (booking.zone or None) if booking else None,
             "hotline": PortalPolicy.current().hotline}
@@ -232,42 +233,49 @@ def warranty(request, serial: str):
 
 @public_router.post("/bookings", response={201: BookingOut, **ERRORS})
 def book(request, payload: BookingIn,
-         idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
-    """Step one of a booking. Every booking, whatever its phone, serial or customer, answers
-    the same: 201 with `verification_required: true`, `number: null` and a code sent by SMS
-    to the phone, so no answer tells an anonymous caller whether a phone or serial is known
-    or a customer blocked. Nothing enters the customer archive until the code is confirmed:
-    the request waits on the server for a day and the id is an opaque token, so no name,
-    phone or address travels in a URL.
+         idempotency_key: str | None = Header(
+             None, alias="Idempotency-Key", max_length=100,
+             description="the same key and request answer the same booking (same number, no "
+                         "second code or ticket) for the booking's day; the same key with "
+                         "another request: 409 `idempotency_mismatch`")):
+    """Step one of a booking: the web ticket is opened at once and its `number` answered
+    (201, `verification_required: true`), and a code goes by SMS to the phone. Every
+    booking, whatever its phone, serial or customer, answers alike, so no answer tells an
+    anonymous caller whether a phone or serial is known or a customer blocked: until the
+    code is confirmed the ticket belongs to a provisional record of its own (staff see
+    "web booking, phone to be verified"), the serial is only written down and nobody but
+    the phone is told (the code). The id is an opaque token, so no name, phone or address
+    travels in a URL. Tracking by number and phone works at once.
     An on-site booking may carry the address and a half-day of GET /public/booking-slots;
     whatever is given is checked. Text messages are limited per phone and per client
-    address (429 with Retry-After). The same Idempotency-Key with the same request answers
-    the same id and sends no second code."""
+    address (429 with Retry-After)."""
     ratelimit.check(request)
-    booking_id = services.request_booking(idempotency_key=idempotency_key,
-                                          client_ip=ratelimit.client_ip(request),
-                                          **payload.dict())
-    return Status(201, _booking_out(booking_id, None))
+    pending = services.request_booking(idempotency_key=idempotency_key,
+                                       client_ip=ratelimit.client_ip(request),
+                                       **payload.dict())
+    return Status(201, _booking_out(pending))
 
 
 @public_router.post("/bookings/{booking_id}/confirm", response={201: BookingOut, **ERRORS})
 def confirm_booking(request, payload: ConfirmIn, booking_id: str = BOOKING_ID):
-    """Step two: the code from the SMS. Right: 201 with the ticket `number`, the call-back
-    time, the fee zone and the hotline (a repeat answers the same). Wrong, expired, used or
-    void after too many wrong tries: 422 `invalid_code` on `code` (ask for a new code). A
-    booking for a customer blocked for debt is still accepted and handled by staff."""
+    """Step two: the code from the SMS. Right: 201 with the same `number` and
+    `verification_required: false`; the booking joins the customer archive with that phone
+    (or starts one) and the usual message with the tracking link is sent (a repeat answers
+    the same). Wrong, expired, used or void after too many wrong tries: 422 `invalid_code`
+    on `code`, nothing changed (ask for a new code). A booking for a customer blocked for
+    debt is still accepted and handled by staff; the caller is not told."""
     ratelimit.check(request, ticket_number=f"booking:{booking_id[-40:]}")
-    ticket = services.confirm_booking(booking_id=booking_id, code=payload.code)
-    return Status(201, _booking_out(booking_id, ticket))
+    pending = services.confirm_booking(booking_id=booking_id, code=payload.code)
+    return Status(201, _booking_out(pending))
 
 
 @public_router.post("/bookings/{booking_id}/resend", response={202: BookingOut, **ERRORS})
 def resend_booking_code(request, booking_id: str = BOOKING_ID):
     """A new code by SMS (the previous one stops working); limited like every SMS."""
     ratelimit.check(request)
-    booking_id = services.resend_booking_code(booking_id=booking_id,
-                                              client_ip=ratelimit.client_ip(request))
-    return Status(202, _booking_out(booking_id, services.booked_ticket(booking_id=booking_id)))
+    pending = services.resend_booking_code(booking_id=booking_id,
+                                           client_ip=ratelimit.client_ip(request))
+    return Status(202, _booking_out(pending))
 
 
 @public_router.get("/booking-slots", response={200: SlotsOut, **ERRORS})

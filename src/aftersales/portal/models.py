@@ -96,21 +96,27 @@ class Booking(models.Model):
 
 
 class PendingBooking(models.Model):
-    """A public-API booking waiting for the code sent to its phone (POST /public/bookings,
-    step one). The request is held here, not in the id, so the name, phone and address
-    never travel in a URL or a log line: the caller gets `token`, an opaque random id. The
-    row expires (`expires_at`, the sweep deletes it); once the code is confirmed it points
-    at the ticket it became and its request is emptied (the ticket holds it from then)."""
+    """A public-API booking and the code sent to its phone (POST /public/bookings). Step
+    one opens the web ticket at once for a new provisional customer record
+    (`Customer.provisional`, never an existing archive) and answers its number; this row
+    waits for the code. The caller gets `token`, an opaque random id, so no name, phone or
+    address travels in a URL or a log line. Confirmed (`confirmed_at`), the ticket joins
+    the archive with that phone; unconfirmed, the row expires (`expires_at`) and the sweep
+    deletes it, while the ticket stays for staff to call back. `request` holds only what
+    the confirmation needs (the serial given) and is emptied on confirmation."""
 
     token = models.CharField(_("booking id"), max_length=64, unique=True)
     phone = models.CharField(_("phone"), max_length=20)
     request = models.JSONField(_("request"), default=dict, blank=True)
     #: the client's Idempotency-Key and the hash of the request it came with: the same
-    #: key with the same request answers the same id (and sends no second code)
+    #: key with the same request answers the same booking (no second code, no second
+    #: ticket); the same key with another request is refused (409)
     idempotency_key = models.CharField(max_length=100, blank=True)
     request_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"), db_index=True)
+    confirmed_at = models.DateTimeField(_("phone confirmed at"), null=True, blank=True)
+    #: set by step one (empty only on a request waiting from before tickets opened there)
     ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE, null=True,
                                   blank=True, related_name="+", verbose_name=_("ticket"))
 
@@ -119,8 +125,8 @@ class PendingBooking(models.Model):
         verbose_name_plural = _("booking requests")
         ordering = ["-id"]
         constraints = [models.UniqueConstraint(
-            fields=["idempotency_key", "request_hash"], condition=~Q(idempotency_key=""),
-            name="pendingbooking_idempotency_uniq")]
+            fields=["idempotency_key"], condition=~Q(idempotency_key=""),
+            name="pendingbooking_key_uniq")]
 
     def __str__(self):
         return f"{self.token[:8]}…"

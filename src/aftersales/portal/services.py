@@ -22,17 +22,23 @@ from PIL import Image, UnidentifiedImageError
 
 from aftersales.billing.models import Quote
 from aftersales.billing.selectors import ticket_money
-from aftersales.billing.services import record_provider_payment
+from aftersales.billing.services import check_intake, record_provider_payment
 from aftersales.catalog.models import ProductModel
+from aftersales.core import idempotency
 from aftersales.core.errors import Conflict, CoreCode, NotFound, ValidationFailed
 from aftersales.core.validation import clean_phone, clean_required
 from aftersales.customers.models import Customer, Zone
 from aftersales.customers.selectors import find_by_phone
-from aftersales.customers.services import create_customer
+from aftersales.customers.services import (
+    create_customer,
+    merge_provisional,
+    verify_provisional,
+)
 from aftersales.devices.selectors import find_device
 from aftersales.network.models import ServicePoint
 from aftersales.tickets import services as tickets
 from aftersales.tickets.models import FollowUp, Ticket
+from aftersales.tickets.notifications import notify_ticket_opened
 
 from . import identity, payments, ratelimit, selectors, slots, zones
 from . import photos as photo_rules
@@ -51,17 +57,19 @@ WEB_BOOKING_NOTE = "Created by a web booking; confirm the fee zone and address."
 
 
 def _customer_for(*, name: str, phone: str, address: str = "", zone: str = Zone.CITY,
-                  service_point_id: int | None = None) -> Customer:
+                  service_point_id: int | None = None, provisional: bool = False
+                  ) -> Customer:
     """The archive's customer with this phone (oldest first), else a new person record
-    with the booking's address, fee zone and serving point."""
-    found = find_by_phone(phone=phone)
+    with the booking's address, fee zone and serving point. `provisional` (the public
+    API's booking before its code): always a new record, marked provisional."""
+    found = None if provisional else find_by_phone(phone=phone)
     if found is not None:
         return found
     point = (ServicePoint.objects.get(pk=service_point_id)
              if service_point_id is not None else None)
     return create_customer(actor=None, name=name, kind=Customer.Kind.PERSON, phone=phone,
                            zone=zone or Zone.CITY, address=address[:200], service_point=point,
-                           notes=WEB_BOOKING_NOTE)
+                           notes=WEB_BOOKING_NOTE, provisional=provisional)
 
 
 def _address(*, required: bool, province: str, city: str, district: str, street: str
@@ -129,7 +137,7 @@ def book_repair(*, name: str, phone: str, summary: str, mode: str = "onsite",
                 province: str = "", city: str = "", district: str = "", street: str = "",
                 preferred_date: date | str | None = None, slot: str | None = None,
                 model: str | None = None, photos: list | None = None,
-                visit_details_required: bool = False) -> Ticket:
+                visit_details_required: bool = False, provisional: bool = False) -> Ticket:
     """A web booking (portal page and POST /public/bookings): find or create the customer
     by phone and open a web ticket with the address and its fee zone, the preferred
     half-day, the unit (by serial, else by model; both optional) and the fault photos.
@@ -163,14 +171,14 @@ def book_repair(*, name: str, phone: str, summary: str, mode: str = "onsite",
             raise ValidationFailed(_("Choose a model from the list."), field="model")
     uploads = photo_rules.check_photos(photos or [], policy=PortalPolicy.current())
     serial_text = (serial or "").strip()
-    device = find_device(serial=serial_text) if serial_text else None
+    device = find_device(serial=serial_text) if serial_text and not provisional else None
     if device is not None and device.customer.phone != phone:
         device = None  # not said to the caller: the dispatcher reads the serial given
     full_address = "".join(address.values())
     customer = device.customer if device is not None else _customer_for(
         name=name, phone=phone, address=full_address,
         zone=answer.zone if full_address else Zone.CITY,
-        service_point_id=answer.point_id if full_address else None)
+        service_point_id=answer.point_id if full_address else None, provisional=provisional)
     booking = Booking(province=address["province"], city=address["city"],
                       district=address["district"], street=address["street"],
                       zone=answer.zone if full_address else "",
@@ -207,7 +215,7 @@ def book_repair(*, name: str, phone: str, summary: str, mode: str = "onsite",
 
 # -- the public API's booking: a request, then the code sent to its phone ----------------
 
-#: how long a pending booking waits for its code (a new code may be asked meanwhile)
+#: how long a booking waits for its code (a new code may be asked meanwhile)
 PENDING_HOURS = 24
 
 
@@ -238,9 +246,9 @@ def _checked_booking(*, name: str, phone: str, summary: str, mode: str = "onsite
 
 
 def _pending(booking_id: str, *, lock: bool = False) -> PendingBooking:
-    """The live pending booking of an id (404 for an id never given or expired)."""
+    """The live booking of an id (404 for an id never given or expired)."""
     token = (booking_id or "").strip()
-    rows = PendingBooking.objects.select_related("ticket")
+    rows = PendingBooking.objects.select_related("ticket__booking")
     if lock:  # the row only (the ticket is an outer join PostgreSQL cannot lock)
         rows = rows.select_for_update(of=("self",))
     pending = rows.filter(token=token, expires_at__gt=timezone.now()).first() if token else None
@@ -249,88 +257,149 @@ def _pending(booking_id: str, *, lock: bool = False) -> PendingBooking:
     return pending
 
 
-def booked_ticket(*, booking_id: str) -> Ticket | None:
-    """The ticket a confirmed booking became, else None (404 for an unknown id)."""
-    return _pending(booking_id).ticket
-
-
-def _send_booking_code(*, phone: str, client_ip: str) -> None:
-    ratelimit.check_sms(phone=phone, client_ip=client_ip)
+def _send_booking_code(*, phone: str) -> None:
     identity.send_code(phone=phone, purpose="booking")
 
 
+def _replay(earlier: PendingBooking, digest: str) -> PendingBooking:
+    if earlier.request_hash != digest:
+        raise Conflict(CoreCode.IDEMPOTENCY_MISMATCH,
+                       _("This Idempotency-Key was used for a different request."),
+                       field="Idempotency-Key")
+    return earlier
+
+
+def _open_booking(values: dict) -> Ticket:
+    """The web ticket of a checked request, for a new provisional customer record."""
+    return book_repair(**{
+        **values, "serial": values["serial"] or None, "model": values["model"] or None,
+        "preferred_date": values["preferred_date"] or None, "slot": values["slot"] or None,
+        "provisional": True})
+
+
 def request_booking(*, idempotency_key: str | None = None, client_ip: str = "",
-                    **fields) -> str:
-    """POST /public/bookings, step one: whatever the phone, serial or customer, the answer
-    is the same: a booking id and a code sent to the phone (text messages limited per phone
-    and per client address). Nothing enters the archive yet: the request waits in a
-    PendingBooking row and the id is an opaque token. The same Idempotency-Key with the
-    same request answers the same id and sends no second code."""
+                    **fields) -> PendingBooking:
+    """POST /public/bookings, step one: the web ticket is opened at once and its number
+    answered, and a code is sent to the phone (text messages limited per phone and per
+    client address). Whatever the phone, serial or customer, the answer is alike: the
+    ticket belongs to a new provisional customer record (never an existing archive, so
+    nothing is joined, linked or told before the code), the serial is only written down,
+    and nobody but the phone gets a message (the code). The booking's id is an opaque
+    token. The same Idempotency-Key with the same request answers the same booking (no
+    second code, no second ticket) for the booking's day; with another request: 409."""
     values = _checked_booking(**fields)
-    key = (idempotency_key or "").strip()
-    if len(key) > 100:
-        raise ValidationFailed(_("At most %(n)d characters.") % {"n": 100},
-                               field="idempotency_key")
+    key = idempotency.clean_key(idempotency_key) or ""
     digest = hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
     now = timezone.now()
     if key:
-        earlier = PendingBooking.objects.filter(idempotency_key=key, request_hash=digest,
-                                                expires_at__gt=now).first()
+        earlier = (PendingBooking.objects.select_related("ticket__booking")
+                   .filter(idempotency_key=key, expires_at__gt=now).first())
         if earlier is not None:
-            return earlier.token
-    _send_booking_code(phone=values["phone"], client_ip=client_ip)
+            return _replay(earlier, digest)
+    # counted outside the transaction below: a refusal keeps its count
+    ratelimit.check_sms(phone=values["phone"], client_ip=client_ip)
     try:
         with transaction.atomic():
-            PendingBooking.objects.filter(idempotency_key=key, request_hash=digest,
-                                          expires_at__lte=now).exclude(idempotency_key="") \
-                .delete()
+            if key:  # a key whose booking's day is over is free again
+                PendingBooking.objects.filter(idempotency_key=key, expires_at__lte=now).delete()
             pending = PendingBooking.objects.create(
-                token=secrets.token_urlsafe(32), phone=values["phone"], request=values,
+                token=secrets.token_urlsafe(32), phone=values["phone"],
+                request={"serial": values["serial"]} if values["serial"] else {},
                 idempotency_key=key, request_hash=digest if key else "",
                 expires_at=now + timedelta(hours=PENDING_HOURS))
-    except IntegrityError:  # the same key and request at the same moment: one booking
-        return PendingBooking.objects.get(idempotency_key=key, request_hash=digest).token
-    return pending.token
+            pending.ticket = _open_booking(values)
+            pending.save(update_fields=["ticket"])
+            _send_booking_code(phone=values["phone"])
+    except IntegrityError:
+        if not key:
+            raise
+        # the same key at the same moment: the first request's booking, opened once
+        earlier = (PendingBooking.objects.select_related("ticket__booking")
+                   .filter(idempotency_key=key).first())
+        if earlier is None:
+            raise
+        return _replay(earlier, digest)
+    return pending
 
 
-def resend_booking_code(*, booking_id: str, client_ip: str = "") -> str:
-    """A new code for a pending booking (the previous one stops working); SMS-limited."""
+def resend_booking_code(*, booking_id: str, client_ip: str = "") -> PendingBooking:
+    """A new code for a booking not yet confirmed (the previous one stops working);
+    SMS-limited."""
     pending = _pending(booking_id)
-    if pending.ticket_id is None:
-        _send_booking_code(phone=pending.phone, client_ip=client_ip)
-    return pending.token
+    if pending.confirmed_at is None:
+        ratelimit.check_sms(phone=pending.phone, client_ip=client_ip)
+        with transaction.atomic():
+            _send_booking_code(phone=pending.phone)
+    return pending
 
 
-def confirm_booking(*, booking_id: str, code: str) -> Ticket:
-    """Step two: the code from the SMS (portal.identity's booking code: expires, a few wrong
-    tries, used once). Right: book_repair makes the web ticket (a blocked customer's as a
-    consultation) and the pending row keeps only the link to it; the same id again answers
-    the same ticket."""
-    pending = _pending(booking_id)
-    if pending.ticket_id is not None:
-        return pending.ticket
-    if not (code or "").strip():
-        raise ValidationFailed(_("This field is required."), field="code",
-                               code=CoreCode.REQUIRED)
-    # its own transaction: a wrong try stays counted although the request is refused; a
-    # right code is used once, so two confirmations at the same moment make one ticket
-    identity.confirm_code(phone=pending.phone, code=code, purpose="booking")
-    with transaction.atomic():
-        pending = _pending(booking_id, lock=True)
-        if pending.ticket_id is not None:
-            return pending.ticket
-        values = pending.request
-        ticket = book_repair(**{
-            **values, "serial": values["serial"] or None, "model": values["model"] or None,
-            "preferred_date": values["preferred_date"] or None,
-            "slot": values["slot"] or None})
-        pending.ticket, pending.request = ticket, {}
-        pending.save(update_fields=["ticket", "request"])
+def _attach(*, ticket: Ticket, phone: str, serial: str) -> Ticket:
+    """The confirmed phone's archive takes the booking: the ticket (with the unit the serial
+    names, when that archive owns it) and every row of the provisional record move to it,
+    and the record goes. Without an archive on that phone the record becomes one. A debt
+    block (or a unit with an unpaid repair) is written on the ticket for staff."""
+    record = Customer.objects.select_for_update().get(pk=ticket.customer_id)
+    if not record.provisional:
+        return ticket
+    archive = find_by_phone(phone=phone)  # an archive, never another provisional record
+    if archive is None:
+        verify_provisional(customer=record)
+        return tickets.attach_verified_booking(ticket=ticket, customer=record)
+    device = find_device(serial=serial) if serial else None
+    if device is not None and device.customer_id != archive.pk:
+        device = None
+    refusal = ""
+    with translation.override(settings.LANGUAGE_CODE):  # staff read it in the house language
+        try:
+            check_intake(customer=archive, device=device, kind=ticket.kind)
+        except Conflict as refused:
+            refusal = _("Booked as a repair; intake refused it (%(reason)s): staff to contact "
+                        "the customer.") % {"reason": refused.message}
+    ticket = tickets.attach_verified_booking(ticket=ticket, customer=archive,
+                                             device=None if refusal else device,
+                                             refusal=refusal)
+    merge_provisional(provisional=record, into=archive)
     return ticket
 
 
+def confirm_booking(*, booking_id: str, code: str) -> PendingBooking:
+    """Step two: the code from the SMS (portal.identity's booking code: expires, a few wrong
+    tries, used once). Right: the ticket joins the archive with that phone (or its record
+    becomes the archive), the customer gets the usual opening message with the tracking
+    link, and the row keeps no request. The same id again answers the same booking; two
+    confirmations at the same moment move the ticket once (the row is locked)."""
+    pending = _pending(booking_id)
+    if pending.confirmed_at is not None:
+        return pending
+    if not (code or "").strip():
+        raise ValidationFailed(_("This field is required."), field="code",
+                               code=CoreCode.REQUIRED)
+    # its own transaction: a wrong try stays counted although the request is refused
+    try:
+        identity.confirm_code(phone=pending.phone, code=code, purpose="booking")
+    except ValidationFailed:
+        again = _pending(booking_id)  # the same code, just used by a confirmation of it
+        if again.confirmed_at is not None:
+            return again
+        raise
+    with transaction.atomic():
+        pending = _pending(booking_id, lock=True)
+        if pending.confirmed_at is not None:
+            return pending
+        ticket = pending.ticket
+        if ticket is None:  # a request that waited from before step one opened tickets
+            ticket = _open_booking(pending.request)
+        ticket = _attach(ticket=ticket, phone=pending.phone,
+                         serial=pending.request.get("serial", ""))
+        notify_ticket_opened(ticket)  # the first message beyond the code
+        pending.ticket, pending.request, pending.confirmed_at = ticket, {}, timezone.now()
+        pending.save(update_fields=["ticket", "request", "confirmed_at"])
+    return _pending(booking_id)
+
+
 def sweep_pending_bookings(*, now) -> int:
-    """Expired pending bookings go, with the personal data they held."""
+    """Expired booking rows go, with the phone and request they held; the ticket of one
+    never confirmed stays with its provisional record, for staff to call back."""
     deleted, _rows = PendingBooking.objects.filter(expires_at__lte=now).delete()
     return deleted
 

@@ -38,6 +38,10 @@ def _customer_channels(ticket: Ticket) -> list[tuple[str, str]]:
 
 
 def _tell_customer(ticket: Ticket, *, kind: str, key: str, subject: str, body: str) -> list:
+    """Nothing for a provisional record (a web booking whose phone has not confirmed its
+    code: the phone may be someone else's); the booking's confirmation tells it then."""
+    if ticket.customer.provisional:
+        return []
     rows = []
     for channel, recipient in _customer_channels(ticket):
         rows.append(queue_notification(

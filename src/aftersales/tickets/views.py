@@ -186,6 +186,7 @@ def opened(request, ticket_id: int):
 
 # sweeps record their alerts on the timeline under the alert's kind (response_overdue ...)
 EVENT_LABELS = {**dict(Alert.Kind.choices), **actions.LABELS, "open": gettext_lazy("Opened"),
+                "verify_phone": gettext_lazy("Booking phone verified"),
                 "sla_breach": gettext_lazy("SLA breached"),
                 "late_repair_offer": gettext_lazy("Late repair: remedy offered"),
                 "late_remedy": gettext_lazy("Late repair: customer's choice")}

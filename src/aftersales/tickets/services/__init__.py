@@ -43,7 +43,7 @@ from .closing import (
 )
 from .dispatch import reject_dispatch
 from .followup import send_product_feedback, update_complaint
-from .intake import INTAKE_ROLES, open_ticket
+from .intake import INTAKE_ROLES, attach_verified_booking, open_ticket
 from .visits import (
     approve_dispatch,
     approve_visit,
@@ -98,7 +98,8 @@ def perform(*, actor: User, ticket: Ticket, action: str, data: actions.ActionIn)
 
 
 __all__ = ["ACTIONS", "INTAKE_ROLES", "approve_dispatch", "approve_quote", "approve_visit",
-           "arrive", "assign", "callback", "cancel", "close", "contact", "depart", "diagnose",
+           "arrive", "assign", "attach_verified_booking", "callback", "cancel", "close",
+           "contact", "depart", "diagnose",
            "escalate", "exchange", "hold", "mark_misdiagnosis", "no_fault_found", "notify_late",
            "open_ticket", "perform", "quote", "receive", "refuse_payment", "reject_dispatch",
            "request_visit",

@@ -116,3 +116,53 @@ def open_ticket(*, actor: User | None, customer: Customer, channel: str, kind: s
     Ticket.complaint.related.set_cached_value(ticket, complaint)
     return ticket
 
+
+
+@transaction.atomic
+def attach_verified_booking(*, ticket: Ticket, customer: Customer, device: Device | None = None,
+                            refusal: str = "") -> Ticket:
+    """A web booking's phone confirmed its code (portal.services.confirm_booking): the ticket,
+    opened for the booking's provisional customer record, belongs to `customer` from now on
+    (the archive with that phone, or the provisional record itself, now verified). Run as
+    the system. `device` (that archive's unit the booking named by serial) is linked when
+    the ticket has none; a ticket without a service point takes the customer's.
+
+    `refusal`: intake's rule refuses this job to the archive (blocked for debt, a unit with
+    an unpaid repair). Staff read it in the description (the caller is never told), and a
+    ticket nobody has taken up yet is handled as a consultation, as intake takes such a
+    web booking. The version goes up and a `verify_phone` event records the move."""
+    locked = Ticket.objects.select_for_update().select_related("customer").get(pk=ticket.pk)
+    if device is not None and device.customer_id != customer.pk:
+        raise ValidationFailed(_("This device belongs to another customer."), field="device")
+    now = timezone.now()
+    before = {"customer": locked.customer.number, "kind": locked.kind}
+    fields = ["customer", "version", "updated_at"]
+    locked.customer = customer
+    if device is not None and locked.device_id is None and not refusal:
+        locked.device = device
+        fields.append("device")
+    clocks_change = False
+    if locked.service_point_id is None and customer.service_point_id is not None:
+        locked.service_point_id = customer.service_point_id
+        fields.append("service_point")
+        clocks_change = True
+    if refusal:
+        locked.description = "\n".join(filter(None, [locked.description, refusal]))
+        fields.append("description")
+        if locked.status == Ticket.Status.NEW and locked.kind != Ticket.Kind.CONSULTATION:
+            locked.kind = Ticket.Kind.CONSULTATION
+            fields.append("kind")
+            clocks_change = True
+    if clocks_change:
+        fields += clocks.refresh(locked, now=now)
+    locked.version += 1
+    locked.save(update_fields=list(dict.fromkeys(fields)))
+    events.record(ticket=locked, action="verify_phone", actor=None, at=now,
+                  from_status=locked.status, to_status=locked.status,
+                  data={"customer": customer.number,
+                        "moved_from": (before["customer"] if before["customer"]
+                                       != customer.number else None),
+                        "device": locked.device.serial if locked.device_id else None,
+                        "kind": ([before["kind"], locked.kind]
+                                 if before["kind"] != locked.kind else None)})
+    return locked
