@@ -1,6 +1,6 @@
 from collections.abc import Mapping
 
-from django.db.models import Expression, Q, QuerySet
+from django.db.models import Expression, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from aftersales.core.scoping import get_scoped, scope
@@ -42,22 +42,29 @@ def customer_list(*, actor: User, q: str | None = None,
     digits = "".join(ch for ch in q if ch.isdigit())
     only_digits = bool(digits) and len(digits) == len(q.replace(" ", "").replace("-", "")
                                                        .replace("+", ""))
-    if len(q) == 1 and not digits:
-        own, contact = Q(name__startswith=q), Q(name__startswith=q)
-    else:
-        own = Q(name__icontains=q) | Q(number__iexact=q)
-        contact = Q(name__icontains=q)
     if only_digits and len(digits) >= PHONE_TAIL_MIN:
+        # a number read out: phones (its tail, its start, the whole) and customer numbers'
+        # tails; names are not searched for digits (no index could answer that)
         if digits.startswith("86") and len(digits) == 13:
             digits = digits[2:]
-        own |= Q(phone__endswith=digits) | Q(phone__startswith=digits) | Q(
-            number__endswith=digits)
-        contact |= Q(phone__endswith=digits) | Q(phone__startswith=digits)
+        own = (Q(phone__endswith=digits) | Q(phone__startswith=digits)
+               | Q(number__endswith=digits))
+        contact = Q(phone__endswith=digits) | Q(phone__startswith=digits)
+    elif len(q) == 1 and not digits:
+        own, contact = Q(name__startswith=q), Q(name__startswith=q)
+    else:
+        # customer numbers are stored in capitals: an exact match uses the unique index
+        own = Q(name__icontains=q) | Q(number=q.upper())
+        contact = Q(name__icontains=q)
     # two look-ups on one table each (so each is answered from that table's indexes),
-    # then the archive rows by id: no OR across a join, no DISTINCT
-    ids = set(Customer.objects.filter(own).order_by("-id")
+    # then the archive rows by id: no OR across a join, no DISTINCT. "NULLS LAST" keeps
+    # PostgreSQL from walking the primary key backwards through every row in the hope of
+    # 500 early matches (1.2 s for a phone at a million customers); it sorts the index
+    # matches instead (ids are never NULL, so the order is the same).
+    newest = F("id").desc(nulls_last=True)
+    ids = set(Customer.objects.filter(own).order_by(newest)
               .values_list("pk", flat=True)[:MATCH_LIMIT])
-    ids |= set(Contact.objects.filter(contact).order_by("-customer_id")
+    ids |= set(Contact.objects.filter(contact).order_by(F("customer_id").desc(nulls_last=True))
                .values_list("customer_id", flat=True)[:MATCH_LIMIT])
     return qs.filter(pk__in=ids).order_by("-id")
 
