@@ -29,7 +29,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.tickets.factories import open_test_ticket
-from tests.ui.conftest import chromium, reveal, screens, shop  # noqa: F401  (fixtures)
+from tests.ui.conftest import reveal
 from tests.ui.test_no_raw_codes import offenders, visible_text
 
 pytestmark = pytest.mark.django_db
