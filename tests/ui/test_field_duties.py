@@ -1,9 +1,10 @@
 """Issue 10 on the engineer's phone (360 px): tell the customer of a delay before the
 appointment, arrive, take the unit away with its condition and accessories, and the tested
 stage before the sign-off."""
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -14,6 +15,15 @@ from .conftest import reveal
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.django_db(transaction=True)]
+MONDAY_MORNING = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+
+
+@pytest.fixture(autouse=True)
+def working_hours():
+    """Appointments are booked inside working hours only (the schedule service refuses the
+    rest): the clock starts on a Monday morning, so "in two hours" is always bookable."""
+    with time_machine.travel(MONDAY_MORNING, tick=True):
+        yield
 
 
 def act(page, action: str, button: str):
