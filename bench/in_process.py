@@ -107,11 +107,17 @@ def sla_sweep(*, open_target: int = 1_000_000, due: int = 200) -> dict:
                            .values_list("id", flat=True)[reopen - 1:reopen])
                 if cut:
                     with connection.cursor() as cursor:
+                        # every clock of a reopened ticket lies ahead (the sweep watches
+                        # them all); only the `due` tickets below are made overdue
+                        fresh = "%s + (id %% 97) * interval '1 hour'"
+                        clocks = ", ".join(f"{c}_due = NULL" for c in (
+                            "onsite", "escalate", "contact", "reply", "answer"))
                         cursor.execute(
                             f'UPDATE "{table}" SET status = %s, resolved_at = NULL, '
-                            f"closed_at = NULL, sla_next_due = %s + (id %% 97) * interval "
-                            f"'1 hour' WHERE id >= %s AND status <> ALL(%s)",
-                            ["in_repair", now, cut[0], OPEN_STATUSES])
+                            f"closed_at = NULL, sla_next_due = {fresh}, "
+                            f"resolve_due = {fresh}, {clocks} "
+                            f"WHERE id >= %s AND status <> ALL(%s)",
+                            ["in_repair", now, now, cut[0], OPEN_STATUSES])
             overdue = list(Ticket.objects.filter(status__in=OPEN_STATUSES).order_by("-id")
                            .values_list("id", flat=True)[:due])
             Ticket.objects.filter(id__in=overdue).update(
