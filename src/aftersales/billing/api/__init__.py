@@ -13,7 +13,7 @@ from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.scoping import require_role
 from aftersales.tickets.selectors import access_ticket
 
-from .. import fees, selectors, services, terms
+from .. import fees, selectors, services, subsidies, terms
 from ..models import PaymentMethod
 from ..selectors import FINANCE_READERS
 
@@ -278,8 +278,8 @@ def _settlement_out(settlement, created: bool) -> dict:
 @router.post("/finance/subsidies/settle", response={200: SettlementOut, 201: SettlementOut,
                                                      **ERRORS})
 def settle_subsidies(request, payload: SettleIn):
-    settlement, created = services.settle_subsidies(
-        actor=request.auth, month=services.month_start(payload.month))
+    settlement, created = subsidies.settle_subsidies(
+        actor=request.auth, month=subsidies.month_start(payload.month))
     return Status(201 if created else 200, _settlement_out(settlement, created))
 
 
@@ -287,7 +287,7 @@ def settle_subsidies(request, payload: SettleIn):
 def list_subsidy_statements(request, month: str | None = None, page: int = 1,
                             page_size: int = 50):
     require_role(request.auth, *FINANCE_READERS)
-    month_day = services.month_start(month) if month else None
+    month_day = subsidies.month_start(month) if month else None
     return paginate(request, selectors.subsidy_statement_list(actor=request.auth,
                                                               month=month_day),
                     page=page, page_size=page_size)

@@ -26,7 +26,7 @@ from .. import cash, claims, disputes, field_selectors, invoices, liability, ref
 from ..field_errors import FieldMoneyCode
 from ..models import Charge, FieldMoneyPolicy
 from ..selectors import charge_outstanding
-from ..services import month_start
+from ..subsidies import month_start
 
 router = Router(tags=["money in the field"])
 
