@@ -6,8 +6,10 @@ For each look-up a caller can start (phone, its last digits, serial, IMEI, a 2- 
 3-character name, a company fragment, a ticket number whole or in part) the API request
 (Django test client, token auth) and the console hotline box (`console.views.hotline_hits`)
 are run over `--n` real keys from the data as the head-office admin; the median and the
-worst time are printed, and every distinct query of one run is EXPLAIN ANALYZEd: a
-sequential scan over a table of more than 10,000 rows is flagged. Nothing is written
+worst time are printed: the whole call's, its queries' (round trips included), and
+their execution and planning time on the server (each query EXPLAIN ANALYZEd again
+afterwards: what a loaded machine disturbs least). A sequential scan over a table of
+more than 10,000 rows, or over the customers, devices or tickets, is flagged. Nothing is written
 (the admin and its token aside).
 """
 from __future__ import annotations
@@ -61,15 +63,14 @@ def keys(n: int) -> dict[str, list[str]]:
 
 
 def plans(captured) -> list[dict]:
-    """EXPLAIN ANALYZE of each distinct query; a big sequential scan is flagged."""
+    """EXPLAIN ANALYZE of each query; a big sequential scan is flagged."""
     from django.db import connection
 
-    out, seen = [], set()
+    out = []
     for q in captured:
         sql = q["sql"]
-        if not sql.startswith("SELECT") or sql in seen:
+        if not sql.startswith("SELECT"):
             continue
-        seen.add(sql)
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
             text = "\n".join(r[0] for r in cursor.fetchall())
@@ -77,29 +78,49 @@ def plans(captured) -> list[dict]:
         big = [t for t, rows in scans if int(rows) > BIG or t in (
             "customers_customer", "devices_device", "tickets_ticket")]
         ms = float(re.search(r"Execution Time: ([\d.]+)", text).group(1))
-        out.append({"sql": sql[:160], "ms": ms, "seq_scans": big, "plan": text})
+        planning = float(re.search(r"Planning Time: ([\d.]+)", text).group(1))
+        out.append({"sql": sql[:160], "ms": ms, "planning_ms": planning, "seq_scans": big,
+                    "plan": text})
     return out
 
 
 def run(label: str, fn, values: list[str], verbose: bool) -> dict:
+    """Per key: the call's time, its queries' time (round trips included), then the
+    server's execution and planning time of those queries (EXPLAIN ANALYZE, summed)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    times = []
-    for v in values:
+    times, sql_times, exec_times, plan_times, checked = [], [], [], [], []
+    spent = [0.0]
+
+    def timed(execute, sql, params, many, context):
         started = time.perf_counter()
-        fn(v)
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[0] += time.perf_counter() - started
+
+    for v in values:
+        spent[0] = 0.0
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as ctx, connection.execute_wrapper(timed):
+            fn(v)
         times.append((time.perf_counter() - started) * 1000)
-    with CaptureQueriesContext(connection) as ctx:
-        fn(values[0])
-    checked = plans(ctx.captured_queries)
-    slowest = max(checked, key=lambda p: p["ms"]) if checked else None
-    row = {"p50_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1),
-           "queries": len(ctx.captured_queries),
-           "seq_scans": sorted({t for p in checked for t in p["seq_scans"]}),
-           "slowest_query_ms": slowest and slowest["ms"]}
-    print(f"{label:<44} p50 {row['p50_ms']:>8} ms  max {row['max_ms']:>8} ms  "
-          f"{row['queries']} queries  seq scans: {row['seq_scans'] or '-'}", flush=True)
+        sql_times.append(spent[0] * 1000)
+        found = plans(ctx.captured_queries)
+        exec_times.append(sum(p["ms"] for p in found))
+        plan_times.append(sum(p["planning_ms"] for p in found))
+        checked = checked if checked else found
+
+    def ms(values):
+        return round(statistics.median(values), 1), round(max(values), 1)
+
+    row = {"call_ms": ms(times), "sql_ms": ms(sql_times), "exec_ms": ms(exec_times),
+           "planning_ms": ms(plan_times), "queries": len(ctx.captured_queries),
+           "seq_scans": sorted({t for p in checked for t in p["seq_scans"]})}
+    print(f"{label:<38} p50/max ms: call {row['call_ms']} SQL {row['sql_ms']} "
+          f"exec {row['exec_ms']} plan {row['planning_ms']} | {row['queries']} queries | "
+          f"seq scans: {row['seq_scans'] or '-'}", flush=True)
     for p in checked if verbose else ():
         print(f"--- {p['ms']} ms: {p['sql']}\n{p['plan']}\n", flush=True)
     return row
