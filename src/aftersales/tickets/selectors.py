@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,11 +97,29 @@ NUMBER_PART_MIN = 4
 
 def tickets_by_number_part(*, actor: User, q: str) -> QuerySet[Ticket]:
     """Tickets whose number contains what the caller reads out (4+ characters, with or
-    without the SR prefix); a pg_trgm index answers it on PostgreSQL (migration 0004)."""
+    without the SR prefix).
+
+    Numbers carry their letters in front only (SR20261123-0012), so a part that starts
+    with a letter can only match from the number's start: `startswith`, answered by the
+    number's pattern b-tree — the whole number read out is one probe. A part of digits is
+    matched anywhere, from the pg_trgm index on PostgreSQL (migration 0005); that index
+    made the whole number slow, since its trigrams (202, 000) are in every number.
+    Digits are sorted newest first "NULLS LAST" (ids are never NULL: the same order): with
+    a plain `ORDER BY id DESC` PostgreSQL, misjudging how many numbers hold them, walked
+    the primary key backwards through 437,000 of 500,000 tickets for 0042 (one ticket a
+    day) instead of sorting the index's matches. A prefix keeps the plain order: the
+    b-tree's estimate is good, and a short one (SR2025) matches half the tickets, which
+    the walk finds at once.
+
+    Only the customer is joined (the box shows number, customer and status): planning
+    `_base()`'s eight-table join took PostgreSQL 10–40 ms, more than running it."""
     text = "".join((q or "").split()).upper()
     if len(text) < NUMBER_PART_MIN or not any(ch.isdigit() for ch in text):
         return Ticket.objects.none()
-    return scope(_base(), actor=actor).filter(number__contains=text).order_by("-id")
+    qs = scope(Ticket.objects.select_related("customer"), actor=actor)
+    if text[0].isalpha():
+        return qs.filter(number__startswith=text).order_by("-id")
+    return qs.filter(number__contains=text).order_by(F("id").desc(nulls_last=True))
 
 
 def due_within(*, until) -> QuerySet[Ticket]:
