@@ -55,6 +55,20 @@ def test_an_uncollected_fee_becomes_the_engineers_liability_once(unpaid, tech):
     assert rows == [(tech.pk, unpaid.pk, "uncollected_fee", D("150.00"), "open")]
 
 
+def test_the_sweep_looks_back_a_month_not_over_every_charge_ever_made(unpaid, tech):
+    # a scheduler down for 31 days still books the fee; past that the sweep no longer reads
+    # the charge (each run reads the recent charges' range, not the whole ledger)
+    late = T0 + timedelta(days=liability.UNCOLLECTED_LOOKBACK_DAYS + 1)
+    with time_machine.travel(late, tick=False):
+        assert sweep_uncollected_fees(now=late) == 0
+    assert not StaffLiability.objects.exists()
+    last = T0 + timedelta(days=liability.UNCOLLECTED_LOOKBACK_DAYS)
+    with time_machine.travel(last, tick=False):
+        assert sweep_uncollected_fees(now=last) == 1
+    assert list(StaffLiability.objects.values_list("engineer", "amount")) == [
+        (tech.pk, D("150.00"))]
+
+
 def test_a_liability_is_cleared_when_the_customer_pays(unpaid, tech, cashier):
     with time_machine.travel(T0 + timedelta(days=1), tick=False):
         sweep_uncollected_fees(now=T0 + timedelta(days=1))
