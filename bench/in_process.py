@@ -121,7 +121,8 @@ def sla_sweep(*, open_target: int = 1_000_000, due: int = 200) -> dict:
             overdue = list(Ticket.objects.filter(status__in=OPEN_STATUSES).order_by("-id")
                            .values_list("id", flat=True)[:due])
             Ticket.objects.filter(id__in=overdue).update(
-                status="new", responded_at=None, respond_due=now - timedelta(minutes=30))
+                status="new", responded_at=None, respond_due=now - timedelta(minutes=30),
+                sla_next_due=now - timedelta(minutes=30))  # the earliest unmet clock
             result["sweep_setup_s"] = round(time.perf_counter() - t, 1)
             result["sweep_open_tickets"] = Ticket.objects.filter(
                 status__in=OPEN_STATUSES).count()

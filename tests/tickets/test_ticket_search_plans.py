@@ -94,3 +94,15 @@ def test_the_app_connections_plan_quickly(db):
         assert cursor.fetchone()[0] == "off"
         cursor.execute("SHOW join_collapse_limit")
         assert cursor.fetchone()[0] == "4"
+
+
+def test_the_breach_sweeps_start_from_the_next_due_index(data):
+    """A million open tickets: the sweeps read the overdue range of `sla_next_due`, not
+    every open ticket's clocks."""
+    from django.utils import timezone
+
+    from aftersales.tickets.sweeps import _overdue
+
+    text = plan(_overdue(timezone.now()))
+    assert "ticket_next_due_idx" in text, text
+    assert "Seq Scan on tickets_ticket" not in text, text

@@ -44,6 +44,15 @@ log = logging.getLogger("aftersales.sweeps")
 K = Alert.Kind
 
 
+def _overdue(now: datetime):
+    """Open tickets with some clock due by `now`: every unmet clock's due is at or after the
+    ticket's `sla_next_due` (clocks.refresh keeps it the earliest), so the breach sweeps
+    start from that column's index range — the overdue backlog — instead of testing every
+    open ticket's clocks one by one (a million open tickets in a national network)."""
+    return Ticket.objects.select_related("customer").filter(sla_next_due__lte=now,
+                                                            status__in=OPEN)
+
+
 def _not_alerted(qs, kind: str, key: str = ""):
     return qs.filter(~Exists(Alert.objects.filter(ticket=OuterRef("pk"), kind=kind, key=key)))
 
@@ -82,9 +91,9 @@ def _alert_and_tell(ticket: Ticket, *, kind: str, due: datetime | None, now: dat
 
 def sweep_response_overdue(*, now: datetime) -> int:
     """First response overdue (10 min by default) → the manager is told."""
-    rows = _not_alerted(Ticket.objects.select_related("customer").filter(
-        responded_at__isnull=True, respond_due__isnull=False, respond_due__lte=now,
-        status__in=OPEN), K.RESPONSE_OVERDUE)
+    rows = _not_alerted(_overdue(now).filter(
+        responded_at__isnull=True, respond_due__isnull=False, respond_due__lte=now),
+        K.RESPONSE_OVERDUE)
 
     def handle(ticket: Ticket) -> bool:
         if not _alert_and_tell(ticket, kind=K.RESPONSE_OVERDUE, due=ticket.respond_due,
@@ -118,9 +127,9 @@ def sweep_clock_breaches(*, now: datetime) -> int:
     event, the ticket counted as breached, and one alert to the manager, once per clock."""
     done = 0
     for name, message in BREACH_CLOCKS.items():
-        rows = _not_alerted(Ticket.objects.select_related("customer").filter(
+        rows = _not_alerted(_overdue(now).filter(
             **{f"{name}_due__isnull": False, f"{name}_due__lt": now,
-               f"{name}_met_at__isnull": True}, status__in=OPEN), K.CLOCK_OVERDUE, key=name)
+               f"{name}_met_at__isnull": True}), K.CLOCK_OVERDUE, key=name)
 
         def handle(ticket: Ticket, name: str = name, message=message) -> bool:
             due = getattr(ticket, f"{name}_due")
@@ -152,9 +161,9 @@ def _offer_late_remedy(ticket: Ticket, *, due: datetime, now: datetime) -> None:
 def sweep_phone_escalations(*, now: datetime) -> int:
     """Phone/remote support not solved within 4 h → escalated to the supervisor, who
     decides on an on-site visit."""
-    rows = _not_alerted(Ticket.objects.select_related("customer").filter(
+    rows = _not_alerted(_overdue(now).filter(
         mode=Ticket.Mode.REMOTE, escalated_at__isnull=True, resolved_at__isnull=True,
-        escalate_due__isnull=False, escalate_due__lte=now, status__in=OPEN),
+        escalate_due__isnull=False, escalate_due__lte=now),
         K.PHONE_ESCALATION)
 
     def handle(ticket: Ticket) -> bool:
