@@ -72,8 +72,26 @@ def samples(n: int = 500) -> dict:
     customers = list(spread(Customer.objects, n).values("id", "phone", "name"))
     devices = list(spread(Device.objects, n).values_list("serial", flat=True))
     tickets = list(spread(Ticket.objects, n).values("id", "number", "tracking_secret"))
+    from aftersales.network.models import ServicePoint
+
+    point = ServicePoint.objects.order_by("id").first()
+    manager = None
+    if point is not None:  # one service point's manager (the generator makes engineers only)
+        manager, _ = User.objects.get_or_create(username="bench_manager", defaults={
+            "role": "manager", "service_point": point, "name": "压测站长"})
     return {"token": issue_token(admin), "customers": customers, "serials": devices,
-            "tickets": tickets}
+            "tickets": tickets, "console_cookie": console_cookie(admin),
+            "manager_cookie": console_cookie(manager) if manager else None}
+
+
+def console_cookie(user) -> str:
+    """A signed-in console session for `user` (the Cookie header wrk sends)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
 def spread(qs, n: int):
@@ -283,6 +301,7 @@ def main(argv=None) -> int:
     phones = [c["phone"] for c in s["customers"]]
     names = [c["name"][:2] for c in s["customers"]]
     numbers = [t["number"] for t in s["tickets"]]
+    console = {"Cookie": s["console_cookie"]}
     scenarios = {
         "empty JSON endpoint (framework ceiling)": script_get(["/api/v1/health"], {}),
         "lookup: phone (API)": script_get([f"/api/v1/customers?q={p}" for p in phones], auth),
@@ -299,6 +318,16 @@ def main(argv=None) -> int:
         "ticket list, substring search": script_get(
             [f"/api/v1/tickets?q={n}&page_size=50" for n in ("屏幕", "充电", "开机", "信号")],
             auth),
+        "console: hotline search, phone": script_get(
+            [f"/customers/hotline/?q={p}" for p in phones], console),
+        "console: hotline search, name": script_get(
+            [f"/customers/hotline/?q={n}" for n in names], console),
+        "console: hotline search, serial": script_get(
+            [f"/customers/hotline/?q={x}" for x in s["serials"]], console),
+        "console: dispatch board, whole network": script_get(["/tickets/dispatch/"], console),
+        **({"console: dispatch board, one point's manager": script_get(
+            ["/tickets/dispatch/"], {"Cookie": s["manager_cookie"]})}
+           if s["manager_cookie"] else {}),
         "public tracking page": script_get([f"/portal/t/{t['tracking_secret']}"
                                             for t in s["tickets"]], {}),
         "intake (POST /tickets)": script_post(
