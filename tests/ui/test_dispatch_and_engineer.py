@@ -1,6 +1,7 @@
 """Done-when: a manager assigns the ticket on the dispatch board; the engineer completes it
 on a 360 px phone with the customer's signature; the customer tracks it on the portal."""
 import base64
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from playwright.sync_api import expect
 
 from aftersales.tickets import services as tickets
 from aftersales.tickets.clocks import load_calendar
+from aftersales.tickets.models import Ticket
 from tests.ui.conftest import reveal
 
 pytestmark = [pytest.mark.browser,
@@ -46,6 +48,51 @@ def test_manager_assigns_from_the_dispatch_board(screens, shop):
     screens.shot(page, guide="manager-ticket")
     ticket.refresh_from_db()
     assert (ticket.engineer.username, ticket.status) == ("engineer", "assigned")
+
+
+def test_the_board_card_says_the_time_left_in_words(screens, shop):
+    """The SLA countdown of a job waiting on the board reads in words, in the page's
+    language, on a 360 px phone; past its deadline it says how late, marked overdue; the
+    script that ticks it uses the same words (days from 24 h on)."""
+    # given: one job with 9 h 54 min left, one 2 h 5 min late (50 s of slack either way)
+    soon = open_ticket(shop)
+    late = open_ticket(shop, summary="不开机")
+    page = screens.login(screens.page(width=360, height=780), "manager")
+    now = timezone.now()
+    Ticket.objects.filter(pk=soon.pk).update(
+        sla_next_due=now + timedelta(hours=9, minutes=54, seconds=50))
+    Ticket.objects.filter(pk=late.pk).update(
+        sla_next_due=now - timedelta(hours=2, minutes=4, seconds=10))
+    # when
+    page.goto(f"{screens.base}/tickets/dispatch/")
+    # then
+    head = page.locator(f"#unassigned-{soon.pk} .job-head")
+    due = timezone.localtime(now + timedelta(hours=9, minutes=54, seconds=50))
+    expect(head).to_contain_text(f"下一时限 {due:%m-%d %H:%M} · 剩余 9 小时 54 分")
+    overdue = page.locator(f"#unassigned-{late.pk} .countdown")
+    expect(overdue).to_have_text("已超时 2 小时 5 分")
+    expect(overdue).to_have_class(re.compile(r"\bbad\b"))
+    expect(page.locator(f"#unassigned-{soon.pk} .countdown")).not_to_have_class(
+        re.compile(r"\bbad\b"))
+    box = head.locator(".countdown").bounding_box()
+    assert box["x"] + box["width"] <= 360
+    screens.shot(page, "zh")
+    # and the script ticks it with the same words: a deadline two days and more away
+    page.evaluate("id => document.querySelector(`#unassigned-${id} .countdown`).setAttribute("
+                  "'data-due', new Date(Date.now() + (51 * 60 + 30) * 60000).toISOString())",
+                  soon.pk)
+    expect(page.locator(f"#unassigned-{soon.pk} .countdown")).to_have_text("剩余 2 天 3 小时")
+    # when: the page in English
+    page.get_by_label("语言").select_option("en")
+    # then
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(head).to_contain_text(f"Next deadline {due:%m-%d %H:%M} · 9 h 54 min left")
+    expect(page.locator(f"#unassigned-{late.pk} .countdown")).to_have_text("2 h 5 min overdue")
+    page.evaluate("id => document.querySelector(`#unassigned-${id} .countdown`).setAttribute("
+                  "'data-due', new Date(Date.now() - (24 * 60 + 0.5) * 60000).toISOString())",
+                  late.pk)
+    expect(page.locator(f"#unassigned-{late.pk} .countdown")).to_have_text("1 d overdue")
+    screens.shot(page, "en")
 
 
 def test_the_board_books_without_a_mouse(screens, shop):

@@ -56,3 +56,46 @@ def test_a_refused_intake_shows_the_message_next_to_the_field(screens, shop):
     expect(page.locator("#summary-error")).to_have_text("此项为必填项。")
     screens.shot(page)
     assert Ticket.objects.count() == 0
+
+
+def test_agent_verifies_a_web_bookings_phone_after_calling_back(screens, shop):
+    """A web booking whose phone never confirmed its code: the hotline finds it marked
+    待验证 (beside the real archive with the same phone), calls back and verifies it on its
+    archive page; the ticket joins the archive with that phone."""
+    # given: 张伟's phone booked on the web; its ticket sits under a provisional record
+    from aftersales.portal import services as portal
+
+    booking = portal.request_booking(name="张先生", phone="13912345678", summary="屏幕闪烁")
+    record = booking.ticket.customer
+    page = screens.login(screens.page(width=360, height=780), "agent")
+    # when: the hotline searches the phone
+    page.goto(f"{screens.base}/customers/hotline/?q=13912345678")
+    results = page.locator("#hotline-results li")
+    # then: the archive as it is, the web booking with its badge
+    expect(results).to_have_count(2)
+    archive = results.filter(has_text="张伟")
+    booked = results.filter(has_text="张先生")
+    expect(archive.locator(".provisional")).to_have_count(0)
+    expect(booked).to_contain_text(f"张先生 · 13912345678 · {record.number} 待验证")
+    screens.shot(page, "hotline")
+    # when: the agent opens it, ticks the box after calling back and verifies
+    booked.get_by_role("link").click()
+    form = page.locator("#verify-phone")
+    expect(form).to_contain_text("我已回电 13912345678，客户确认了此预约。")
+    button = form.get_by_role("button", name="确认手机号已验证")
+    box = button.bounding_box()
+    assert box["x"] + box["width"] <= 360
+    screens.shot(page, "archive")
+    form.get_by_label("我已回电 13912345678，客户确认了此预约。").check()
+    button.click()
+    # then: on 张伟's archive, with the booking's ticket
+    expect(page.locator(".messages")).to_contain_text(
+        f"手机号已验证：预约已并入 张伟（{shop['customer'].number}）的档案。")
+    expect(page.locator("h1")).to_contain_text("张伟")
+    expect(page.locator("#provisional-customer")).to_have_count(0)
+    expect(page.get_by_role("link", name=booking.ticket.number)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screens.shot(page, "verified")
+    ticket = Ticket.objects.get(pk=booking.ticket_id)
+    assert (ticket.customer_id, ticket.events.get(action="verify_phone").actor.username) == (
+        shop["customer"].pk, "agent")

@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from aftersales.billing.selectors import customer_outstanding_subquery, debt_list
 from aftersales.catalog.selectors import knowledge_search
@@ -32,6 +34,7 @@ from aftersales.network.selectors import (
 from aftersales.telephony.selectors import calls_of_customer
 from aftersales.tickets import clocks, dispatch
 from aftersales.tickets import selectors as tickets
+from aftersales.tickets.services import PHONE_VERIFIERS, verify_booking_customer
 
 RESULT_LIMIT = 10
 KB_HITS = 5
@@ -128,10 +131,33 @@ def archive(request, customer_id: int):
         "today": timezone.localdate(),
         "calls": calls_of_customer(actor=actor, customer=customer, limit=10),
         "call_id": request.GET.get("call", "") if request.GET.get("call", "").isdigit() else "",
+        "can_verify_phone": customer.provisional and (
+            actor.is_superuser or actor.role in PHONE_VERIFIERS),
     }
     if request.htmx and ("fault" in request.GET or "summary" in request.GET):
         return render(request, "console/archive.html#kb", context)
     return render(request, "console/archive.html", context)
+
+
+@staff_view(roles=PHONE_VERIFIERS)
+@require_POST
+def verify_phone(request, customer_id: int):
+    """The archive page's "phone verified" button: staff called a web booking's phone back.
+    Without the confirming tick nothing changes."""
+    customer = access_customer(actor=request.user, customer_id=customer_id)
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("Tick the box to confirm that you called the customer back "
+                                  "and the booking is theirs."))
+        return redirect("console:archive", customer_id=customer.pk)
+    verified = verify_booking_customer(actor=request.user, customer=customer)
+    if verified.pk == customer.pk:
+        messages.success(request, _("Phone verified: this record is the customer's archive "
+                                    "now."))
+    else:
+        messages.success(request, _("Phone verified: the booking joined the archive of "
+                                    "%(name)s (%(number)s).") % {"name": verified.name,
+                                                                 "number": verified.number})
+    return redirect("console:archive", customer_id=verified.pk)
 
 
 @staff_view

@@ -7,3 +7,4 @@ class CustomerCode(StrEnum):
     API (docs/api-conventions.md, "Errors"): never change one."""
 
     DUPLICATE_PHONE = "duplicate_phone"  # the phone already belongs to an archive
+    NOT_PROVISIONAL = "not_provisional"  # only a web booking's unverified record is verified

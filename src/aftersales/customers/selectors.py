@@ -73,11 +73,13 @@ def customer_list(*, actor: User, q: str | None = None,
 
 def customers_with_phone(*, phone: str, exclude_id: int | None = None) -> QuerySet[Customer]:
     """Archives already on this (normalised) phone, as customer or contact, unscoped:
-    the duplicate check must see every point's archive (the caller decides what to show)."""
+    the duplicate check must see every point's archive (the caller decides what to show).
+    Real archives first: a provisional record (a web booking's, phone not verified) comes
+    after them, and whoever shows one marks it (待验证)."""
     qs = Customer.objects.filter(Q(phone=phone) | Q(contacts__phone=phone)).distinct()
     if exclude_id is not None:
         qs = qs.exclude(pk=exclude_id)
-    return qs.order_by("id")
+    return qs.order_by("provisional", "id")
 
 
 def access_customer(*, actor: User, customer_id: int,

@@ -45,6 +45,11 @@ def create_customer(*, actor: User | None, name: str, kind: str, phone: str, zon
     phone = clean_phone(phone)
     if actor is not None and not confirm_duplicate_phone:
         existing = customers_with_phone(phone=phone).first()
+        if existing is not None and existing.provisional:
+            raise Conflict(CustomerCode.DUPLICATE_PHONE, _(
+                "Web booking %(number)s (phone to be verified) already has this phone; open "
+                "it and verify the phone, or confirm that this is another customer.") % {
+                    "number": existing.number}, field="phone")
         if existing is not None:
             raise Conflict(CustomerCode.DUPLICATE_PHONE, _(
                 "Customer %(number)s already has this phone; open that archive, or confirm "
@@ -102,21 +107,26 @@ def add_contact(*, actor: User | None, customer: Customer, name: str, phone: str
 
 
 @transaction.atomic
-def verify_provisional(*, customer: Customer) -> Customer:
-    """A provisional record whose phone confirmed its code, no archive having that phone:
-    it becomes the customer's archive."""
+def verify_provisional(*, customer: Customer, actor: User | None = None) -> Customer:
+    """A provisional record whose phone confirmed its code (or that staff verified by
+    calling it back: `actor`, kept in its history), no archive having that phone: it
+    becomes the customer's archive."""
     customer.provisional = False
+    if actor is not None:
+        customer._history_user = actor
     customer.save(update_fields=["provisional"])
     return customer
 
 
 @transaction.atomic
-def merge_provisional(*, provisional: Customer, into: Customer) -> dict[str, int]:
+def merge_provisional(*, provisional: Customer, into: Customer,
+                      actor: User | None = None) -> dict[str, int]:
     """A provisional record (a web booking's, its phone now confirmed) joins the archive
     with that phone: every row that points at it, in any app (its ticket, a unit or a
     contact staff added meanwhile, a call...), points at the archive instead, and the
     record is deleted (its last state stays in its history). Answers the rows moved per
-    model. Rows a constraint keeps from moving stay, and so does the record then."""
+    model. Rows a constraint keeps from moving stay, and so does the record then.
+    `actor`: the staff member who verified the phone (kept in the record's history)."""
     if not provisional.provisional or into.provisional or provisional.pk == into.pk:
         raise ValueError("only a provisional record joins another archive")
     moved, kept = {}, False
@@ -132,7 +142,10 @@ def merge_provisional(*, provisional: Customer, into: Customer) -> dict[str, int
         if count:
             moved[relation.related_model._meta.label_lower] = count
     if not kept:
-        Customer.objects.get(pk=provisional.pk).delete()
+        record = Customer.objects.get(pk=provisional.pk)
+        if actor is not None:
+            record._history_user = actor
+        record.delete()
     return moved
 
 

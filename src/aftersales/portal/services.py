@@ -22,7 +22,7 @@ from PIL import Image, UnidentifiedImageError
 
 from aftersales.billing.models import Quote
 from aftersales.billing.selectors import ticket_money
-from aftersales.billing.services import check_intake, record_provider_payment
+from aftersales.billing.services import record_provider_payment
 from aftersales.catalog.models import ProductModel
 from aftersales.core import idempotency
 from aftersales.core.errors import Conflict, CoreCode, NotFound, ValidationFailed
@@ -31,8 +31,6 @@ from aftersales.customers.models import Customer, Zone
 from aftersales.customers.selectors import find_by_phone
 from aftersales.customers.services import (
     create_customer,
-    merge_provisional,
-    verify_provisional,
 )
 from aftersales.devices.selectors import find_device
 from aftersales.network.models import ServicePoint
@@ -333,35 +331,6 @@ def resend_booking_code(*, booking_id: str, client_ip: str = "") -> PendingBooki
     return pending
 
 
-def _attach(*, ticket: Ticket, phone: str, serial: str) -> Ticket:
-    """The confirmed phone's archive takes the booking: the ticket (with the unit the serial
-    names, when that archive owns it) and every row of the provisional record move to it,
-    and the record goes. Without an archive on that phone the record becomes one. A debt
-    block (or a unit with an unpaid repair) is written on the ticket for staff."""
-    record = Customer.objects.select_for_update().get(pk=ticket.customer_id)
-    if not record.provisional:
-        return ticket
-    archive = find_by_phone(phone=phone)  # an archive, never another provisional record
-    if archive is None:
-        verify_provisional(customer=record)
-        return tickets.attach_verified_booking(ticket=ticket, customer=record)
-    device = find_device(serial=serial) if serial else None
-    if device is not None and device.customer_id != archive.pk:
-        device = None
-    refusal = ""
-    with translation.override(settings.LANGUAGE_CODE):  # staff read it in the house language
-        try:
-            check_intake(customer=archive, device=device, kind=ticket.kind)
-        except Conflict as refused:
-            refusal = _("Booked as a repair; intake refused it (%(reason)s): staff to contact "
-                        "the customer.") % {"reason": refused.message}
-    ticket = tickets.attach_verified_booking(ticket=ticket, customer=archive,
-                                             device=None if refusal else device,
-                                             refusal=refusal)
-    merge_provisional(provisional=record, into=archive)
-    return ticket
-
-
 def confirm_booking(*, booking_id: str, code: str) -> PendingBooking:
     """Step two: the code from the SMS (portal.identity's booking code: expires, a few wrong
     tries, used once). Right: the ticket joins the archive with that phone (or its record
@@ -389,9 +358,12 @@ def confirm_booking(*, booking_id: str, code: str) -> PendingBooking:
         ticket = pending.ticket
         if ticket is None:  # a request that waited from before step one opened tickets
             ticket = _open_booking(pending.request)
-        ticket = _attach(ticket=ticket, phone=pending.phone,
-                         serial=pending.request.get("serial", ""))
-        notify_ticket_opened(ticket)  # the first message beyond the code
+        # the same function staff use when they verify the phone by calling it back
+        joined = tickets.join_verified_phone(ticket=ticket, phone=pending.phone,
+                                             serial=pending.request.get("serial", ""))
+        if joined is not None:  # staff verified it already: they sent the message then
+            ticket = joined
+            notify_ticket_opened(ticket)  # the first message beyond the code
         pending.ticket, pending.request, pending.confirmed_at = ticket, {}, timezone.now()
         pending.save(update_fields=["ticket", "request", "confirmed_at"])
     return _pending(booking_id)

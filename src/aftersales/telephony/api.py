@@ -29,6 +29,9 @@ class CallOut(Schema):
     agent: int | None = Field(None, description="the agent with this extension, if any")
     customer: int | None = Field(None, description="the archive the number belongs to")
     customer_name: str | None = None
+    customer_provisional: bool = Field(
+        False, description="true: the customer is a web booking's provisional record whose "
+                           "phone is not verified yet (待验证), not an archive")
     new_caller: bool = Field(..., description="no archive has this number")
     received_at: datetime
 
@@ -43,6 +46,10 @@ class CallOut(Schema):
     @staticmethod
     def resolve_customer_name(obj):
         return obj.customer.name if obj.customer_id else None
+
+    @staticmethod
+    def resolve_customer_provisional(obj):
+        return bool(obj.customer_id and obj.customer.provisional)
 
     @staticmethod
     def resolve_new_caller(obj):

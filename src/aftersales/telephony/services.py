@@ -58,8 +58,10 @@ def check_request(*, token: str, timestamp: str, signature: str, body: bytes,
 
 
 def _customer_by_phone(phone: str) -> Customer | None:
+    """The archive with this phone; a provisional record (a web booking's, its phone not
+    verified) only when no archive has it, and the screen-pop marks it 待验证."""
     return (Customer.objects.filter(Q(phone=phone) | Q(contacts__phone=phone))
-            .order_by("id").first())
+            .order_by("provisional", "id").first())
 
 
 @transaction.atomic

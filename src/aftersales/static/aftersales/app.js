@@ -1,16 +1,35 @@
 /* Small helpers: keyboard use of the hotline results, live SLA countdowns, signature pad. */
 (function () {
   "use strict";
-  function fmt(ms) {
-    var neg = ms < 0, s = Math.floor(Math.abs(ms) / 1000);
-    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
-    var t = (h ? h + ":" : "") + String(m).padStart(2, "0") + ":" + String(sec).padStart(2, "0");
-    return (neg ? "-" : "") + t;
+  // SLA countdowns in words, in the page's language: the phrases come from
+  // <body data-countdown> (core/countdown.py, the same rules as the server's first render):
+  // time left rounded down, time overdue up; days and hours from 24 h on.
+  var words = null;
+  function phrases() {
+    if (words === null) {
+      try { words = JSON.parse(document.body.getAttribute("data-countdown") || "{}"); }
+      catch (e) { words = {}; }
+    }
+    return words;
+  }
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, name) { return String(values[name]); });
+  }
+  function countdownText(ms) {
+    var w = phrases();
+    if (!w.left) return null;
+    var over = ms < 0, min = over ? Math.ceil(-ms / 60000) : Math.floor(ms / 60000);
+    var d = Math.floor(min / 1440), h = Math.floor((min % 1440) / 60), m = min % 60, span;
+    if (d) span = h ? fill(w.days_hours, {days: d, hours: h}) : fill(w.days, {days: d});
+    else if (h) span = m ? fill(w.hours_minutes, {hours: h, minutes: m}) : fill(w.hours, {hours: h});
+    else span = fill(w.minutes, {minutes: m});
+    return fill(over ? w.overdue : w.left, {span: span});
   }
   function tick() {
     document.querySelectorAll("[data-due]").forEach(function (el) {
       var left = Date.parse(el.getAttribute("data-due")) - Date.now();
-      el.textContent = fmt(left);
+      var text = countdownText(left);
+      if (text !== null && el.textContent !== text) el.textContent = text;
       el.classList.toggle("bad", left < 0);
     });
   }

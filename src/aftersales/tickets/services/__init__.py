@@ -43,7 +43,14 @@ from .closing import (
 )
 from .dispatch import reject_dispatch
 from .followup import send_product_feedback, update_complaint
-from .intake import INTAKE_ROLES, attach_verified_booking, open_ticket
+from .intake import (
+    INTAKE_ROLES,
+    PHONE_VERIFIERS,
+    attach_verified_booking,
+    join_verified_phone,
+    open_ticket,
+    verify_booking_customer,
+)
 from .visits import (
     approve_dispatch,
     approve_visit,
@@ -97,9 +104,9 @@ def perform(*, actor: User, ticket: Ticket, action: str, data: actions.ActionIn)
     return ACTIONS[action](actor=actor, ticket=ticket, version=data.version, **fields)
 
 
-__all__ = ["ACTIONS", "INTAKE_ROLES", "approve_dispatch", "approve_quote", "approve_visit",
+__all__ = ["ACTIONS", "INTAKE_ROLES", "PHONE_VERIFIERS", "approve_dispatch", "approve_quote", "approve_visit",
            "arrive", "assign", "attach_verified_booking", "callback", "cancel", "close",
-           "contact", "depart", "diagnose",
+           "contact", "depart", "diagnose", "join_verified_phone", "verify_booking_customer",
            "escalate", "exchange", "hold", "mark_misdiagnosis", "no_fault_found", "notify_late",
            "open_ticket", "perform", "quote", "receive", "refuse_payment", "reject_dispatch",
            "request_visit",

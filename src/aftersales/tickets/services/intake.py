@@ -3,18 +3,24 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from aftersales.billing import services as billing
+from aftersales.billing.services import check_intake
 from aftersales.catalog.models import FaultCode
 from aftersales.core.errors import Conflict, CoreCode, NotFound, ValidationFailed
 from aftersales.core.numbering import next_number
 from aftersales.core.scoping import check_point, require_role
 from aftersales.core.validation import clean_phone, clean_required
+from aftersales.customers.errors import CustomerCode
 from aftersales.customers.models import Customer
+from aftersales.customers.selectors import find_by_phone
+from aftersales.customers.services import merge_provisional, verify_provisional
 from aftersales.devices.models import Device
+from aftersales.devices.selectors import find_device
 from aftersales.network.models import User
 
 from .. import clocks, dispatch_rules, events, notifications
@@ -127,11 +133,12 @@ def open_ticket(*, actor: User | None, customer: Customer, channel: str, kind: s
 
 @transaction.atomic
 def attach_verified_booking(*, ticket: Ticket, customer: Customer, device: Device | None = None,
-                            refusal: str = "") -> Ticket:
+                            refusal: str = "", actor: User | None = None) -> Ticket:
     """A web booking's phone confirmed its code (portal.services.confirm_booking): the ticket,
     opened for the booking's provisional customer record, belongs to `customer` from now on
     (the archive with that phone, or the provisional record itself, now verified). Run as
-    the system. `device` (that archive's unit the booking named by serial) is linked when
+    the system, or as `actor`, the staff member who verified the phone by calling it back.
+    `device` (that archive's unit the booking named by serial) is linked when
     the ticket has none; a ticket without a service point takes the customer's.
 
     `refusal`: intake's rule refuses this job to the archive (blocked for debt, a unit with
@@ -164,7 +171,7 @@ def attach_verified_booking(*, ticket: Ticket, customer: Customer, device: Devic
         fields += clocks.refresh(locked, now=now)
     locked.version += 1
     locked.save(update_fields=list(dict.fromkeys(fields)))
-    events.record(ticket=locked, action="verify_phone", actor=None, at=now,
+    events.record(ticket=locked, action="verify_phone", actor=actor, at=now,
                   from_status=locked.status, to_status=locked.status,
                   data={"customer": customer.number,
                         "moved_from": (before["customer"] if before["customer"]
@@ -173,3 +180,76 @@ def attach_verified_booking(*, ticket: Ticket, customer: Customer, device: Devic
                         "kind": ([before["kind"], locked.kind]
                                  if before["kind"] != locked.kind else None)})
     return locked
+
+
+@transaction.atomic
+def join_verified_phone(*, ticket: Ticket, phone: str, serial: str = "",
+                        actor: User | None = None) -> Ticket | None:
+    """A web booking's phone is verified: by the code sent to it (portal.services.
+    confirm_booking, as the system) or by staff who called it back (`actor`,
+    verify_booking_customer). The archive with that phone takes the booking: the ticket
+    (with the unit `serial` names, when that archive owns it) and every row of the
+    provisional record move to it, and the record goes. Without an archive on that phone
+    the record becomes one. A debt block (or a unit with an unpaid repair) is written on
+    the ticket for staff. None: the ticket's customer is no provisional record (verified
+    already), nothing was done. The ticket row is locked first, then the record."""
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    record = Customer.objects.select_for_update().get(pk=locked.customer_id)
+    if not record.provisional:
+        return None
+    archive = find_by_phone(phone=phone)  # an archive, never another provisional record
+    if archive is None:
+        verify_provisional(customer=record, actor=actor)
+        return attach_verified_booking(ticket=locked, customer=record, actor=actor)
+    device = find_device(serial=serial) if serial else None
+    if device is not None and device.customer_id != archive.pk:
+        device = None
+    refusal = ""
+    with translation.override(settings.LANGUAGE_CODE):  # staff read it in the house language
+        try:
+            check_intake(customer=archive, device=device, kind=locked.kind)
+        except Conflict as refused:
+            refusal = _("Booked as a repair; intake refused it (%(reason)s): staff to contact "
+                        "the customer.") % {"reason": refused.message}
+    locked = attach_verified_booking(ticket=locked, customer=archive,
+                                     device=None if refusal else device, refusal=refusal,
+                                     actor=actor)
+    merge_provisional(provisional=record, into=archive, actor=actor)
+    return locked
+
+
+#: who may verify a web booking's phone by calling it back: the hotline and managers
+PHONE_VERIFIERS = (R.ADMIN, R.MANAGER, R.REGIONAL_MANAGER, R.AGENT)
+
+
+@transaction.atomic
+def verify_booking_customer(*, actor: User, customer: Customer) -> Customer:
+    """Staff called a web booking's phone back and confirmed it is the customer's: what
+    the SMS code would have done (join_verified_phone, the same function) is done for the
+    record's booking ticket: it joins the archive with that phone, or the record becomes
+    the archive. The customer gets the usual opening message with the tracking link
+    (a code entered later changes nothing and sends nothing again). The `verify_phone`
+    event names the staff member, and so does the record's history. Answers the
+    customer the booking belongs to now. A record that is not provisional: 409
+    `not_provisional`, nothing changes."""
+    require_role(actor, *PHONE_VERIFIERS)
+    check_point(actor=actor, service_point_id=customer.service_point_id)
+    current = Customer.objects.filter(pk=customer.pk, provisional=True).first()
+    booking = (Ticket.objects.filter(customer=current).order_by("pk").first()
+               if current is not None else None)
+    joined = (join_verified_phone(ticket=booking, phone=current.phone, actor=actor)
+              if booking is not None else None)
+    if joined is None and current is not None and booking is None:
+        # a record without a ticket (none is opened without one; kept for completeness)
+        record = Customer.objects.select_for_update().get(pk=current.pk)
+        archive = find_by_phone(phone=record.phone)
+        if archive is None:
+            return verify_provisional(customer=record, actor=actor)
+        merge_provisional(provisional=record, into=archive, actor=actor)
+        return archive
+    if joined is None:
+        raise Conflict(CustomerCode.NOT_PROVISIONAL, _(
+            "This customer's phone is verified already: only a web booking's record "
+            "waiting for its phone can be verified."), field="customer")
+    notifications.notify_ticket_opened(joined)  # the first message beyond the code
+    return Customer.objects.get(pk=joined.customer_id)
