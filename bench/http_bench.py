@@ -72,8 +72,26 @@ def samples(n: int = 500) -> dict:
     customers = list(spread(Customer.objects, n).values("id", "phone", "name"))
     devices = list(spread(Device.objects, n).values_list("serial", flat=True))
     tickets = list(spread(Ticket.objects, n).values("id", "number", "tracking_secret"))
+    from aftersales.network.models import ServicePoint
+
+    point = ServicePoint.objects.order_by("id").first()
+    manager = None
+    if point is not None:  # one service point's manager (the generator makes engineers only)
+        manager, _ = User.objects.get_or_create(username="bench_manager", defaults={
+            "role": "manager", "service_point": point, "name": "压测站长"})
     return {"token": issue_token(admin), "customers": customers, "serials": devices,
-            "tickets": tickets}
+            "tickets": tickets, "console_cookie": console_cookie(admin),
+            "manager_cookie": console_cookie(manager) if manager else None}
+
+
+def console_cookie(user) -> str:
+    """A signed-in console session for `user` (the Cookie header wrk sends)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
 def spread(qs, n: int):
@@ -251,6 +269,83 @@ def pgbench_rows(duration: int, connections: int) -> float | None:
     return float(found.group(1)) if found else None
 
 
+def pgbench_intake_writes(duration: int, connections: int, *, token: str,
+                          customer: int) -> dict | None:
+    """The storage ceiling for the same rows: pgbench replaying, one transaction each, the
+    very writes one intake makes (the number's sequence row, the ticket with all its
+    indexes, its event, its clocks, its queued message), captured from a real
+    `POST /tickets` on this database; the unique literals are made unique per transaction.
+    The rows it adds are deleted afterwards."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from aftersales.tickets.models import Ticket
+
+    if connection.vendor != "postgresql" or not shutil.which("pgbench"):
+        return None
+    client = Client(SERVER_NAME="127.0.0.1")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/api/v1/tickets", json.dumps({
+            "customer": customer, "channel": "phone", "kind": "repair", "priority": "normal",
+            "mode": "send_in", "summary": "屏幕不亮"}, ensure_ascii=False),
+            content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    if response.status_code != 201:
+        return None
+    ticket = Ticket.objects.get(pk=response.json()["id"])
+    writes, inside = [], False
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        inside = inside or sql == "BEGIN"
+        if sql == "COMMIT":
+            break
+        if inside and sql.startswith(("INSERT", "UPDATE")):
+            writes.append(sql)
+    marker = "PGB"
+    unique = {f"'{ticket.number}'": f"'{marker}' || txid_current()",
+              f"'{ticket.tracking_secret}'": "md5(random()::text || txid_current())"}
+    # a scalar subquery: evaluated once, so `WHERE id = …` is an index look-up
+    new_id = "(SELECT currval(pg_get_serial_sequence('tickets_ticket', 'id')))"
+    script = ["BEGIN;"]
+    for sql in writes:
+        for literal, expression in unique.items():
+            sql = sql.replace(literal, expression)
+        if not sql.startswith('INSERT INTO "tickets_ticket"'):
+            sql = _with_id(sql, ticket.pk, new_id)
+        script.append(sql + ";")
+    script.append("COMMIT;")
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as fh:
+        fh.write("\n".join(script) + "\n")
+    settings = connection.settings_dict
+    out = subprocess.run(["pgbench", "-n", "-h", settings["HOST"] or "127.0.0.1", "-p",
+                          str(settings["PORT"] or 5432), "-U", settings["USER"] or "postgres",
+                          "-c", str(connections), "-j", "2", "-T", str(duration), "-f", fh.name,
+                          settings["NAME"]], capture_output=True, text=True)
+    os.unlink(fh.name)
+    with connection.cursor() as cur:  # what pgbench added
+        cur.execute("DELETE FROM tickets_ticketevent WHERE ticket_id IN (SELECT id FROM "
+                    "tickets_ticket WHERE number LIKE %s)", [f"{marker}%"])
+        cur.execute("DELETE FROM notifications_outbox WHERE ticket_id IN (SELECT id FROM "
+                    "tickets_ticket WHERE number LIKE %s)", [f"{marker}%"])
+        cur.execute("DELETE FROM tickets_ticket WHERE number LIKE %s", [f"{marker}%"])
+    found = re.search(r"tps = ([\d.]+)", out.stdout)
+    return {"tps": float(found.group(1)) if found else None, "statements": len(writes),
+            **({} if found else {"error": (out.stderr or out.stdout)[-300:]})}
+
+
+def _with_id(sql: str, pk: int, expression: str) -> str:
+    """`pk` replaced by `expression` in `sql`: outside string literals as it is, inside one
+    (a message's key such as 'ticket_opened:123') by concatenation."""
+    parts = re.split(r"('(?:[^']|'')*')", sql)
+    found = re.compile(rf"\b{pk}\b")
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            parts[i] = found.sub(expression, part)
+        elif found.search(part):
+            parts[i] = "(" + found.sub(f"' || {expression} || '", part) + ")"
+    return "".join(parts)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.01)
@@ -283,6 +378,7 @@ def main(argv=None) -> int:
     phones = [c["phone"] for c in s["customers"]]
     names = [c["name"][:2] for c in s["customers"]]
     numbers = [t["number"] for t in s["tickets"]]
+    console = {"Cookie": s["console_cookie"]}
     scenarios = {
         "empty JSON endpoint (framework ceiling)": script_get(["/api/v1/health"], {}),
         "lookup: phone (API)": script_get([f"/api/v1/customers?q={p}" for p in phones], auth),
@@ -299,6 +395,16 @@ def main(argv=None) -> int:
         "ticket list, substring search": script_get(
             [f"/api/v1/tickets?q={n}&page_size=50" for n in ("屏幕", "充电", "开机", "信号")],
             auth),
+        "console: hotline search, phone": script_get(
+            [f"/customers/hotline/?q={p}" for p in phones], console),
+        "console: hotline search, name": script_get(
+            [f"/customers/hotline/?q={n}" for n in names], console),
+        "console: hotline search, serial": script_get(
+            [f"/customers/hotline/?q={x}" for x in s["serials"]], console),
+        "console: dispatch board, whole network": script_get(["/tickets/dispatch/"], console),
+        **({"console: dispatch board, one point's manager": script_get(
+            ["/tickets/dispatch/"], {"Cookie": s["manager_cookie"]})}
+           if s["manager_cookie"] else {}),
         "public tracking page": script_get([f"/portal/t/{t['tracking_secret']}"
                                             for t in s["tickets"]], {}),
         "intake (POST /tickets)": script_post(
@@ -341,6 +447,8 @@ def main(argv=None) -> int:
                                                 token=s["token"]),
     }
     results["pgbench_tps"] = pgbench_rows(args.duration, args.connections)
+    results["pgbench_intake_writes"] = pgbench_intake_writes(
+        args.duration, args.connections, token=s["token"], customer=customer["id"])
     if args.helpdesk:
         import helpdesk_bench
 
@@ -358,6 +466,9 @@ def main(argv=None) -> int:
         "intake / framework ceiling": round(intake / ceiling, 3) if ceiling else None,
         "intake / pgbench rows": (round(intake / results["pgbench_tps"], 3)
                                   if results["pgbench_tps"] else None)}
+    same = (results["pgbench_intake_writes"] or {}).get("tps")
+    results["ratios"]["intake / pgbench, the same writes"] = (round(intake / same, 3)
+                                                              if same else None)
     peer = (results["http"].get("helpdesk: create ticket", {}).get("rps")
             if not results["http"].get("helpdesk: create ticket", {}).get("error") else None)
     if peer:

@@ -69,7 +69,7 @@ def main() -> int:
             continue
         executed = []
 
-        def count(execute, sql, params, many, context):
+        def count(execute, sql, params, many, context, executed=executed):
             executed.append(sql)
             return execute(sql, params, many, context)
 

@@ -109,3 +109,80 @@ def test_loads_count_open_jobs_only(shop):
     loads = selectors.engineer_loads(engineer_ids=[e.pk for e in shop["engineers"]])
     assert loads == {shop["engineers"][0].pk: 1, shop["engineers"][1].pk: 0,
                      shop["engineers"][2].pk: 0}
+
+
+# -- a national network: engineers a page at a time, one point at a time ------------------
+
+
+@pytest.fixture
+def network(shop):
+    """A second point with 25 engineers, and the network's admin."""
+    other = ServicePointFactory(code="TS", name="唐山站")
+    many = [UserFactory(username=f"ts{i:02d}", name=f"唐山工程师{i:02d}", role="engineer",
+                        service_point=other) for i in range(25)]
+    admin = UserFactory(username="hq", name="总部", role="admin", service_point=None)
+    return {"other": other, "many": many, "admin": admin}
+
+
+def rows_of(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'<tr><th scope="row">([^<]+)<br>', page)
+
+
+def test_the_board_shows_twenty_engineers_a_page_in_point_order(shop, network):
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(network["admin"])
+    first = client.get("/tickets/dispatch/").content.decode()
+    assert rows_of(first) == [f"工程师{i}" for i in range(3)] + [
+        f"唐山工程师{i:02d}" for i in range(17)]  # point SJZ before TS, then by username
+    assert "下一页工程师" in first and "上一页工程师" not in first
+    second = client.get("/tickets/dispatch/", {"page": 2}).content.decode()
+    assert rows_of(second) == [f"唐山工程师{i:02d}" for i in range(17, 25)]
+    assert "上一页工程师" in second and "下一页工程师" not in second
+    # a page past the end or a page that is no number shows what there is, never an error
+    assert rows_of(client.get("/tickets/dispatch/", {"page": 9}).content.decode()) == []
+    assert rows_of(client.get("/tickets/dispatch/", {"page": "x"}).content.decode()) == \
+        rows_of(first)
+
+
+def test_the_board_costs_the_same_for_25_and_45_engineers(shop, network):
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(network["admin"])
+    waiting_jobs(shop, 2)
+    before, _page = board_queries(client)
+    for i in range(20):
+        UserFactory(username=f"tx{i:02d}", role="engineer", service_point=network["other"])
+    after, _page = board_queries(client)
+    assert after == before
+
+
+def test_one_points_board_shows_its_engineers_and_jobs_only(shop, network):
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(network["admin"])
+    waiting_jobs(shop, 2)  # both at 石家庄站
+    page = client.get("/tickets/dispatch/", {"point": network["other"].pk}).content.decode()
+    assert rows_of(page) == [f"唐山工程师{i:02d}" for i in range(20)]
+    assert page.count('class="job"') == 0
+    page = client.get("/tickets/dispatch/", {"point": shop["point"].pk}).content.decode()
+    assert rows_of(page) == [f"工程师{i}" for i in range(3)]
+    assert page.count('class="job"') == 2
+    # each job offers its own point's engineers, not the whole network's
+    assert "唐山工程师" not in page.split('id="dispatch-pool"')[1].split("</ul>")[0]
+    # a point outside the list is ignored (the whole scope is shown)
+    page = client.get("/tickets/dispatch/", {"point": 999999}).content.decode()
+    assert len(rows_of(page)) == 20
+
+
+def test_past_the_pool_a_job_is_suggested_its_own_points_engineers(shop, network,
+                                                                     monkeypatch):
+    # (an engineer of another point cannot take the job: assign refuses that)
+    jobs = waiting_jobs(shop, 1)
+    everyone = [r["engineer"].username for r in selectors.dispatch_suggestions_for(
+        actor=network["admin"], tickets=jobs)[jobs[0].pk]]
+    assert len(everyone) == 28
+    monkeypatch.setattr(selectors, "SUGGEST_POOL", 10)
+    pooled = [r["engineer"].username for r in selectors.dispatch_suggestions_for(
+        actor=network["admin"], tickets=jobs)[jobs[0].pk]]
+    assert pooled == ["eng2", "eng0", "eng1"]  # certified, then the lightest load
+    assert pooled == everyone[:3]

@@ -83,3 +83,14 @@ def test_a_deep_page_walks_the_primary_key_from_the_cursor_not_an_offset(data):
         text = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Scan Backward using tickets_ticket_pkey on tickets_ticket" in text, text
     assert "Sort" not in text, text
+
+
+def test_the_app_connections_plan_quickly(db):
+    """JIT off, and the join search capped: a list row joins eight tables, whose every join
+    order the default limit (8) would search — tens of milliseconds of planning for a
+    one-millisecond query."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+        cursor.execute("SHOW join_collapse_limit")
+        assert cursor.fetchone()[0] == "4"

@@ -4,6 +4,7 @@ apps' selectors and writes through their services; no domain app imports this mo
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.shortcuts import redirect, render
@@ -36,6 +37,7 @@ RESULT_LIMIT = 10
 KB_HITS = 5
 BOARD_DAYS = 7
 SUGGEST_FOR = 20
+BOARD_ENGINEERS = 20  # engineer rows per page of the dispatch board
 
 
 # -- the hotline ---------------------------------------------------------------------------
@@ -173,6 +175,15 @@ def new_customer(request):
 # -- dispatch board (manager) and the engineer's day -----------------------------------------
 
 
+def _int_param(value: str | None) -> int | None:
+    """A whole number from the query string, or None (never an error: a stale link)."""
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if 0 < number < 2 ** 31 else None
+
+
 @staff_view
 def dispatch_board(request):
     actor = request.user
@@ -181,31 +192,57 @@ def dispatch_board(request):
     span = 1 if request.GET.get("view") == "day" else BOARD_DAYS
     days = [start + timedelta(days=i) for i in range(span)]
     calendar = clocks.load_calendar(years=range(start.year, days[-1].year + 1))
-    engineers = list(staff_list(actor=actor, role=User.Role.ENGINEER))
+    points = list(service_point_list(actor=actor).values_list("pk", "name"))
+    point = _int_param(request.GET.get("point"))
+    if point not in {pk for pk, _name in points}:
+        point = None
+    # a national network has thousands of engineers: the board shows them a page at a time
+    # (by service point, then name), and reads visits and loads for that page only
+    staff = staff_list(actor=actor, role=User.Role.ENGINEER).order_by(
+        "service_point__code", "username")
+    if point is not None:
+        staff = staff.filter(service_point_id=point)
+    page = max(_int_param(request.GET.get("page")) or 1, 1)
+    engineers = list(staff[(page - 1) * BOARD_ENGINEERS:page * BOARD_ENGINEERS + 1])
+    more = len(engineers) > BOARD_ENGINEERS
+    engineers = engineers[:BOARD_ENGINEERS]
     begin, end = local_day_bounds(start, days=span)
-    visits = tickets.visits_between(actor=actor, start=begin, end=end)
+    visits = tickets.visits_between(actor=actor, start=begin, end=end,
+                                    engineer_ids=[e.pk for e in engineers])
     cells = {(e.pk, d): [] for e in engineers for d in days}
     for visit in visits:
         key = (visit.engineer_id, timezone.localtime(visit.scheduled_at).date())
         if key in cells:
             cells[key].append(visit)
     load = tickets.engineer_loads(engineer_ids=[e.pk for e in engineers])
-    rows = [{"engineer": e, "load": load.get(e.pk, 0),
-             "cells": [{"day": d, "visits": cells[(e.pk, d)],
-                       "working": calendar.is_working_day(d)} for d in days]}
+    # each day's strings once (not a date filter per cell: 140 cells a page)
+    columns = [{"day": d, "iso": d.isoformat(), "label": f"{d:%m-%d}",
+                "working": "1" if calendar.is_working_day(d) else "0"} for d in days]
+    rows = [{"engineer": e, "name": e.display_name, "load": load.get(e.pk, 0),
+             "cells": [{**c, "visits": cells[(e.pk, c["day"])]} for c in columns]}
             for e in engineers]
-    unassigned = tickets.unassigned_open(actor=actor, limit=SUGGEST_FOR)
+    unassigned = tickets.unassigned_open(actor=actor, limit=SUGGEST_FOR, service_point_id=point)
     # one bulk read for every waiting job (a fixed number of queries however many wait)
     ranked = tickets.dispatch_suggestions_for(actor=actor, tickets=unassigned)
     waiting = tickets.pending_approval_of(ticket_ids=[t.pk for t in unassigned])
+    # each job's "all engineers" are its own service point's (one query for the page's jobs)
+    at_point: dict[int | None, list[User]] = {}
+    for engineer in staff_list(actor=actor, role=User.Role.ENGINEER).filter(
+            service_point_id__in={t.service_point_id for t in unassigned}):
+        at_point.setdefault(engineer.service_point_id, []).append(engineer)
+    query = {"view": "day" if span == 1 else "week", **({"point": point} if point else {})}
     return render(request, "console/dispatch.html", {
         "days": [{"day": d, "working": calendar.is_working_day(d)} for d in days],
         "rows": rows, "unassigned": [
             {"ticket": t, "suggested": [r["engineer"] for r in ranked[t.pk][:3]],
+             "choices": at_point.get(t.service_point_id, []),
              "waiting": waiting.get(t.pk)} for t in unassigned],
         "engineers": engineers, "prev": start - timedelta(days=span),
         "next": start + timedelta(days=span), "today": today, "start": start,
         "view": "day" if span == 1 else "week",
+        "points": points, "point": point, "page": page,
+        "page_prev": page - 1 if page > 1 else None, "page_next": page + 1 if more else None,
+        "query": urlencode(query),
         "slots": dispatch.working_slots(service_point_id=actor.service_point_id)})
 
 

@@ -15,7 +15,7 @@ def _increment(name: str, period: str) -> int | None:
     return row[0] if row else None
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # no round trips for a savepoint while the row is held
 def next_value(*, name: str, period: str = "") -> int:
     value = _increment(name, period)
     if value is not None:

@@ -8,6 +8,12 @@ function is created by core's migration 0003 (IMMUTABLE, so it can back an expre
 index); each app adds the indexes its searches need. On SQLite the lookup is a plain LIKE.
 
     Ticket.objects.filter(summary__text_contains="屏幕")
+
+`text_icontains` is the same for names, whose Latin letters (company names) match in any
+case, as `icontains` does: the bigrams of `UPPER(col)` (an index on that expression), the
+LIKE on `UPPER(col)`. On SQLite it is `icontains` itself.
+
+    Customer.objects.filter(name__text_icontains="张伟")
 """
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.db.models import CharField, Lookup, TextField
+from django.db.models.lookups import IContains
 
 BIGRAMS_SQL = """
 CREATE OR REPLACE FUNCTION aftersales_bigrams(value text) RETURNS text[]
@@ -26,9 +33,11 @@ $$;
 """
 
 
-def bigram_index_sql(table: str, column: str, name: str) -> str:
+def bigram_index_sql(table: str, column: str, name: str, *, upper: bool = False) -> str:
+    """The GIN index `text_contains` (or, with `upper`, `text_icontains`) is answered from."""
+    value = f'UPPER("{column}")' if upper else f'"{column}"'
     return (f'CREATE INDEX IF NOT EXISTS {name} ON "{table}" '
-            f'USING gin (aftersales_bigrams("{column}"))')
+            f'USING gin (aftersales_bigrams({value}))')
 
 
 class TextContains(Lookup):
@@ -48,8 +57,27 @@ class TextContains(Lookup):
         return f"{lhs} LIKE %s{escape}", [*lhs_params, pattern]
 
 
-CharField.register_lookup(TextContains)
-TextField.register_lookup(TextContains)
+class TextIContains(Lookup):
+    """`UPPER(col) LIKE UPPER('%q%')` (Django's `icontains`), answered from the bigram index
+    on `UPPER(col)` on PostgreSQL; `icontains` itself elsewhere and for one character."""
+
+    lookup_name = "text_icontains"
+
+    def as_sql(self, compiler, connection):
+        return compiler.compile(IContains(self.lhs, self.rhs))
+
+    def as_postgresql(self, compiler, connection):
+        if not isinstance(self.rhs, str) or len(self.rhs) < 2:
+            return self.as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        like, like_params = compiler.compile(IContains(self.lhs, self.rhs))
+        return (f"(aftersales_bigrams(UPPER({lhs}::text)) @> aftersales_bigrams(UPPER(%s)) "
+                f"AND {like})", [*lhs_params, self.rhs, *like_params])
+
+
+for _text_field in (CharField, TextField):
+    _text_field.register_lookup(TextContains)
+    _text_field.register_lookup(TextIContains)
 
 
 @contextmanager

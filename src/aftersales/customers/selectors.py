@@ -32,8 +32,10 @@ def customer_list(*, actor: User, q: str | None = None,
       starting with them; the whole number matches exactly;
     - a customer number (C0000012), whole or its tail.
 
-    On PostgreSQL the `contains`/`endswith` look-ups on phone and name are answered by
-    pg_trgm GIN indexes (customers migration 0003); SQLite scans (fine at its scale).
+    On PostgreSQL the `contains`/`endswith` look-ups on phone are answered by pg_trgm GIN
+    indexes (customers migration 0003), a name fragment (two characters, 张伟, are the
+    common case and too short for trigrams) by the bigram GIN indexes on `UPPER(name)`
+    (`text_icontains`, migration 0006); SQLite scans (fine at its scale).
     """
     qs = scope(_base(annotations), actor=actor)
     q = (q or "").strip()
@@ -54,8 +56,8 @@ def customer_list(*, actor: User, q: str | None = None,
         own, contact = Q(name__startswith=q), Q(name__startswith=q)
     else:
         # customer numbers are stored in capitals: an exact match uses the unique index
-        own = Q(name__icontains=q) | Q(number=q.upper())
-        contact = Q(name__icontains=q)
+        own = Q(name__text_icontains=q) | Q(number=q.upper())
+        contact = Q(name__text_icontains=q)
     # two look-ups on one table each (so each is answered from that table's indexes),
     # then the archive rows by id: no OR across a join, no DISTINCT. "NULLS LAST" keeps
     # PostgreSQL from walking the primary key backwards through every row in the hope of

@@ -11,8 +11,10 @@ class Device(models.Model):
 
     serial = models.CharField(_("serial number"), max_length=40, unique=True)
     imei = models.CharField(_("IMEI"), max_length=15, null=True, blank=True, unique=True)
+    # indexed by (model, purchase_date) below, which also serves look-ups by model alone
     model = models.ForeignKey("catalog.ProductModel", on_delete=models.PROTECT,
-                              related_name="devices", verbose_name=_("model"))
+                              related_name="devices", verbose_name=_("model"),
+                              db_index=False)
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT,
                                  related_name="devices", verbose_name=_("customer"))
     purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
@@ -39,6 +41,11 @@ class Device(models.Model):
         ordering = ["-id"]
         constraints = [
             models.CheckConstraint(condition=~Q(serial=""), name="device_serial_not_empty"),
+        ]
+        indexes = [
+            # the installed base of the fault analysis: units of a model bought by a day,
+            # counted from the index alone
+            models.Index(fields=["model", "purchase_date"], name="device_model_bought_idx"),
         ]
 
     def __str__(self):

@@ -1,11 +1,12 @@
 """Report queries: one aggregate query each, scoped by the actor's service point."""
 from datetime import date, timedelta
 
+from django.db import connections
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.catalog.models import ProductModel, SalesRecord
+from aftersales.catalog.models import FaultCode, ProductModel, SalesRecord
 from aftersales.core.dates import local_days_bounds, month_bounds, next_month, parse_month
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.scoping import require_role, scope
@@ -53,25 +54,51 @@ def fault_rows(*, first: date, last: date, tickets, devices) -> list[dict]:
     """The fault analysis over the given ticket and device querysets (already scoped).
     Units sold: the imported sales records up to the month's end where a model has them,
     else the registered units bought by then."""
-    since, until = month_bounds(first)
-    tickets = tickets.filter(
-        kind__in=REPAIR_KINDS, resolved_at__gte=since, resolved_at__lt=until,
-        device__isnull=False, fault_code__isnull=False)
-    counted = (tickets.values(model=F("device__model__code"), model_name=F("device__model__name"),
-                              fault=F("fault_code__code"), fault_name=F("fault_code__name"),
-                              component=F("fault_code__component"))
-               .annotate(repairs=Count("id")).order_by("model", "fault"))
-    rows = list(counted)
-    codes = {r["model"] for r in rows}
-    sold = dict(devices.filter(model__code__in=codes, purchase_date__lte=last)
-                .values_list("model__code").annotate(n=Count("id")))
-    recorded = dict(SalesRecord.objects.filter(model__code__in=codes, month__lte=last)
-                    .values_list("model__code").annotate(n=Sum("units")))
-    sold.update(recorded)
+    rows = _repairs_by_model_and_fault(first=first, tickets=tickets)
+    model_ids = {r["model_id"] for r in rows}
+    sold = dict(SalesRecord.objects.filter(model_id__in=model_ids, month__lte=last)
+                .order_by().values_list("model_id").annotate(n=Sum("units")))
+    unrecorded = model_ids - set(sold)
+    # the installed base: an index-only count over devices (model_id, purchase_date)
+    sold.update(devices.filter(model_id__in=unrecorded, purchase_date__lte=last)
+                .order_by().values_list("model_id").annotate(n=Count("*")))
     return [{"model": r["model"], "model_name": r["model_name"], "fault_code": r["fault"],
              "fault_name": r["fault_name"], "component": r["component"],
-             "repairs": r["repairs"], "units_sold": sold.get(r["model"], 0),
-             "repair_rate": rate(r["repairs"], sold.get(r["model"], 0))} for r in rows]
+             "repairs": r["repairs"], "units_sold": sold.get(r["model_id"], 0),
+             "repair_rate": rate(r["repairs"], sold.get(r["model_id"], 0))} for r in rows]
+
+
+def _repairs_by_model_and_fault(*, first: date, tickets) -> list[dict]:
+    """Repairs resolved in `first`'s month, counted by the unit's model and the fault code,
+    ordered by model code and fault code.
+
+    Shaped for millions of tickets (docs/scaling.md): the month's repairs are read from the
+    covering index on resolved_at (no ticket rows), in the order of their units, so that
+    each unit's model is looked up in the devices' (id, model_id) index walking forward;
+    the counting is by ids, and the codes and names are joined to the counted groups only.
+    """
+    since, until = month_bounds(first)
+    month = (tickets.filter(kind__in=REPAIR_KINDS, resolved_at__gte=since,
+                            resolved_at__lt=until, device__isnull=False,
+                            fault_code__isnull=False)
+             .order_by("device_id").values_list("device_id", "fault_code_id"))
+    connection = connections[month.db]  # the replica's for a report request (core/replica.py)
+    inner, params = month.query.get_compiler(connection=connection).as_sql()
+    qn = connection.ops.quote_name
+    sql = (f"SELECT m.id, m.{qn('code')}, m.{qn('name')}, f.{qn('code')}, f.{qn('name')}, "
+           f"f.{qn('component')}, c.repairs "
+           f"FROM (SELECT d.{qn('model_id')} AS model_id, t.fault_code_id, COUNT(*) AS repairs "
+           f"FROM ({inner}) t INNER JOIN {qn(Device._meta.db_table)} d "
+           f"ON d.{qn('id')} = t.device_id GROUP BY d.{qn('model_id')}, t.fault_code_id) c "
+           f"INNER JOIN {qn(ProductModel._meta.db_table)} m ON m.{qn('id')} = c.model_id "
+           f"INNER JOIN {qn(FaultCode._meta.db_table)} f ON f.{qn('id')} = c.fault_code_id "
+           f"ORDER BY m.{qn('code')} ASC, f.{qn('code')} ASC")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [{"model_id": model_id, "model": model, "model_name": model_name, "fault": fault,
+                 "fault_name": fault_name, "component": component, "repairs": repairs}
+                for model_id, model, model_name, fault, fault_name, component, repairs
+                in cursor.fetchall()]
 
 
 def sla_compliance(*, actor: User, since: date, until: date, region: int | None = None

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from aftersales.billing.selectors import ticket_money
 from aftersales.catalog.selectors import get_fault_code
-from aftersales.core.api import ERRORS, Money, paginate
+from aftersales.core.api import ERRORS, Money, Out, paginate
 from aftersales.core.api_types import choices_literal
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.money import ZERO
@@ -43,14 +43,14 @@ class TicketIn(Schema):
     contact_phone: str = Field("", max_length=20)
 
 
-class SlaTargetOut(Schema):
+class SlaTargetOut(Out):
     due: datetime | None
     met_at: datetime | None
     breached: bool
     paused: bool
 
 
-class SlaOut(Schema):
+class SlaOut(Out):
     respond_by: datetime | None
     onsite_by: datetime | None
     resolve_by: datetime | None
@@ -65,7 +65,7 @@ class SlaOut(Schema):
     breached: bool
 
 
-class TicketOut(Schema):
+class TicketOut(Out):
     id: int
     number: str
     status: str
@@ -181,7 +181,7 @@ class TicketDetailOut(TicketOut):
     charges: ChargesOut | None
 
 
-class TicketList(Schema):
+class TicketList(Out):
     items: list[TicketOut]
     next: str | None
 

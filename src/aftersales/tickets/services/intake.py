@@ -89,8 +89,7 @@ def open_ticket(*, actor: User | None, customer: Customer, channel: str, kind: s
     try:
         with transaction.atomic():
             ticket = Ticket.objects.create(
-                number=next_number(prefix="SR", period=timezone.localdate(now).strftime(
-                    "%Y%m%d"), width=4),
+                number=f"~{secrets.token_hex(8)}",  # unique until the day's number, below
                 kind=kind, mode=mode, priority=priority, channel=channel, customer=customer,
                 device=device, service_point_id=service_point_id, fault_code=fault_code,
                 summary=summary, description=description or "", order_ref=order_ref or "",
@@ -104,8 +103,16 @@ def open_ticket(*, actor: User | None, customer: Customer, channel: str, kind: s
         if existing is None:
             raise
         return _replayed(actor, existing)
+    fields = clocks.refresh(ticket, now=ticket.created_at, new=True)
+    # The day's counter is one row that every intake of the day updates, and its lock is
+    # held until commit: every intake waits for the one before it to commit. So it is taken
+    # as late as it can be — after the ticket's insert (all its indexes) and its clocks
+    # (the calendar reads), just before the writes that quote the number (its event and
+    # webhooks, the customer's message). The number stays gapless.
+    ticket.number = next_number(prefix="SR", period=timezone.localdate(now).strftime("%Y%m%d"),
+                                width=4)
+    ticket.save(update_fields=[*fields, "number"])
     opened = events.opened(ticket=ticket, actor=actor, at=ticket.created_at)
-    ticket.save(update_fields=clocks.refresh(ticket, now=ticket.created_at, new=True))
     complaint = (Complaint.objects.create(ticket=ticket)
                  if kind == Ticket.Kind.COMPLAINT else None)
     notifications.notify_ticket_opened(ticket)  # outbox row, sent after commit
