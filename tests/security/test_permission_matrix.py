@@ -54,9 +54,10 @@ def _operations():
             yield method.upper(), path, bool(operation.get("security"))
 
 
-OPERATIONS = sorted({(method, path) for method, path, _ in _operations()})
+_ALL = list(_operations())  # the document once: building it takes seconds
+OPERATIONS = sorted({(method, path) for method, path, _ in _ALL})
 #: Operations the document says need the bearer token (the others are public or signed).
-BEARER = {(method, path) for method, path, secured in _operations() if secured}
+BEARER = {(method, path) for method, path, secured in _ALL if secured}
 
 
 @pytest.fixture
