@@ -2,9 +2,9 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from aftersales.catalog.models import ProductModel
+from aftersales.core.bulk import insert_many_with_history
 from aftersales.core.errors import Conflict, ValidationFailed
 from aftersales.core.scoping import require_role
 from aftersales.core.search import exact_lookups
@@ -160,7 +160,7 @@ def register_devices(*, actor: User, units: list[dict], checked: bool = False) -
                            _("A device with this serial or IMEI exists."), field="units")
     try:
         with transaction.atomic():
-            bulk_create_with_history(rows, Device, batch_size=BULK_BATCH)
+            insert_many_with_history(Device, rows, batch_size=BULK_BATCH)
     except IntegrityError:
         raise Conflict(DeviceCode.DUPLICATE_SERIAL, _("A device with this serial or IMEI exists."),
                        field="units") from None
