@@ -208,3 +208,27 @@ def test_the_portal_refuses_a_wrong_phone(screens, shop):
     expect(page.locator(".error")).to_have_text("没有与此工单号和电话相符的工单。")
     expect(page.locator("#portal-status")).to_have_count(0)
     screens.shot(page)
+
+
+def test_head_office_pages_the_networks_engineers_by_point(screens, shop):
+    """A national network's board: twenty engineers a page, a service-point filter, at
+    360 px; choosing a point shows its engineers only."""
+    from tests.factories import ServicePointFactory, UserFactory
+
+    branch = ServicePointFactory(code="TS", name="唐山站")
+    for i in range(22):
+        UserFactory(username=f"ts{i:02d}", name=f"唐山工程师{i:02d}", role="engineer",
+                    service_point=branch)
+    page = screens.login(screens.page(width=360, height=780), "admin")
+    page.goto(f"{screens.base}/tickets/dispatch/")
+    expect(page.locator(".dispatch-board tbody tr")).to_have_count(20)
+    expect(page.get_by_role("link", name="下一页工程师 →")).to_be_visible()
+    screens.shot(page, "network")
+    page.get_by_label("服务网点").select_option(label="唐山站")
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator(".dispatch-board tbody tr")).to_have_count(20)
+    expect(page.locator(".dispatch-board tbody")).not_to_contain_text("张工程师")
+    page.get_by_role("link", name="下一页工程师 →").click()
+    expect(page.locator(".dispatch-board tbody tr")).to_have_count(2)
+    expect(page.get_by_role("link", name="← 上一页工程师")).to_be_visible()
+    screens.shot(page, "point-page-2")
