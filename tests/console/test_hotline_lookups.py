@@ -100,6 +100,23 @@ def test_the_hotline_box_answers_each(archive, agent):
     assert [d.serial for d in hits["devices"]] == ["SN0140000001"]
 
 
+def test_a_mobile_number_in_the_box_is_a_customers_not_a_part_of_a_unit(
+        archive, agent, device_factory):
+    # a unit whose IMEI holds the phone's digits is not offered for a phone read out
+    device_factory(customer=archive["zhang"], serial="SN0149999999", imei="861391111234561")
+    hits = hotline_hits(actor=agent, q="13911112345")
+    assert [c.name for c in hits["customers"]] == ["张伟"]
+    assert (hits["tickets"], hits["devices"]) == ([], [])
+    # the same digits are still a part of the unit in its own search
+    assert [d.serial for d in device_list(actor=agent, q="13911112345")] == ["SN0149999999"]
+    # and a unit registered under exactly those digits is still found by the box
+    device_factory(customer=archive["zhang"], serial="13911112345")
+    hits = hotline_hits(actor=agent, q="13911112345")
+    assert [d.serial for d in hits["devices"]] == ["13911112345"]
+    # no ticket number holds more than eight digits in a row
+    assert list(tickets_by_number_part(actor=agent, q="202611301")) == []
+
+
 def _no_table_scans(found: list[tuple[str, str]], *tables: str) -> None:
     for sql, text in found:
         for table in tables:

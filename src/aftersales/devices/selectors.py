@@ -27,8 +27,10 @@ def _base() -> QuerySet[Device]:
                 0)))
 
 
-def device_list(*, actor: User, q: str | None = None, customer_id: int | None = None
-                ) -> QuerySet[Device]:
+def device_list(*, actor: User, q: str | None = None, customer_id: int | None = None,
+                parts: bool = True) -> QuerySet[Device]:
+    """Units in the caller's scope; `q` a whole serial or IMEI, or (`parts`) 4+ characters
+    of one anywhere."""
     qs = scope(_base(), actor=actor, path=POINT_PATH)
     if customer_id is not None:
         qs = qs.filter(customer_id=customer_id)
@@ -45,7 +47,7 @@ def device_list(*, actor: User, q: str | None = None, customer_id: int | None = 
             # it is not a whole one is it searched as a part.
             units = list(scope(Device.objects.filter(whole), actor=actor, path=POINT_PATH)
                          .values_list("pk", flat=True))
-            cond = (Q(pk__in=units) if units
+            cond = (Q(pk__in=units) if units or not parts
                     else whole | Q(serial__contains=text) | Q(imei__contains=q))
         else:
             cond = whole

@@ -93,6 +93,7 @@ def ticket_list(*, actor: User, status: str | None = None, customer_id: int | No
 
 
 NUMBER_PART_MIN = 4
+NUMBER_DIGITS_RUN = 8  # SR20261130-0012: the date is the longest run of digits
 
 
 def tickets_by_number_part(*, actor: User, q: str) -> QuerySet[Ticket]:
@@ -115,6 +116,10 @@ def tickets_by_number_part(*, actor: User, q: str) -> QuerySet[Ticket]:
     `_base()`'s eight-table join took PostgreSQL 10–40 ms, more than running it."""
     text = "".join((q or "").split()).upper()
     if len(text) < NUMBER_PART_MIN or not any(ch.isdigit() for ch in text):
+        return Ticket.objects.none()
+    if text.isdigit() and len(text) > NUMBER_DIGITS_RUN:
+        # no number holds more digits in a row than its date (a phone read into the
+        # hotline box): nothing to ask the trigram index, whose hits would all be re-checked
         return Ticket.objects.none()
     qs = scope(Ticket.objects.select_related("customer"), actor=actor)
     if text[0].isalpha():

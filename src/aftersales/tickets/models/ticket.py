@@ -160,6 +160,10 @@ class Ticket(models.Model):
             models.Index(fields=["escalate_due"], name="ticket_escalate_due_idx"),
             models.Index(fields=["sla_breached"], name="ticket_breached_idx",
                          condition=Q(sla_breached=True)),
+            # the dispatch board's waiting jobs, newest first, without sorting the network's
+            # thousands of unassigned tickets (partial: assigned tickets are most of them)
+            models.Index(fields=["-id"], name="ticket_unassigned_idx",
+                         condition=Q(engineer__isnull=True)),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(version__gte=1), name="ticket_version_positive"),

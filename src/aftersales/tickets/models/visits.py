@@ -84,6 +84,9 @@ class Visit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["ticket", "trip_no"], name="visit_trip_unique"),
         ]
+        # the dispatch board: a page of engineers' visits over a week
+        indexes = [models.Index(fields=["engineer", "scheduled_at"],
+                                name="visit_engineer_day_idx")]
 
     def __str__(self):
         return f"{self.ticket_id} #{self.trip_no}"
