@@ -152,14 +152,14 @@ SUGGEST_POOL = 200
 
 
 def _suggestable_engineers(actor: User, *, tickets: list[Ticket],
-                           served: set[int]) -> list[User]:
+                           served: set[int]) -> tuple[list[User], bool]:
+    """The candidates, and whether they were pooled (past SUGGEST_POOL in scope)."""
     qs = scope(User.objects.filter(role=User.Role.ENGINEER, is_active=True)
                .select_related("service_point"), actor=actor).order_by("pk")
-    engineers = list(qs[:SUGGEST_POOL + 1])
-    if len(engineers) <= SUGGEST_POOL:
-        return engineers
+    if len(qs.values_list("pk", flat=True)[:SUGGEST_POOL + 1]) <= SUGGEST_POOL:
+        return list(qs), False
     points = {t.service_point_id for t in tickets if t.service_point_id is not None}
-    return list(qs.filter(Q(service_point_id__in=points) | Q(pk__in=served)))
+    return list(qs.filter(Q(service_point_id__in=points) | Q(pk__in=served))), True
 
 
 def dispatch_suggestions_for(*, actor: User, tickets: list[Ticket]) -> dict[int, list[dict]]:
@@ -174,14 +174,20 @@ def dispatch_suggestions_for(*, actor: User, tickets: list[Ticket]) -> dict[int,
                 Ticket.objects.filter(customer_id__in=customers, engineer__isnull=False)
                 .values_list("customer_id", "pk", "engineer_id").order_by()):
             served.setdefault(customer_id, set()).add((ticket_id, engineer_id))
-    engineers = _suggestable_engineers(
+    engineers, pooled = _suggestable_engineers(
         actor, tickets=tickets, served={e for pairs in served.values() for _t, e in pairs})
     ids = [u.pk for u in engineers]
     loads = engineer_loads(engineer_ids=ids)
     certified = certified_by_engineer(user_ids=ids, on=timezone.localdate())
-    return {t.pk: _rank(t, engineers, loads=loads, certified=certified,
-                        served={e for pk, e in served.get(t.customer_id, ()) if pk != t.pk})
-            for t in tickets}
+    ranked = {}
+    for t in tickets:
+        before = {e for pk, e in served.get(t.customer_id, ()) if pk != t.pk}
+        # pooled: each job ranks its own point's engineers and those who served its customer
+        mine = ([u for u in engineers if u.service_point_id == t.service_point_id
+                 or u.pk in before] if pooled and t.service_point_id is not None
+                else engineers)
+        ranked[t.pk] = _rank(t, mine, loads=loads, certified=certified, served=before)
+    return ranked
 
 
 def _rank(ticket: Ticket, engineers: list[User], *, loads: dict[int, int],
