@@ -252,21 +252,32 @@ def pgbench_rows(duration: int, connections: int) -> float | None:
         cur.execute("CREATE TABLE IF NOT EXISTS bench_ticket_like (id bigserial primary key, "
                     "number text unique, status text, customer_id bigint, summary text, "
                     "created_at timestamptz default now(), data jsonb)")
-    settings = connection.settings_dict
     script = ("INSERT INTO bench_ticket_like (number, status, customer_id, summary, data) "
               "VALUES ('B' || txid_current() || '-' || (random()*1e9)::bigint, 'new', "
               "(random()*1e6)::bigint, '屏幕不亮，无法开机', '{\"channel\": \"phone\"}');\n")
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as fh:
-        fh.write(script)
-    out = subprocess.run(["pgbench", "-n", "-h", settings["HOST"] or "127.0.0.1", "-p",
-                          str(settings["PORT"] or 5432), "-U", settings["USER"] or "postgres",
-                          "-c", str(connections), "-j", "2", "-T", str(duration), "-f", fh.name,
-                          settings["NAME"]], capture_output=True, text=True).stdout
-    os.unlink(fh.name)
+    tps, _out = _pgbench(script, duration, connections)
     with connection.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS bench_ticket_like")
-    found = re.search(r"tps = ([\d.]+)", out)
-    return float(found.group(1)) if found else None
+    return tps
+
+
+def _pgbench(script: str, duration: int, connections: int) -> tuple[float | None, str]:
+    """pgbench running `script` against the app's database: (transactions/s, its output)."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as fh:
+        fh.write(script)
+    try:
+        out = subprocess.run(["pgbench", "-n", "-h", settings["HOST"] or "127.0.0.1", "-p",
+                              str(settings["PORT"] or 5432), "-U",
+                              settings["USER"] or "postgres", "-c", str(connections), "-j", "2",
+                              "-T", str(duration), "-f", fh.name, settings["NAME"]],
+                             capture_output=True, text=True)
+    finally:
+        os.unlink(fh.name)
+    found = re.search(r"tps = ([\d.]+)", out.stdout)
+    return (float(found.group(1)) if found else None), (out.stderr or out.stdout)
 
 
 def pgbench_intake_writes(duration: int, connections: int, *, token: str,
@@ -314,23 +325,15 @@ def pgbench_intake_writes(duration: int, connections: int, *, token: str,
             sql = _with_id(sql, ticket.pk, new_id)
         script.append(sql + ";")
     script.append("COMMIT;")
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as fh:
-        fh.write("\n".join(script) + "\n")
-    settings = connection.settings_dict
-    out = subprocess.run(["pgbench", "-n", "-h", settings["HOST"] or "127.0.0.1", "-p",
-                          str(settings["PORT"] or 5432), "-U", settings["USER"] or "postgres",
-                          "-c", str(connections), "-j", "2", "-T", str(duration), "-f", fh.name,
-                          settings["NAME"]], capture_output=True, text=True)
-    os.unlink(fh.name)
+    tps, out = _pgbench("\n".join(script) + "\n", duration, connections)
     with connection.cursor() as cur:  # what pgbench added
         cur.execute("DELETE FROM tickets_ticketevent WHERE ticket_id IN (SELECT id FROM "
                     "tickets_ticket WHERE number LIKE %s)", [f"{marker}%"])
         cur.execute("DELETE FROM notifications_outbox WHERE ticket_id IN (SELECT id FROM "
                     "tickets_ticket WHERE number LIKE %s)", [f"{marker}%"])
         cur.execute("DELETE FROM tickets_ticket WHERE number LIKE %s", [f"{marker}%"])
-    found = re.search(r"tps = ([\d.]+)", out.stdout)
-    return {"tps": float(found.group(1)) if found else None, "statements": len(writes),
-            **({} if found else {"error": (out.stderr or out.stdout)[-300:]})}
+    return {"tps": tps, "statements": len(writes),
+            **({} if tps is not None else {"error": out[-300:]})}
 
 
 def _with_id(sql: str, pk: int, expression: str) -> str:
